@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* tcptune explain [KEY]: the catalog, with live values. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "live.h"
+#include "log.h"
+#include "output-explain.h"
+#include "sysctl.h"
+
+int cmd_explain(struct context *ctx, int argc, char **argv) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        _cleanup_(live_done) struct live live = {};
+        const struct tunable *only = NULL;
+        int c, r, status = EXIT_OK;
+
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+                switch (c) {
+                case 'h':
+                        fputs("Usage: tcptune explain [KEY]\n"
+                              "Without KEY: every tunable with its live value and default.\n"
+                              "With KEY (net.ipv4.tcp_retries2, net/ipv4/tcp_retries2 or tcp_retries2):\n"
+                              "what it does, unit, range, default, live value, version, scenarios.\n",
+                              stdout);
+                        return EXIT_OK;
+                default:
+                        log_error("explain: option '%s' is unknown (see tcptune explain --help)", argv[optind - 1]);
+                        return EXIT_USAGE;
+                }
+        if (argc - optind > 1) {
+                log_error("explain: takes at most one KEY");
+                return EXIT_USAGE;
+        }
+        if (optind < argc) {
+                const char *key = argv[optind];
+                _cleanup_free_ char *canonical = NULL;
+                r = sysctl_key_normalize(key, &canonical);
+                if (r == -ENAMETOOLONG) {
+                        log_error("explain: key of %zu characters is too long", strlen(key));
+                        return EXIT_USAGE;
+                }
+                if (r < 0) {
+                        log_error("explain: '%.*s' is not a sysctl key (try tcp_retries2)", 200, key);
+                        return EXIT_USAGE;
+                }
+                only = tunable_find(canonical);
+                if (!only) {
+                        log_error("explain: '%s' is not a tunable tcptune knows (tcptune explain lists them)",
+                                  canonical);
+                        return EXIT_USAGE;
+                }
+        }
+
+        r = live_read(ctx->root, &live);
+        if (r < 0)
+                return log_error("out of memory"), EXIT_OPERATION;
+
+        /* Absent keys are normal on older kernels; anything else is worth a line. */
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+        for (size_t i = 0; i < n; i++) {
+                if (only && only != &t[i])
+                        continue;
+                if (live.error[i] < 0 && live.error[i] != -ENOENT) {
+                        _cleanup_free_ char *path = sysctl_path(ctx->root, t[i].key);
+                        log_error("%s: %s", path ? path : t[i].key, strerror(-live.error[i]));
+                        status = EXIT_OPERATION;
+                }
+        }
+
+        if (ctx->format == FORMAT_PROMETHEUS) {
+                log_error("explain: --format prometheus is for audit; use text or json");
+                return EXIT_USAGE;
+        }
+        r = only ? output_explain_one(ctx, only, &live) : output_explain_all(ctx, &live);
+        if (r < 0)
+                return EXIT_OPERATION;
+        return status;
+}

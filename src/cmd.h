@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* What every command gets: the global choices, never globals. */
+#pragma once
+
+#include <stdio.h>
+
+#include "kernel.h"
+#include "output.h"
+
+/* Exit codes: the contract with scripts (man page, EXIT STATUS). */
+enum exit_status {
+        EXIT_OK = 0,         /* success, nothing to report */
+        EXIT_FINDINGS = 1,   /* findings, drift, or changes pending with --dry-run */
+        EXIT_USAGE = 2,      /* bad command line, unknown key, malformed input */
+        EXIT_OPERATION = 3,  /* cannot read, write, enter the namespace, permission */
+};
+
+struct context {
+        const char *root;          /* NULL: the real root */
+        const char *netns;         /* as typed, or NULL */
+        enum output_format format;
+        bool color;                /* text on a terminal without NO_COLOR */
+        FILE *out;
+
+        struct kernel_info kernel; /* read on first use: context_kernel() */
+        bool kernel_loaded;
+};
+
+/* The kernel facts, read once. Never fails: unknown fields stay 0/NULL. */
+const struct kernel_info *context_kernel(struct context *ctx);
+
+/* Commands return an exit status; they print what the user hears. */
+int cmd_audit(struct context *ctx, int argc, char **argv);
+int cmd_explain(struct context *ctx, int argc, char **argv);

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <zlib.h>
+
+#include "kernel.h"
+#include "sysctl.h"
+
+int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **ret_cc) {
+        unsigned hz = 0;
+        _cleanup_free_ char *cc = NULL;
+
+        for (const char *p = text, *end = text + len; p < end;) {
+                const char *nl = memchr(p, '\n', (size_t) (end - p));
+                size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
+                const char *v;
+
+                if (n > 10 && (v = startswith(p, "CONFIG_HZ=")) && (size_t) (v - p) < n) {
+                        unsigned x = 0;
+                        const char *q = v;
+                        for (; q < p + n && *q >= '0' && *q <= '9' && x < 100000; q++)
+                                x = x * 10 + (unsigned) (*q - '0');
+                        if (q == p + n && x > 0)
+                                hz = x;
+                } else if ((v = startswith(p, "CONFIG_DEFAULT_TCP_CONG=\"")) && (size_t) (v - p) < n) {
+                        const char *q = memchr(v, '"', (size_t) (p + n - v));
+                        if (q && q > v) {
+                                free(cc);
+                                cc = strndup(v, (size_t) (q - v));
+                        }
+                }
+                p += n + 1;
+        }
+        if (hz == 0)
+                return -ENOENT;
+        *ret_hz = hz;
+        if (ret_cc)
+                *ret_cc = TAKE_PTR(cc);
+        return 0;
+}
+
+/* zlib reads gzip and plain files alike, so one reader serves both
+ * /proc/config.gz and /boot/config-*. */
+static int read_config(const char *path, struct kernel_info *k) {
+        gzFile f = gzopen(path, "rb");
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, cap = 0;
+
+        if (!f)
+                return -ENOENT;
+        for (;;) {
+                if (len + 16384 > cap) {
+                        /* A kernel .config is ~300 KiB; refuse absurd inputs. */
+                        if (cap > 16 * 1024 * 1024)
+                                break;
+                        char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
+                        if (!nb) {
+                                gzclose(f);
+                                return -ENOMEM;
+                        }
+                        buf = nb;
+                }
+                int n = gzread(f, buf + len, (unsigned) (cap - len));
+                if (n <= 0)
+                        break;
+                len += (size_t) n;
+                /* Both lines sit in the first part of a .config: stop
+                 * decompressing once they are in (saves ~0.5 ms). */
+                if (memmem(buf, len, "\nCONFIG_HZ=", 11) && memmem(buf, len, "\nCONFIG_DEFAULT_TCP_CONG=", 25)) {
+                        const char *q = memmem(buf, len, "\nCONFIG_DEFAULT_TCP_CONG=", 25);
+                        if (memchr(q + 1, '\n', (size_t) (buf + len - q - 1)))
+                                break;
+                }
+        }
+        gzclose(f);
+        if (kernel_config_parse(buf ? buf : "", len, &k->hz, &k->default_cc) < 0)
+                return -ENOENT;
+        k->hz_source = strdup(path);
+        return k->hz_source ? 0 : -ENOMEM;
+}
+
+int kernel_info_read(const char *root, struct kernel_info *ret) {
+        struct kernel_info k = {};
+        const char *r = root && *root && !streq(root, "/") ? root : "";
+        _cleanup_free_ char *gz = NULL, *boot = NULL;
+
+        (void) sysctl_read(root, "kernel.osrelease", &k.release);
+
+        if (asprintf(&gz, "%s/proc/config.gz", r) < 0)
+                return -ENOMEM;
+        if (read_config(gz, &k) == -ENOMEM)
+                goto oom;
+        if (k.hz == 0 && k.release) {
+                if (asprintf(&boot, "%s/boot/config-%s", r, k.release) < 0)
+                        goto oom;
+                if (read_config(boot, &k) == -ENOMEM)
+                        goto oom;
+        }
+        *ret = k;
+        return 0;
+oom:
+        kernel_info_done(&k);
+        return -ENOMEM;
+}
+
+void kernel_info_done(struct kernel_info *k) {
+        free(k->release);
+        free(k->hz_source);
+        free(k->default_cc);
+        *k = (struct kernel_info) {};
+}
+
+bool kernel_version_at_least(const char *release, const char *version) {
+        if (!release)
+                return true;
+        const char *a = release, *b = version;
+        while (*b) {
+                char *ea, *eb;
+                unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+                if (ea == a)
+                        return false;
+                if (x != y)
+                        return x > y;
+                a = *ea == '.' ? ea + 1 : ea;
+                b = *eb == '.' ? eb + 1 : eb;
+                if (*ea != '.' && *b)
+                        return false; /* "6" vs "6.5": shorter release is older */
+        }
+        return true;
+}

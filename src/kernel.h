@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Facts about the running kernel that the model needs: release and HZ.
+ * HZ comes from the kernel's own config (CONFIG_HZ in /proc/config.gz or
+ * /boot/config-RELEASE), never from sysconf(_SC_CLK_TCK), which is USER_HZ
+ * and always 100 (KERNEL-MODEL.md §9.5). Paths are relocated under --root. */
+#pragma once
+
+#include "util.h"
+
+struct kernel_info {
+        char *release;      /* "6.18.44", or NULL when unreadable */
+        unsigned hz;        /* 0 when no config could be read */
+        char *hz_source;    /* path the HZ came from, or NULL */
+        char *default_cc;   /* CONFIG_DEFAULT_TCP_CONG, or NULL */
+};
+
+/* Fill *ret. Missing files are not errors: fields stay NULL / 0.
+ * Returns 0 or -ENOMEM. Free with kernel_info_done(). */
+int kernel_info_read(const char *root, struct kernel_info *ret);
+void kernel_info_done(struct kernel_info *k);
+
+/* Pure: pick CONFIG_HZ and CONFIG_DEFAULT_TCP_CONG out of .config text.
+ * Returns 0 when CONFIG_HZ was found, -ENOENT otherwise. */
+int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **ret_cc);
+
+/* Compare dotted release prefixes: kernel_version_at_least("6.18.44", "6.15")
+ * is true. An unknown release (NULL) counts as new enough. */
+bool kernel_version_at_least(const char *release, const char *version);

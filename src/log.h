@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The only code that writes to stderr. Every message is one line:
+ *   tcptune: WHERE: what is wrong
+ * log_*() return -abs(err) so callers can log and return in one statement. */
+#pragma once
+
+#include "util.h"
+
+int log_error_errno(int err, const char *fmt, ...) _printf_(2, 3);
+void log_error(const char *fmt, ...) _printf_(1, 2);
+void log_warning(const char *fmt, ...) _printf_(1, 2);
+void log_notice(const char *fmt, ...) _printf_(1, 2);
+/* Silence notices (--quiet). Errors and warnings always print. */
+void log_set_quiet(bool quiet);

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* --netns NAME|PATH|pid:PID. /proc/sys/net and netlink sockets bind to the
+ * namespace of the process when opened, so we setns() before either. */
+#pragma once
+
+#include "util.h"
+
+/* NAME -> /run/netns/NAME, pid:PID -> /proc/PID/ns/net, anything with a '/'
+ * is a path. Namespaces are kernel objects: these paths are not relocated
+ * under --root. Returns 0 or -EINVAL (malformed spec). */
+int netns_resolve(const char *spec, char **ret_path);
+
+/* Enter the namespace at path. Returns 0, -ENOENT (no such file), -EINVAL
+ * (not a network namespace), -EPERM (needs CAP_SYS_ADMIN) or another errno. */
+int netns_enter(const char *path);

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+
+#include "output-explain.h"
+#include "parse.h"
+
+const char *output_scenario_list(unsigned mask, char *buf, size_t size) {
+        size_t off = 0;
+        buf[0] = '\0';
+        for (unsigned s = 0; s < _SCENARIO_MAX; s++)
+                if (mask & SCENARIO_BIT(s)) {
+                        int n = snprintf(buf + off, size - off, "%s%s", off ? ", " : "", scenario_to_string(s));
+                        if (n < 0 || (size_t) n >= size - off)
+                                break;
+                        off += (size_t) n;
+                }
+        if (off == 0)
+                snprintf(buf, size, "-");
+        return buf;
+}
+
+static const char *short_key(const char *key) {
+        const char *s = startswith(key, "net.ipv4.");
+        return s ? s : key;
+}
+
+static json_object *json_value(const struct tunable *t, const char *v) {
+        long n;
+        if (!v)
+                return NULL;
+        if (t->type == TUNABLE_INT && parse_kernel_long(v, &n) >= 0)
+                return json_object_new_int64(n);
+        return json_object_new_string(v);
+}
+
+json_object *output_tunable_json(const struct tunable *t, const char *live, unsigned hz) {
+        json_object *o = json_object_new_object(), *sc = json_object_new_array();
+        long lo, hi;
+
+        json_object_object_add(o, "key", json_object_new_string(t->key));
+        json_object_object_add(o, "value", json_value(t, live));
+        json_object_object_add(o, "present", json_object_new_boolean(live != NULL));
+        if (t->type == TUNABLE_INT) {
+                json_object_object_add(o, "default", json_object_new_int64(t->def));
+                tunable_range(t, hz, &lo, &hi);
+                json_object_object_add(o, "min", json_object_new_int64(lo));
+                json_object_object_add(o, "max", json_object_new_int64(hi));
+        } else {
+                json_object_object_add(o, "default", t->def_string ? json_object_new_string(t->def_string) : NULL);
+                json_object_object_add(o, "min", NULL);
+                json_object_object_add(o, "max", NULL);
+        }
+        json_object_object_add(o, "unit", json_object_new_string(tunable_unit_to_string(t->unit)));
+        json_object_object_add(o, "since", t->since ? json_object_new_string(t->since) : NULL);
+        for (unsigned s = 0; s < _SCENARIO_MAX; s++)
+                if (t->scenarios & SCENARIO_BIT(s))
+                        json_object_array_add(sc, json_object_new_string(scenario_to_string(s)));
+        json_object_object_add(o, "scenarios", sc);
+        json_object_object_add(o, "summary", json_object_new_string(t->summary));
+        json_object_object_add(o, "differs", json_object_new_boolean(live && !tunable_is_default(t, live)));
+        return o;
+}
+
+/* A string default may be the build's choice: say so rather than guess. */
+static const char *default_text(const struct tunable *t, const struct kernel_info *k, char *buf, size_t size) {
+        if (t->type == TUNABLE_INT)
+                snprintf(buf, size, "%ld", t->def);
+        else if (t->def_string)
+                snprintf(buf, size, "%s", t->def_string);
+        else if (k && k->default_cc)
+                snprintf(buf, size, "%s (build)", k->default_cc);
+        else
+                snprintf(buf, size, "(build)");
+        return buf;
+}
+
+int output_explain_all(struct context *ctx, const struct live *live) {
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+
+        if (ctx->format == FORMAT_JSON) {
+                unsigned hz = context_kernel(ctx)->hz;
+                json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+                for (size_t i = 0; i < n; i++)
+                        json_object_array_add(arr, output_tunable_json(&t[i], live->value[i], hz));
+                json_object_object_add(doc, "tunables", arr);
+                int r = json_print(doc, ctx->out);
+                json_object_put(doc);
+                return r;
+        }
+
+        static const char *const headers[] = { "TUNABLE", "LIVE", "DEFAULT", "UNIT", "GOVERNS" };
+        const struct kernel_info *k = context_kernel(ctx);
+        _cleanup_(table_freep) struct table *tab = table_new(5, headers);
+        bool any_diff = false, any_absent = false;
+        if (!tab)
+                return -ENOMEM;
+        table_align_right(tab, 1);
+        table_align_right(tab, 2);
+        for (size_t i = 0; i < n; i++) {
+                char def[64], gov[128], val[96];
+                const char *v = live->value[i];
+                if (!v) {
+                        snprintf(val, sizeof(val), "%s", live->error[i] == -ENOENT ? "absent" : "?");
+                        any_absent |= live->error[i] == -ENOENT;
+                } else if (!tunable_is_default(&t[i], v)) {
+                        snprintf(val, sizeof(val), "*%s", v);
+                        any_diff = true;
+                } else
+                        snprintf(val, sizeof(val), "%s", v);
+                const char *cells[] = {
+                        short_key(t[i].key), val, default_text(&t[i], k, def, sizeof(def)),
+                        tunable_unit_to_string(t[i].unit), output_scenario_list(t[i].scenarios, gov, sizeof(gov)),
+                };
+                if (table_add_row(tab, cells) < 0)
+                        return -ENOMEM;
+        }
+        table_print(tab, ctx->out, NULL);
+        if (any_diff)
+                fprintf(ctx->out, "\n* differs from the kernel default\n");
+        if (any_absent)
+                fprintf(ctx->out, "%sabsent: this kernel does not have the tunable\n", any_diff ? "" : "\n");
+        return 0;
+}
+
+/* Wrap prose at 76 columns under an indent. */
+static void print_wrapped(FILE *f, const char *indent, const char *text) {
+        size_t col = 0, max = 76 - strlen(indent);
+        for (const char *p = text; *p;) {
+                size_t w = strcspn(p, " ");
+                if (col > 0 && col + 1 + w > max) {
+                        fputc('\n', f);
+                        col = 0;
+                }
+                fprintf(f, "%s%.*s", col == 0 ? indent : " ", (int) w, p);
+                col += w + (col ? 1 : 0);
+                p += w;
+                while (*p == ' ')
+                        p++;
+        }
+        fputc('\n', f);
+}
+
+int output_explain_one(struct context *ctx, const struct tunable *t, const struct live *live) {
+        const struct kernel_info *k = context_kernel(ctx);
+        size_t idx = (size_t) (t - tunable_all(&(size_t) { 0 }));
+        const char *v = live->value[idx];
+
+        if (ctx->format == FORMAT_JSON) {
+                json_object *o = output_tunable_json(t, v, k->hz);
+                json_object_object_add(o, "detail", json_object_new_string(t->detail));
+                json_object_object_add(o, "source", json_object_new_string(t->source));
+                int r = json_print(o, ctx->out);
+                json_object_put(o);
+                return r;
+        }
+
+        char def[64], gov[128], range[64], live_s[128];
+        long lo, hi;
+        tunable_range(t, k->hz, &lo, &hi);
+        if (t->type == TUNABLE_STRING)
+                snprintf(range, sizeof(range), "a congestion control the kernel has");
+        else if (t->jiffies)
+                snprintf(range, sizeof(range), "%ld to %ld (INT_MAX/HZ, HZ=%u%s)", lo, hi, k->hz ? k->hz : 250,
+                         k->hz ? "" : " assumed");
+        else
+                snprintf(range, sizeof(range), "%ld-%ld", lo, hi);
+        if (v)
+                snprintf(live_s, sizeof(live_s), "%s%s", v,
+                         tunable_is_default(t, v) ? "" : "  (differs from the default)");
+        else
+                snprintf(live_s, sizeof(live_s), "%s",
+                         live->error[idx] == -ENOENT ? "absent: this kernel does not have it" : "unreadable");
+
+        fprintf(ctx->out, "%s%s%s: %s\n\n", color(ctx->color, COLOR_BOLD), t->key, color(ctx->color, COLOR_OFF),
+                t->summary);
+        fprintf(ctx->out, "  live      %s\n", live_s);
+        fprintf(ctx->out, "  default   %s\n", default_text(t, k, def, sizeof(def)));
+        fprintf(ctx->out, "  range     %s\n", range);
+        fprintf(ctx->out, "  unit      %s\n", tunable_unit_to_string(t->unit));
+        fprintf(ctx->out, "  since     %s\n", t->since ? t->since : "before 4.19");
+        fprintf(ctx->out, "  governs   %s\n", output_scenario_list(t->scenarios, gov, sizeof(gov)));
+        fprintf(ctx->out, "  source    %s\n\n", t->source);
+        print_wrapped(ctx->out, "  ", t->detail);
+        return 0;
+}

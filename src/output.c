@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+#include "output.h"
+#include "parse.h"
+
+int output_format_from_string(const char *s) {
+        if (streq(s, "text"))
+                return FORMAT_TEXT;
+        if (streq(s, "json"))
+                return FORMAT_JSON;
+        if (streq(s, "prometheus"))
+                return FORMAT_PROMETHEUS;
+        return -EINVAL;
+}
+
+const char *color(bool enabled, enum color c) {
+        static const char *const seq[] = {
+                [COLOR_OFF] = "\033[0m",
+                [COLOR_BOLD] = "\033[1m",
+                [COLOR_DIM] = "\033[2m",
+                [COLOR_RED] = "\033[1;31m",
+                [COLOR_YELLOW] = "\033[33m",
+                [COLOR_GREEN] = "\033[32m",
+        };
+        return enabled ? seq[c] : "";
+}
+
+bool color_wanted(FILE *f) {
+        const char *nc = getenv("NO_COLOR");
+        if (nc && *nc)
+                return false;
+        const char *term = getenv("TERM");
+        if (term && streq(term, "dumb"))
+                return false;
+        return isatty(fileno(f));
+}
+
+struct table {
+        size_t n_columns, n_rows;
+        char **cells; /* row-major, row 0 is the header */
+        bool *right;
+};
+
+struct table *table_new(size_t n_columns, const char *const *headers) {
+        struct table *t = calloc(1, sizeof(*t));
+        if (!t)
+                return NULL;
+        t->n_columns = n_columns;
+        t->right = calloc(n_columns, sizeof(bool));
+        if (!t->right || table_add_row(t, headers) < 0) {
+                table_free(t);
+                return NULL;
+        }
+        return t;
+}
+
+int table_add_row(struct table *t, const char *const *cells) {
+        char **nc = realloc(t->cells, (t->n_rows + 1) * t->n_columns * sizeof(char *));
+        if (!nc)
+                return -ENOMEM;
+        t->cells = nc;
+        char **row = t->cells + t->n_rows * t->n_columns;
+        for (size_t i = 0; i < t->n_columns; i++) {
+                row[i] = strdup(cells[i] ? cells[i] : "-");
+                if (!row[i]) {
+                        while (i > 0)
+                                free(row[--i]);
+                        return -ENOMEM;
+                }
+        }
+        t->n_rows++;
+        return 0;
+}
+
+void table_align_right(struct table *t, size_t column) {
+        if (column < t->n_columns)
+                t->right[column] = true;
+}
+
+/* Display width: count UTF-8 lead bytes, so "µs" is two columns. */
+static size_t width(const char *s) {
+        size_t w = 0;
+        for (; *s; s++)
+                if (((unsigned char) *s & 0xC0) != 0x80)
+                        w++;
+        return w;
+}
+
+void table_print(const struct table *t, FILE *f, const char *indent) {
+        _cleanup_free_ size_t *w = calloc(t->n_columns, sizeof(size_t));
+        if (!w)
+                return;
+        for (size_t r = 0; r < t->n_rows; r++)
+                for (size_t c = 0; c < t->n_columns; c++) {
+                        size_t x = width(t->cells[r * t->n_columns + c]);
+                        if (x > w[c])
+                                w[c] = x;
+                }
+        for (size_t r = 0; r < t->n_rows; r++) {
+                fputs(indent ? indent : "", f);
+                for (size_t c = 0; c < t->n_columns; c++) {
+                        const char *s = t->cells[r * t->n_columns + c];
+                        size_t pad = w[c] - width(s);
+                        bool last = c + 1 == t->n_columns;
+                        if (t->right[c])
+                                fprintf(f, "%*s%s", (int) pad, "", s);
+                        else
+                                fprintf(f, "%s%*s", s, last ? 0 : (int) pad, "");
+                        if (!last)
+                                fputs("  ", f);
+                }
+                fputc('\n', f);
+        }
+}
+
+void table_free(struct table *t) {
+        if (!t)
+                return;
+        for (size_t i = 0; i < t->n_rows * t->n_columns; i++)
+                free(t->cells[i]);
+        free(t->cells);
+        free(t->right);
+        free(t);
+}
+
+json_object *json_seconds(uint64_t usec) {
+        char buf[32];
+        return json_object_new_double_s((double) usec / (double) USEC_PER_SEC,
+                                        format_seconds(usec, buf, sizeof(buf)));
+}
+
+int json_print(json_object *o, FILE *f) {
+        const char *s = json_object_to_json_string_ext(
+                o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!s || fputs(s, f) < 0 || fputc('\n', f) < 0)
+                return -EIO;
+        return 0;
+}

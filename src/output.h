@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* What every emitter shares: aligned text tables, colour that appears only
+ * on a terminal and never with NO_COLOR, JSON printing with numbers in
+ * seconds. Output contracts live in the output-*.c emitters. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdio.h>
+
+#include "util.h"
+
+enum output_format {
+        FORMAT_TEXT,
+        FORMAT_JSON,
+        FORMAT_PROMETHEUS,
+};
+
+/* Returns the format or -EINVAL. */
+int output_format_from_string(const char *s);
+
+enum color {
+        COLOR_OFF,
+        COLOR_BOLD,
+        COLOR_DIM,
+        COLOR_RED,
+        COLOR_YELLOW,
+        COLOR_GREEN,
+};
+/* Escape sequence for c, or "" when colour is disabled. */
+const char *color(bool enabled, enum color c);
+/* Colour on stdout? Yes only on a terminal without NO_COLOR set. */
+bool color_wanted(FILE *f);
+
+/* A text table: columns sized to their widest cell, two spaces apart, the
+ * last column not padded. Cells are copied. */
+struct table;
+struct table *table_new(size_t n_columns, const char *const *headers);
+/* Add one row of n_columns cells (NULL prints as "-"). Returns 0 or -ENOMEM. */
+int table_add_row(struct table *t, const char *const *cells);
+/* Right-align column i (numbers). */
+void table_align_right(struct table *t, size_t column);
+void table_print(const struct table *t, FILE *f, const char *indent);
+void table_free(struct table *t);
+static inline void table_freep(struct table **t) {
+        table_free(*t);
+}
+
+/* A JSON number holding seconds with microsecond precision, printed
+ * without binary noise ("938.7", not "938.70000000000005"). */
+json_object *json_seconds(uint64_t usec);
+/* Print a document followed by a newline. Returns 0 or -EIO. */
+int json_print(json_object *o, FILE *f);

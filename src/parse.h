@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* Parsing and formatting shared by every command: durations, the kernel's
+ * integer syntax, whitespace normalisation. Pure functions, no I/O. */
+#pragma once
+
+#include "util.h"
+
+/* Durations: "40us", "200ms", "1.5s", "2m", "1h", "1m30s"; a plain number is
+ * seconds. No sign, no whitespace, no exponent. Returns 0 and the value in
+ * microseconds, -EINVAL for garbage, -ERANGE on overflow. */
+int parse_duration(const char *s, uint64_t *ret_usec);
+
+/* Human form for people: "40us", "204ms", "13.40s", "15m 38.7s", "2h 11m 15s".
+ * Returns a malloc'ed string (NULL on OOM). */
+char *format_duration(uint64_t usec);
+
+/* Seconds with up to six decimals and no trailing zeros ("938.7", "0.204"),
+ * in the C locale whatever LC_NUMERIC says. Writes into buf (>= 32 bytes). */
+const char *format_seconds(uint64_t usec, char *buf, size_t size);
+
+/* One integer the way the kernel's proc_dointvec family reads it: leading
+ * whitespace skipped, optional '-', base 0 (0x hex, leading 0 octal, so
+ * "010" is 8), trailing whitespace allowed, nothing else. Returns 0,
+ * -EINVAL (not a number) or -ERANGE (does not fit a long). */
+int parse_kernel_long(const char *s, long *ret);
+
+/* Several integers separated by whitespace (tcp_rmem "4096 131072 6291456").
+ * Returns the count (>= 1) stored in ret[], -EINVAL, -ERANGE, or -E2BIG when
+ * more than max values are present. */
+int parse_kernel_vector(const char *s, long *ret, size_t max);
+
+/* An unsigned decimal for options like --segments: digits only.
+ * Returns 0, -EINVAL or -ERANGE (above max). */
+int parse_uint(const char *s, uint64_t max, uint64_t *ret);
+
+/* Trim and collapse runs of blanks into one space, in place; returns s.
+ * /proc/sys prints vectors tab-separated; sysctl.d files use spaces. */
+char *normalize_whitespace(char *s);

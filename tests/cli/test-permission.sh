@@ -1,0 +1,22 @@
+#!/bin/bash
+# An unreadable /proc/sys entry: one line naming the file, exit 3, and the
+# other keys still shown. Root reads anything, so run as nobody.
+set -u
+tcptune=${TCPTUNE:?}
+tests=${TESTS_DIR:?}
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root to switch to an unprivileged user"; exit 77; }
+command -v setpriv >/dev/null || { echo "SKIP: setpriv not installed"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -r "$tests/fixtures/defaults" "$tmp/root"
+chmod -R a+rX "$tmp"
+chmod 000 "$tmp/root/proc/sys/net/ipv4/tcp_retries2"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$tcptune" --root "$tmp/root" explain 2>&1 >/dev/null)
+rc=$?
+fail=0
+expected="tcptune: $tmp/root/proc/sys/net/ipv4/tcp_retries2: Permission denied"
+[ "$out" = "$expected" ] && echo "ok - one error line naming the file" || { echo "not ok - got: $out"; fail=1; }
+[ $rc = 3 ] && echo "ok - exit 3" || { echo "not ok - exit $rc"; fail=1; }
+table=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$tcptune" --root "$tmp/root" explain 2>/dev/null)
+grep -q '^tcp_syn_retries ' <<<"$table" && echo "ok - other keys still listed" || { echo "not ok - table: $table"; fail=1; }
+exit $fail

@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcpdead: one measurement of how long Linux takes to report a dead TCP peer
+ * (KERNEL-MODEL.md §10.1). run.sh starts it inside a throwaway network
+ * namespace; it prints one JSON object shaped like kernel-cases.json.
+ *
+ *   tcpdead server      --addr A:P [--hold]
+ *   tcpdead established --addr A:P --hole CMD [--bytes N] [--user-timeout MS]
+ *   tcpdead idle        --addr A:P --hole CMD --keepalive IDLE,INTVL,CNT
+ *   tcpdead connect     --addr A:P [--hole CMD] [--user-timeout MS]
+ *   tcpdead orphan      --addr A:P --hole CMD [--bytes N]
+ *   tcpdead fin-wait-2  --addr A:P            (against "server --hold")
+ *   tcpdead accept      --addr A:P --from ADDR --netns PATH
+ * common: [--name NAME] [--rounds N] [--input KEY=VALUE]...
+ *
+ * --hole is a shell command that silences the peer (run.sh passes
+ * "ip -n SERVER route replace blackhole CLIENT/32"). Running it from here
+ * puts it between the warm-up and the write with no hand-shaking.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ECHO_BYTES 100
+#define PROC_POLL_US 5000 /* /proc/net/tcp scan step for socket lifetimes */
+#define MAX_INPUTS 16
+
+static struct {
+        const char *mode, *name, *hole, *from, *netns;
+        struct sockaddr_in addr;
+        long bytes;
+        int rounds, user_timeout_ms, ka[3], hold;
+        const char *inputs[MAX_INPUTS];
+        int n_inputs;
+} opt = { .bytes = ECHO_BYTES, .rounds = 20 };
+
+/* The "inputs" object, built up as the measurement learns things. */
+static char inputs[2048];
+
+static _Noreturn void die(const char *fmt, ...) {
+        int saved = errno; /* for %m */
+        va_list ap;
+        fprintf(stderr, "tcpdead: ");
+        errno = saved;
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        exit(1);
+}
+
+static double now(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void input_add(const char *key, const char *fmt, ...) {
+        size_t len = strlen(inputs);
+        va_list ap;
+        len += snprintf(inputs + len, sizeof inputs - len, "%s\"%s\": ", len ? ", " : "", key);
+        if (len >= sizeof inputs)
+                die("too many inputs");
+        va_start(ap, fmt);
+        vsnprintf(inputs + len, sizeof inputs - len, fmt, ap);
+        va_end(ap);
+}
+
+/* --input KEY=VALUE: a number stays a number, anything else becomes a string. */
+static void input_add_raw(const char *kv) {
+        const char *eq = strchr(kv, '=');
+        char key[256], *end;
+        if (!eq || eq == kv || (size_t) (eq - kv) >= sizeof key)
+                die("--input '%s': expected KEY=VALUE", kv);
+        snprintf(key, sizeof key, "%.*s", (int) (eq - kv), kv);
+        strtod(eq + 1, &end);
+        if (eq[1] && !*end)
+                input_add(key, "%s", eq + 1);
+        else
+                input_add(key, "\"%s\"", eq + 1);
+}
+
+static void set_int(int fd, int level, int name, int val, const char *what) {
+        if (setsockopt(fd, level, name, &val, sizeof val) < 0)
+                die("setsockopt %s=%d: %m", what, val);
+}
+
+static struct tcp_info tcp_info_get(int fd) {
+        struct tcp_info ti;
+        socklen_t len = sizeof ti;
+        if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+                die("TCP_INFO: %m");
+        return ti;
+}
+
+static void run_hole(void) {
+        int status;
+        pid_t pid;
+        if (!opt.hole)
+                return;
+        pid = fork();
+        if (pid < 0)
+                die("fork: %m");
+        if (pid == 0) {
+                execl("/bin/sh", "sh", "-c", opt.hole, (char *) NULL);
+                _exit(127);
+        }
+        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+                die("'%s' failed", opt.hole);
+}
+
+static void io_all(int fd, char *buf, size_t len, int sending) {
+        while (len > 0) {
+                ssize_t n = sending ? send(fd, buf, len, MSG_NOSIGNAL) : recv(fd, buf, len, 0);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        die("%s: %s", sending ? "send" : "recv", n ? strerror(errno) : "peer closed");
+                buf += n;
+                len -= n;
+        }
+}
+
+/* The server may still be starting: retry refused connections briefly. */
+static int connect_peer(void) {
+        double give_up = now() + 5;
+        for (;;) {
+                int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                if (fd < 0)
+                        die("socket: %m");
+                if (connect(fd, (struct sockaddr *) &opt.addr, sizeof opt.addr) == 0)
+                        return fd;
+                if (errno != ECONNREFUSED || now() > give_up)
+                        die("connect: %m");
+                close(fd);
+                usleep(10000);
+        }
+}
+
+/*
+ * Echo round trips settle SRTT and the RTO to a steady path's values (§2.2);
+ * then wait until nothing is unacknowledged so the write starts a fresh
+ * flight. Records rtt_s and rto_s if asked; returns the time the last byte
+ * arrived.
+ */
+static double warm_up(int fd, int rounds, int record) {
+        char buf[ECHO_BYTES];
+        double last_rx = 0, give_up;
+        struct tcp_info ti;
+
+        memset(buf, 'x', sizeof buf);
+        for (int i = 0; i < rounds; i++) {
+                io_all(fd, buf, sizeof buf, 1);
+                io_all(fd, buf, sizeof buf, 0);
+                last_rx = now();
+        }
+        for (give_up = now() + 2;; usleep(1000)) {
+                ti = tcp_info_get(fd);
+                if (ti.tcpi_unacked == 0)
+                        break;
+                if (now() > give_up)
+                        die("data still unacknowledged after the warm-up");
+        }
+        if (record) {
+                input_add("rtt_s", "%.6g", ti.tcpi_rtt / 1e6);
+                input_add("rto_s", "%.6g", ti.tcpi_rto / 1e6);
+        }
+        return last_rx;
+}
+
+static void congestion_control_record(int fd) {
+        char cc[16] = "";
+        socklen_t len = sizeof cc - 1;
+        if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len) == 0)
+                input_add("congestion_control", "\"%s\"", cc);
+}
+
+/* Writes opt.bytes without blocking: a bulk write must not sleep on sndbuf. */
+static void write_data(int fd, int extra_segments) {
+        static char buf[1 << 20];
+        ssize_t n;
+        if (opt.bytes < 1 || (size_t) opt.bytes > sizeof buf)
+                die("--bytes %ld: out of range", opt.bytes);
+        n = send(fd, buf, opt.bytes, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n <= 0)
+                die("send: %m");
+        /* packets_out right after the write: the segments in flight (§2.4). */
+        input_add("segments", "%u", tcp_info_get(fd).tcpi_unacked + extra_segments);
+        if (n != opt.bytes)
+                fprintf(stderr, "tcpdead: wrote %zd of %ld bytes\n", n, opt.bytes);
+}
+
+/* Sleeps until the socket reports an error; returns the wake-up time. */
+static double wait_error(int fd, int *ret_err) {
+        struct pollfd p = { .fd = fd, .events = 0 }; /* POLLERR/POLLHUP are always reported */
+        socklen_t len = sizeof *ret_err;
+        double t;
+        while (poll(&p, 1, -1) <= 0)
+                if (errno != EINTR)
+                        die("poll: %m");
+        t = now();
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, ret_err, &len) < 0)
+                die("SO_ERROR: %m");
+        return t;
+}
+
+/*
+ * State of the TCP socket local_port <-> raddr:rport in this namespace, as
+ * /proc/net/tcp shows it (request and time-wait sockets included), or -1.
+ */
+static int socket_state(uint16_t local_port, struct in_addr raddr, uint16_t rport) {
+        char line[256];
+        int state = -1;
+        FILE *f = fopen("/proc/net/tcp", "re");
+        if (!f)
+                die("/proc/net/tcp: %m");
+        while (state < 0 && fgets(line, sizeof line, f)) {
+                unsigned la, lp, ra, rp, st;
+                if (sscanf(line, " %*u: %x:%x %x:%x %x", &la, &lp, &ra, &rp, &st) == 5 &&
+                    lp == local_port && ra == raddr.s_addr && rp == rport)
+                        state = st;
+        }
+        fclose(f);
+        return state;
+}
+
+static void wait_socket(uint16_t local_port, struct in_addr raddr, uint16_t rport, int present) {
+        double give_up = now() + 2;
+        while ((socket_state(local_port, raddr, rport) >= 0) != present) {
+                if (present && now() > give_up)
+                        die("socket never appeared in /proc/net/tcp");
+                usleep(PROC_POLL_US);
+        }
+}
+
+static void print_result(double measured_s, int err, const char *note) {
+        struct utsname u;
+        char line[256];
+        int hz = 0;
+        FILE *f, *gz = NULL;
+
+        /* CONFIG_HZ, not sysconf(_SC_CLK_TCK), which is USER_HZ (§9.5). */
+        uname(&u);
+        snprintf(line, sizeof line, "/boot/config-%s", u.release);
+        f = fopen(line, "re");
+        if (!f)
+                f = gz = popen("gzip -dc /proc/config.gz 2>/dev/null", "r");
+        if (f) {
+                while (fgets(line, sizeof line, f)) /* read to the end: no SIGPIPE for gzip */
+                        if (!hz)
+                                sscanf(line, "CONFIG_HZ=%d", &hz);
+                gz ? pclose(gz) : fclose(f);
+        }
+
+        printf("{\"name\": \"%s\", \"scenario\": \"%s\", \"inputs\": {%s}, \"measured_s\": %.3f, ",
+               opt.name ? opt.name : opt.mode, opt.mode, inputs, measured_s);
+        if (err)
+                printf("\"errno\": \"%s\", ", strerrorname_np(err));
+        else
+                printf("\"errno\": null, ");
+        if (hz)
+                printf("\"hz\": %d, ", hz);
+        else
+                printf("\"hz\": null, ");
+        printf("\"kernel\": \"%s\", \"note\": \"%s\"}\n", u.release, note);
+}
+
+static int cmd_server(void) {
+        int one = 1, lfd, fd;
+        char buf[65536];
+        ssize_t n;
+
+        lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+            bind(lfd, (struct sockaddr *) &opt.addr, sizeof opt.addr) < 0 || listen(lfd, 4) < 0)
+                die("listen: %m");
+        fd = accept(lfd, NULL, NULL);
+        if (fd < 0)
+                die("accept: %m");
+        while ((n = recv(fd, buf, sizeof buf, 0)) > 0)
+                if (send(fd, buf, n, MSG_NOSIGNAL) < 0)
+                        break;
+        /* --hold: never send our FIN, for the fin-wait-2 case; run.sh kills us. */
+        while (opt.hold)
+                pause();
+        return 0;
+}
+
+static int cmd_established(void) {
+        int fd = connect_peer(), err;
+        double t0, t1;
+        char note[128];
+
+        if (opt.user_timeout_ms) {
+                set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, opt.user_timeout_ms, "TCP_USER_TIMEOUT");
+                input_add("user_timeout_s", "%g", opt.user_timeout_ms / 1e3);
+        }
+        warm_up(fd, opt.rounds, 1);
+        congestion_control_record(fd);
+        run_hole();
+        t0 = now();
+        write_data(fd, 0);
+        t1 = wait_error(fd, &err);
+        snprintf(note, sizeof note, "%ld-byte write to a black-holed peer, measured from the write", opt.bytes);
+        print_result(t1 - t0, err, note);
+        return 0;
+}
+
+static int cmd_idle(void) {
+        int fd = connect_peer(), err;
+        double t0, t1;
+
+        /* The reference cases list only the keepalive settings for idle. */
+        t0 = warm_up(fd, 1, /* record= */ 0);
+        /* SO_KEEPALIVE first: setting TCP_KEEPIDLE afterwards re-arms the timer
+         * relative to the last received segment, the reference point (§3). */
+        set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+        set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, opt.ka[0], "TCP_KEEPIDLE");
+        set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, opt.ka[1], "TCP_KEEPINTVL");
+        set_int(fd, IPPROTO_TCP, TCP_KEEPCNT, opt.ka[2], "TCP_KEEPCNT");
+        if (opt.user_timeout_ms) {
+                set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, opt.user_timeout_ms, "TCP_USER_TIMEOUT");
+                input_add("user_timeout_s", "%g", opt.user_timeout_ms / 1e3);
+        }
+        input_add("keepalive_idle_s", "%d", opt.ka[0]);
+        input_add("keepalive_intvl_s", "%d", opt.ka[1]);
+        input_add("keepalive_cnt", "%d", opt.ka[2]);
+        run_hole();
+        t1 = wait_error(fd, &err);
+        print_result(t1 - t0, err, "idle connection with keepalive, peer black-holed, measured from the last received segment");
+        return 0;
+}
+
+static int cmd_connect(void) {
+        int fd, err = 0;
+        double t0;
+
+        run_hole();
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                die("socket: %m");
+        if (opt.user_timeout_ms) {
+                set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, opt.user_timeout_ms, "TCP_USER_TIMEOUT");
+                input_add("user_timeout_s", "%g", opt.user_timeout_ms / 1e3);
+        }
+        t0 = now();
+        if (connect(fd, (struct sockaddr *) &opt.addr, sizeof opt.addr) < 0)
+                err = errno;
+        print_result(now() - t0, err, "connect() to a black-holed server");
+        return err ? 0 : 1;
+}
+
+/* orphan and fin-wait-2: close(), then time the socket's life in /proc/net/tcp. */
+static int cmd_closed(int orphan) {
+        int fd = connect_peer();
+        struct sockaddr_in local;
+        socklen_t len = sizeof local;
+        double t0;
+
+        warm_up(fd, opt.rounds, 1);
+        if (getsockname(fd, (struct sockaddr *) &local, &len) < 0)
+                die("getsockname: %m");
+        if (orphan) {
+                congestion_control_record(fd);
+                run_hole();
+                t0 = now();
+                write_data(fd, 1); /* close() adds a separate FIN segment (§6) */
+        } else {
+                t0 = now();
+        }
+        close(fd);
+        wait_socket(ntohs(local.sin_port), opt.addr.sin_addr, ntohs(opt.addr.sin_port), 0);
+        print_result(now() - t0, 0, orphan ? "write, close(), peer black-holed; socket gone from /proc/net/tcp"
+                                           : "close(); peer acks our FIN but never sends its own; socket gone from /proc/net/tcp");
+        return 0;
+}
+
+static uint16_t checksum(const void *data, size_t len, uint32_t sum) {
+        const uint8_t *p = data;
+        for (; len > 1; p += 2, len -= 2)
+                sum += (uint32_t) p[0] << 8 | p[1];
+        if (len)
+                sum += (uint32_t) p[0] << 8;
+        while (sum >> 16)
+                sum = (sum & 0xffff) + (sum >> 16);
+        return htons(~sum & 0xffff);
+}
+
+/*
+ * A raw SYN from an address nobody owns, sent from the namespace at --netns:
+ * the SYN-ACKs go there and die, so the request socket lives out its
+ * tcp_synack_retries (§5). Runs in the server's namespace.
+ */
+static int cmd_accept(void) {
+        enum { SPORT = 40000 };
+        struct {
+                struct iphdr ip;
+                struct tcphdr tcp;
+                uint8_t mss[4];
+        } syn = { 0 };
+        struct pseudo_header {
+                uint32_t src, dst;
+                uint8_t zero, proto;
+                uint16_t len;
+        } pseudo;
+        uint8_t sum_buf[sizeof pseudo + sizeof syn.tcp + sizeof syn.mss];
+        struct in_addr from;
+        int lfd, raw, self_ns, peer_ns, one = 1;
+        double t0;
+
+        if (!opt.from || inet_pton(AF_INET, opt.from, &from) != 1 || !opt.netns)
+                die("accept needs --from ADDR and --netns PATH");
+        lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+            bind(lfd, (struct sockaddr *) &opt.addr, sizeof opt.addr) < 0 || listen(lfd, 16) < 0)
+                die("listen: %m");
+
+        /* A socket stays bound to the namespace it was created in. */
+        self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        peer_ns = open(opt.netns, O_RDONLY | O_CLOEXEC);
+        if (self_ns < 0 || peer_ns < 0 || setns(peer_ns, CLONE_NEWNET) < 0)
+                die("%s: %m", opt.netns);
+        raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+        if (raw < 0)
+                die("raw socket: %m");
+        if (setns(self_ns, CLONE_NEWNET) < 0)
+                die("setns back: %m");
+
+        syn.ip.version = 4;
+        syn.ip.ihl = 5;
+        syn.ip.ttl = 64;
+        syn.ip.protocol = IPPROTO_TCP;
+        syn.ip.tot_len = htons(sizeof syn);
+        syn.ip.saddr = from.s_addr;
+        syn.ip.daddr = opt.addr.sin_addr.s_addr;
+        syn.tcp.source = htons(SPORT);
+        syn.tcp.dest = opt.addr.sin_port;
+        syn.tcp.seq = htonl(0x12345678);
+        syn.tcp.doff = (sizeof syn.tcp + sizeof syn.mss) / 4;
+        syn.tcp.syn = 1;
+        syn.tcp.window = htons(64240);
+        memcpy(syn.mss, (uint8_t[]) { 2, 4, 1460 >> 8, 1460 & 0xff }, 4);
+        pseudo = (struct pseudo_header) { from.s_addr, opt.addr.sin_addr.s_addr, 0, IPPROTO_TCP,
+                                            htons(sizeof syn.tcp + sizeof syn.mss) };
+        memcpy(sum_buf, &pseudo, sizeof pseudo);
+        memcpy(sum_buf + sizeof pseudo, &syn.tcp, sizeof syn.tcp + sizeof syn.mss);
+        syn.tcp.check = checksum(sum_buf, sizeof sum_buf, 0);
+
+        t0 = now();
+        if (sendto(raw, &syn, sizeof syn, 0, (struct sockaddr *) &opt.addr, sizeof opt.addr) < 0)
+                die("sendto: %m");
+        wait_socket(ntohs(opt.addr.sin_port), from, SPORT, 1);
+        wait_socket(ntohs(opt.addr.sin_port), from, SPORT, 0);
+        print_result(now() - t0, 0, "raw SYN from an unowned address; request socket gone from /proc/net/tcp");
+        return 0;
+}
+
+static void parse_addr(const char *s, struct sockaddr_in *ret) {
+        char host[64];
+        const char *colon = strrchr(s, ':');
+        if (!colon || (size_t) (colon - s) >= sizeof host)
+                die("--addr '%s': expected ADDR:PORT", s);
+        snprintf(host, sizeof host, "%.*s", (int) (colon - s), s);
+        *ret = (struct sockaddr_in) { .sin_family = AF_INET, .sin_port = htons(atoi(colon + 1)) };
+        if (inet_pton(AF_INET, host, &ret->sin_addr) != 1)
+                die("--addr '%s': not an IPv4 address", s);
+}
+
+int main(int argc, char **argv) {
+        static const struct option options[] = {
+                { "addr",         required_argument, NULL, 'a' },
+                { "name",         required_argument, NULL, 'n' },
+                { "hole",         required_argument, NULL, 'H' },
+                { "bytes",        required_argument, NULL, 'b' },
+                { "rounds",       required_argument, NULL, 'r' },
+                { "user-timeout", required_argument, NULL, 'u' },
+                { "keepalive",    required_argument, NULL, 'k' },
+                { "input",        required_argument, NULL, 'i' },
+                { "hold",         no_argument,       NULL, 'h' },
+                { "from",         required_argument, NULL, 'f' },
+                { "netns",        required_argument, NULL, 'N' },
+                { 0 }
+        };
+        int c, have_addr = 0;
+
+        if (argc < 2)
+                die("usage: tcpdead server|established|idle|connect|orphan|fin-wait-2|accept [options]");
+        opt.mode = argv[1];
+        optind = 2;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+                switch (c) {
+                case 'a': parse_addr(optarg, &opt.addr); have_addr = 1; break;
+                case 'n': opt.name = optarg; break;
+                case 'H': opt.hole = optarg; break;
+                case 'b': opt.bytes = atol(optarg); break;
+                case 'r': opt.rounds = atoi(optarg); break;
+                case 'u': opt.user_timeout_ms = atoi(optarg); break;
+                case 'k':
+                        if (sscanf(optarg, "%d,%d,%d", &opt.ka[0], &opt.ka[1], &opt.ka[2]) != 3)
+                                die("--keepalive '%s': expected IDLE,INTVL,CNT", optarg);
+                        break;
+                case 'i':
+                        if (opt.n_inputs == MAX_INPUTS)
+                                die("too many --input");
+                        opt.inputs[opt.n_inputs++] = optarg;
+                        break;
+                case 'h': opt.hold = 1; break;
+                case 'f': opt.from = optarg; break;
+                case 'N': opt.netns = optarg; break;
+                default: exit(2);
+                }
+        }
+        if (!have_addr)
+                die("--addr ADDR:PORT is required");
+        if (opt.rounds < 1)
+                die("--rounds must be at least 1");
+        for (int i = 0; i < opt.n_inputs; i++)
+                input_add_raw(opt.inputs[i]);
+
+        if (!strcmp(opt.mode, "server"))
+                return cmd_server();
+        if (!strcmp(opt.mode, "established"))
+                return cmd_established();
+        if (!strcmp(opt.mode, "idle")) {
+                if (opt.ka[0] < 1)
+                        die("idle needs --keepalive IDLE,INTVL,CNT");
+                return cmd_idle();
+        }
+        if (!strcmp(opt.mode, "connect"))
+                return cmd_connect();
+        if (!strcmp(opt.mode, "orphan"))
+                return cmd_closed(1);
+        if (!strcmp(opt.mode, "fin-wait-2"))
+                return cmd_closed(0);
+        if (!strcmp(opt.mode, "accept"))
+                return cmd_accept();
+        die("unknown mode '%s'", opt.mode);
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+#include "parse.h"
+#include "test.h"
+
+static void test_duration_valid(void) {
+        static const struct {
+                const char *in;
+                uint64_t usec;
+        } cases[] = {
+                { "40us", 40 },          { "200ms", 200000 },       { "1.5s", 1500000 },
+                { "2m", 120000000 },     { "1h", 3600000000 },      { "3", 3000000 },
+                { "0.25", 250000 },      { "1m30s", 90000000 },     { "0", 0 },
+                { "0.204s", 204000 },    { "1.0000005s", 1000000 }, { "2min", 120000000 },
+                { "1h2m3s", 3723000000 }, { "007ms", 7000 },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                uint64_t v = 12345;
+                test_assert_int(parse_duration(cases[i].in, &v), 0);
+                test_assert_int(v, cases[i].usec);
+        }
+}
+
+static void test_duration_invalid(void) {
+        static const char *const bad[] = {
+                "", "-1s", "+1s", "1x", "80x", "s", "1.s", ".5s", "1e3", "1 s", " 1s", "1s ",
+                "1m30", "ms", "1..2s", "0x10", "1hh", "1sm",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                uint64_t v = 777;
+                int r = parse_duration(bad[i], &v);
+                if (r != -EINVAL)
+                        printf("# input \"%s\" -> %d\n", bad[i], r);
+                test_assert_int(r, -EINVAL);
+                test_assert_int(v, 777); /* untouched on failure */
+        }
+        uint64_t v;
+        test_assert_int(parse_duration("99999999999999999999", &v), -ERANGE);
+        test_assert_int(parse_duration("18446744073710h", &v), -ERANGE);
+        test_assert_int(parse_duration("5124095577h", &v), -ERANGE);
+}
+
+static void test_duration_format(void) {
+        static const struct {
+                uint64_t usec;
+                const char *out;
+        } cases[] = {
+                { 0, "0us" },
+                { 40, "40us" },
+                { 204000, "204ms" },
+                { 52500, "52.5ms" },
+                { 13401000, "13.40s" },
+                { 59996000, "60.00s" },
+                { 938700000, "15m 38.7s" },
+                { 3599960000, "60m 0.0s" },
+                { 7875000000, "2h 11m 15s" },
+                { 7200000000, "2h" },
+                { 7500000000, "2h 5m" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *s = format_duration(cases[i].usec);
+                test_assert_str(s, cases[i].out);
+        }
+}
+
+static void test_seconds_format(void) {
+        char buf[32];
+        test_assert_str(format_seconds(938700000, buf, sizeof(buf)), "938.7");
+        test_assert_str(format_seconds(204000, buf, sizeof(buf)), "0.204");
+        test_assert_str(format_seconds(5000000, buf, sizeof(buf)), "5");
+        test_assert_str(format_seconds(1, buf, sizeof(buf)), "0.000001");
+}
+
+static void test_kernel_long(void) {
+        static const struct {
+                const char *in;
+                int r;
+                long v;
+        } cases[] = {
+                { "15", 0, 15 },        { "010", 0, 8 },         { "0x1f", 0, 31 },
+                { "-1", 0, -1 },        { "  7\n", 0, 7 },       { "0", 0, 0 },
+                { "08", -EINVAL, 0 },   { "+5", -EINVAL, 0 },    { "", -EINVAL, 0 },
+                { "5x", -EINVAL, 0 },   { "0x", -EINVAL, 0 },    { "1 2", -EINVAL, 0 },
+                { "abc", -EINVAL, 0 },  { "-", -EINVAL, 0 },     { "99999999999999999999", -ERANGE, 0 },
+                { "0X10", 0, 16 },      { "\t42\t", 0, 42 },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                long v = -999;
+                int r = parse_kernel_long(cases[i].in, &v);
+                if (r != cases[i].r)
+                        printf("# input \"%s\" -> %d\n", cases[i].in, r);
+                test_assert_int(r, cases[i].r);
+                if (cases[i].r == 0)
+                        test_assert_int(v, cases[i].v);
+        }
+}
+
+static void test_kernel_vector(void) {
+        long v[4];
+        test_assert_int(parse_kernel_vector("4096\t131072\t6291456", v, 4), 3);
+        test_assert_int(v[0], 4096);
+        test_assert_int(v[1], 131072);
+        test_assert_int(v[2], 6291456);
+        test_assert_int(parse_kernel_vector(" 010  0x10 ", v, 4), 2);
+        test_assert_int(v[0], 8);
+        test_assert_int(v[1], 16);
+        test_assert_int(parse_kernel_vector("1 2 3", v, 2), -E2BIG);
+        test_assert_int(parse_kernel_vector("1 x 3", v, 4), -EINVAL);
+        test_assert_int(parse_kernel_vector("   ", v, 4), -EINVAL);
+}
+
+static void test_uint(void) {
+        uint64_t v;
+        test_assert_int(parse_uint("42", 100, &v), 0);
+        test_assert_int(v, 42);
+        test_assert_int(parse_uint("101", 100, &v), -ERANGE);
+        test_assert_int(parse_uint("-1", 100, &v), -EINVAL);
+        test_assert_int(parse_uint("", 100, &v), -EINVAL);
+        test_assert_int(parse_uint("4x", 100, &v), -EINVAL);
+}
+
+static void test_whitespace(void) {
+        char a[] = "  4096\t131072 \t 6291456\n";
+        test_assert_str(normalize_whitespace(a), "4096 131072 6291456");
+        char b[] = "\n";
+        test_assert_str(normalize_whitespace(b), "");
+        char c[] = "bbr";
+        test_assert_str(normalize_whitespace(c), "bbr");
+}
+
+int main(void) {
+        TEST(test_duration_valid);
+        TEST(test_duration_invalid);
+        TEST(test_duration_format);
+        TEST(test_seconds_format);
+        TEST(test_kernel_long);
+        TEST(test_kernel_vector);
+        TEST(test_uint);
+        TEST(test_whitespace);
+        return test_done();
+}

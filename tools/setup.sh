@@ -1,0 +1,70 @@
+#!/bin/sh
+# One-command set-up for a fresh Debian 12 machine, run as root from a clone:
+#   tools/setup.sh run    install what is missing, build, audit this host
+#   tools/setup.sh test   install what is missing, build plain and with
+#                         ASan+UBSan, run every test in both builds
+# It names each Debian package it installs before installing it.
+set -eu
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+
+# Build: compiler, meson, and the libraries tcptune links (libsystemd, inih,
+# json-c, zlib); scdoc for the man pages.
+build_deps="gcc libc6-dev pkg-config meson ninja-build libsystemd-dev libinih-dev libjson-c-dev zlib1g-dev scdoc"
+# Tests: iproute2 (namespaces, veth), util-linux (unshare, setpriv), procps
+# (sysctl), jq (reading JSON in shell tests), systemd (systemd-sysctl, the
+# oracle for sysctl.d semantics).
+test_deps="iproute2 util-linux procps jq systemd"
+
+case $mode in
+run) want=$build_deps ;;
+test) want="$build_deps $test_deps" ;;
+*) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+        dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+        echo "tools/setup.sh: installing Debian packages:$missing"
+        if [ "$(id -u)" != 0 ]; then
+                echo "tools/setup.sh: run as root to install them" >&2
+                exit 3
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        # shellcheck disable=SC2086
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+        echo "tools/setup.sh: all needed Debian packages are installed"
+fi
+
+setup() { # dir, meson options...
+        dir=$1; shift
+        if [ -f "$dir/build.ninja" ]; then
+                meson configure "$dir" "$@" >/dev/null
+        else
+                meson setup "$dir" "$@" >/dev/null
+        fi
+        ninja -C "$dir" >/dev/null
+}
+
+if [ "$mode" = run ]; then
+        setup build -Dwerror=true
+        echo "tools/setup.sh: built build/tcptune; auditing this host:"
+        echo
+        exec ./build/tcptune audit
+fi
+
+setup build -Dwerror=true
+setup build-san -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+status=0
+for dir in build build-san; do
+        echo "== meson test in $dir"
+        meson test -C "$dir" --print-errorlogs --num-processes 2 ${TCPTUNE_TEST_ARGS:-} || status=1
+done
+sh tools/test-summary.sh build build-san
+exit $status
