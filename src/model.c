@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: MIT */
+/* The dead-peer timing model (KERNEL-MODEL.md). Invariants:
+ *
+ * 1. Timers are simulated in integer jiffies with the timer wheel's
+ *    rounding (§1.2): a timer armed at J for d jiffies fires at
+ *    ((E >> 3n) + 1) << 3n, E = J + d, n the wheel level of E - clk, where
+ *    clk = J outside a timer callback and J + 1 inside one. Never early.
+ * 2. Only the phase of the first arming is unknown. The chain is periodic
+ *    in it with period 8^L (L the highest level used), so sweeping every
+ *    phase is exact: min, typical and max are extremes and mean of that
+ *    sweep, not samples of noise. Phases are grouped by the first timer's
+ *    expiry, so a two-hour keepalive timer costs one chain, not 8^6.
+ * 3. The triggering event happened at J0 + f, f in [0, 1): max is the
+ *    largest J_abort - J0, min the smallest minus one jiffy, typical the
+ *    mean minus half a jiffy (§1.2).
+ * 4. Give-up tests run at a timer expiry, before the retransmission, as
+ *    tcp_write_timeout() does; nothing aborts between expiries (§0.4). */
+#include "model.h"
+
+/* Kernel constants, in microseconds, with where they are defined. */
+enum {
+        K_RTO_MIN,
+        K_RTO_MAX,
+        K_TIMEOUT_INIT,
+        K_THIN_LINEAR_RETRIES,
+        K_TIMEWAIT_LEN,
+        K_TLP_MULTI_SEGMENT,
+        K_ORPHAN_RETRIES_DEFAULT,
+        K_PROBE0_BACKOFF_MAX,
+        K_RESOURCE_PROBE_INTERVAL,
+        K_NEIGH_CYCLE_MIN,
+        K_NEIGH_CYCLE_TYPICAL,
+        K_NEIGH_CYCLE_MAX,
+        K_MAX_CHAIN,
+};
+static const struct kconst {
+        const char *name;
+        uint64_t value;
+        const char *source;
+} kconsts[] = {
+        [K_RTO_MIN]                = { "TCP_RTO_MIN", 200 * USEC_PER_MSEC, "include/net/tcp.h (HZ/5)" },
+        [K_RTO_MAX]                = { "TCP_RTO_MAX", 120 * USEC_PER_SEC, "include/net/tcp.h (120*HZ)" },
+        [K_TIMEOUT_INIT]           = { "TCP_TIMEOUT_INIT", 1 * USEC_PER_SEC, "include/net/tcp.h (HZ)" },
+        [K_THIN_LINEAR_RETRIES]    = { "TCP_THIN_LINEAR_RETRIES", 6, "include/net/tcp.h" },
+        [K_TIMEWAIT_LEN]           = { "TCP_TIMEWAIT_LEN", 60 * USEC_PER_SEC, "include/net/tcp.h (60*HZ)" },
+        [K_TLP_MULTI_SEGMENT]      = { "TCP_TIMEOUT_MIN_US", 2 * USEC_PER_MSEC, "net/ipv4/tcp_output.c (tcp_schedule_loss_probe)" },
+        [K_ORPHAN_RETRIES_DEFAULT] = { "orphan retries when 0", 8, "net/ipv4/tcp_timer.c (tcp_orphan_retries)" },
+        [K_PROBE0_BACKOFF_MAX]     = { "ilog2(TCP_RTO_MAX/TCP_RTO_MIN)+1", 10, "include/net/tcp.h (tcp_probe0_when)" },
+        [K_RESOURCE_PROBE_INTERVAL] = { "TCP_RESOURCE_PROBE_INTERVAL", 500 * USEC_PER_MSEC, "include/net/tcp.h (HZ/2)" },
+        /* 3 unicast/multicast solicits 1 s apart (neigh retrans_time), then a
+         * local ICMP host-unreachable; measured 3.07 s on 6.18 (§2.12). */
+        [K_NEIGH_CYCLE_MIN]        = { "ARP failure cycle, lower bound", 3000 * USEC_PER_MSEC, "net/core/neighbour.c (measured)" },
+        [K_NEIGH_CYCLE_TYPICAL]    = { "ARP failure cycle, measured", 3070 * USEC_PER_MSEC, "net/core/neighbour.c (measured)" },
+        [K_NEIGH_CYCLE_MAX]        = { "ARP failure cycle, upper bound", 3120 * USEC_PER_MSEC, "net/core/neighbour.c (measured)" },
+        [K_MAX_CHAIN]              = { "model safety bound on timer expiries", 4096, "model.c" },
+};
+#define K(x) (kconsts[K_##x].value)
+
+void model_input_defaults(struct model_input *in) {
+        *in = (struct model_input) {
+                .hz = 250,
+                .retries2 = 15,
+                .orphan_retries = 0,
+                .syn_retries = 6,
+                .syn_linear_timeouts = 4,
+                .synack_retries = 5,
+                .rto_min_us = K(RTO_MIN),
+                .rto_max_us = K(RTO_MAX),
+                .keepalive_time_us = 7200 * USEC_PER_SEC,
+                .keepalive_intvl_us = 75 * USEC_PER_SEC,
+                .keepalive_probes = 9,
+                .fin_timeout_us = 60 * USEC_PER_SEC,
+                .early_retrans = 3,
+                .sack = true,
+                .srtt_us = 100,
+                .segments = 1,
+        };
+}
+
+const char *model_event_kind_to_string(enum model_event_kind k) {
+        static const char *const names[] = {
+                [EVENT_SEND] = "send",       [EVENT_TLP] = "tlp",       [EVENT_RTO] = "rto",
+                [EVENT_SYN] = "syn",         [EVENT_SYNACK] = "synack", [EVENT_PROBE] = "probe",
+                [EVENT_KEEPALIVE] = "keepalive", [EVENT_TIMEWAIT] = "timewait", [EVENT_ABORT] = "abort",
+        };
+        return (unsigned) k < ELEMENTSOF(names) ? names[k] : "?";
+}
+
+/* Unit conversions the way include/linux/jiffies.h rounds them. */
+static uint64_t us_to_j(uint64_t us, unsigned hz) {
+        return (us * hz + USEC_PER_SEC - 1) / USEC_PER_SEC;
+}
+static uint64_t ms_to_j(uint64_t ms, unsigned hz) {
+        return (ms * hz + 999) / 1000;
+}
+static uint64_t j_to_us(uint64_t j, unsigned hz) {
+        return j * USEC_PER_SEC / hz;
+}
+static uint64_t j_to_ms(uint64_t j, unsigned hz) {
+        return j * 1000 / hz;
+}
+static uint64_t min_u64(uint64_t a, uint64_t b) {
+        return a < b ? a : b;
+}
+static uint64_t max_u64(uint64_t a, uint64_t b) {
+        return a > b ? a : b;
+}
+
+/* kernel/time/timer.c: calc_wheel_index(). LVL_START(n) = 63 << 3(n-1). */
+static unsigned wheel_level(uint64_t delta) {
+        unsigned n = 0;
+        for (uint64_t start = 63; n < 8 && delta >= start; start <<= 3)
+                n++;
+        return n;
+}
+
+struct sim {
+        unsigned max_level;          /* highest wheel level any timer used */
+        struct model_result *rec;    /* record events here, or NULL */
+        uint64_t rec_j0;
+};
+
+static uint64_t fire(struct sim *s, uint64_t j, uint64_t d, bool in_callback) {
+        uint64_t e = j + d, clk = j + (in_callback ? 1 : 0);
+        unsigned n = wheel_level(e > clk ? e - clk : 0);
+        if (n > s->max_level)
+                s->max_level = n;
+        return ((e >> (3 * n)) + 1) << (3 * n);
+}
+
+static void record(struct sim *s, const struct model_input *in, uint64_t j, enum model_event_kind kind, unsigned n) {
+        struct model_result *r = s->rec;
+        if (!r)
+                return;
+        if (r->n_events >= MODEL_MAX_EVENTS - 1 && kind != EVENT_ABORT) {
+                r->events_truncated = true;
+                return;
+        }
+        r->events[r->n_events++] = (struct model_event) { j_to_us(j - s->rec_j0, in->hz), kind, n };
+}
+
+/* Derived, per-run constants in jiffies. */
+struct params {
+        const struct model_input *in;
+        enum scenario scenario;
+        unsigned hz;
+        uint64_t R;          /* RTO at send time */
+        uint64_t P;          /* TLP delay, 0 without TLP */
+        uint64_t M;          /* rto_max */
+        uint64_t ut_ms;      /* TCP_USER_TIMEOUT, 0: none */
+        bool thin;
+        uint64_t T_ms;       /* budget (established, or orphan while alive) */
+        uint64_t T_dead_ms;  /* orphan once icsk_rto reached rto_max */
+        uint64_t first_d;    /* first timer, armed outside a callback at J0 */
+        uint64_t pending;    /* zero-window: a probe timer already pending, up to this long */
+};
+
+uint64_t model_budget_ms(unsigned hz, unsigned boundary, uint64_t rto_base_us, uint64_t rto_max_us) {
+        /* net/ipv4/tcp_timer.c: tcp_model_timeout() */
+        uint64_t base = us_to_j(rto_base_us, hz), max = us_to_j(rto_max_us, hz), t;
+        unsigned thresh = 0;
+        if (base == 0)
+                base = 1;
+        while ((max / base) >> (thresh + 1))
+                thresh++; /* ilog2(max / base) */
+        if (boundary <= thresh)
+                t = ((UINT64_C(2) << boundary) - 1) * base;
+        else
+                t = ((UINT64_C(2) << thresh) - 1) * base + (uint64_t) (boundary - thresh) * max;
+        return j_to_ms(t, hz);
+}
+
+static uint64_t rto_min_eff_us(const struct model_input *in) {
+        /* §2.1: stored in jiffies, so 50 ms at HZ=250 becomes 52 ms. */
+        return j_to_us(us_to_j(in->rto_min_us, in->hz), in->hz);
+}
+
+uint64_t model_rto_us(const struct model_input *in) {
+        /* §2.2: steady path R = J(SRTT + rttvar), rttvar >= rto_min. */
+        uint64_t r = in->rto_us ? us_to_j(in->rto_us, in->hz) : us_to_j(in->srtt_us + rto_min_eff_us(in), in->hz);
+        return j_to_us(min_u64(max_u64(r, 1), us_to_j(in->rto_max_us, in->hz)), in->hz);
+}
+
+/* §2.8 and §6: TLP, RTO #1 (retrans_stamp), then backoff until the budget.
+ * §2.12: from fail_j on, transmissions die on this host: a qdisc drop
+ * retries every 500 ms without backoff (retrans_stamp still refreshed); a
+ * route failure backs off normally but never refreshes retrans_stamp, and a
+ * failed TLP re-arms the RTO for what remains of it. */
+static uint64_t chain_rto(const struct params *p, struct sim *s, uint64_t j0, uint64_t j) {
+        const struct model_input *in = p->in;
+        uint64_t fail_j = in->local_failure ? j0 + us_to_j(in->local_failure_at_us, p->hz) : UINT64_MAX;
+        bool qdisc = in->local_failure == LOCAL_FAILURE_QDISC_DROP;
+        bool route = in->local_failure == LOCAL_FAILURE_ROUTE;
+        uint64_t last_real = j0; /* head skb's last real transmission */
+        unsigned k = 1;
+
+        if (p->P) {
+                record(s, in, j, EVENT_TLP, 1);
+                if (j >= fail_j) {
+                        uint64_t el = j - j0;
+                        j = fire(s, j, el < p->R ? p->R - el : 1, true);
+                } else {
+                        if (in->segments == 1)
+                                last_real = j; /* the probe resent the head */
+                        /* tcp_send_loss_probe() re-arms a full RTO from now. */
+                        j = fire(s, j, p->R, true);
+                }
+        }
+        bool failing = j >= fail_j;
+        /* retrans_stamp (§2.6): the first RTO retransmission, unless it
+         * never reached IP: then the last real transmission. */
+        uint64_t t1 = failing && route ? last_real : j;
+        record(s, in, j, EVENT_RTO, 1);
+        uint64_t armed = p->R;
+        if (!(failing && qdisc))
+                armed = p->thin ? p->R : min_u64(2 * p->R, p->M);
+        uint64_t next = failing && qdisc ? us_to_j(K(RESOURCE_PROBE_INTERVAL), p->hz) : armed;
+
+        while (k < K(MAX_CHAIN)) {
+                uint64_t d = next;
+                if (p->ut_ms && !(failing && qdisc)) {
+                        /* tcp_clamp_rto_to_user_timeout() (§2.9); not on the 500 ms path */
+                        uint64_t el = j_to_ms(j - t1, p->hz);
+                        d = el >= p->ut_ms ? 1 : min_u64(armed, ms_to_j(p->ut_ms - el, p->hz));
+                }
+                j = fire(s, j, d, true);
+                k++;
+                /* tcp_write_timeout(): orphans use tcp_orphan_retries(alive) */
+                uint64_t T = p->ut_ms ? p->ut_ms : p->T_ms;
+                if (!p->ut_ms && p->scenario == SCENARIO_ORPHAN && armed >= p->M)
+                        T = p->T_dead_ms;
+                if (j_to_ms(j - t1, p->hz) >= T) {
+                        record(s, in, j, EVENT_ABORT, 1);
+                        return j;
+                }
+                record(s, in, j, EVENT_RTO, k);
+                failing = j >= fail_j;
+                if (failing && qdisc) {
+                        next = us_to_j(K(RESOURCE_PROBE_INTERVAL), p->hz);
+                        continue;
+                }
+                /* §2.10: thin streams keep R for RTO #1..#6 */
+                armed = p->thin && k <= K(THIN_LINEAR_RETRIES) ? p->R : min_u64(2 * armed, p->M);
+                next = armed;
+        }
+        return j;
+}
+
+/* §3: tcp_keepalive_timer(); elapsed counts from the last received segment. */
+static uint64_t chain_keepalive(const struct params *p, struct sim *s, uint64_t j0, uint64_t j) {
+        const struct model_input *in = p->in;
+        uint64_t intvl = us_to_j(in->keepalive_intvl_us, p->hz);
+        unsigned probes = 0;
+
+        for (unsigned i = 0; i < K(MAX_CHAIN); i++) {
+                bool expired = p->ut_ms ? j - j0 >= ms_to_j(p->ut_ms, p->hz) && probes > 0
+                                        : probes >= in->keepalive_probes;
+                if (expired) {
+                        record(s, in, j, EVENT_ABORT, 1);
+                        return j;
+                }
+                record(s, in, j, EVENT_KEEPALIVE, ++probes);
+                j = fire(s, j, intvl, true);
+        }
+        return j;
+}
+
+/* §4: SYN retransmissions: linear first, then doubling; count or time. */
+static uint64_t chain_syn(const struct params *p, struct sim *s, uint64_t j0, uint64_t j) {
+        const struct model_input *in = p->in;
+        uint64_t R = p->R, armed = R;
+        unsigned retrans = 0;
+        uint64_t T = p->ut_ms ? p->ut_ms : p->T_ms;
+
+        for (unsigned i = 0; i < K(MAX_CHAIN); i++) {
+                if (retrans >= in->syn_retries + in->syn_linear_timeouts || j_to_ms(j - j0, p->hz) >= T) {
+                        record(s, in, j, EVENT_ABORT, 1);
+                        return j;
+                }
+                record(s, in, j, EVENT_SYN, ++retrans);
+                if (retrans > in->syn_linear_timeouts)
+                        armed = min_u64(2 * armed, p->M);
+                uint64_t d = armed;
+                if (p->ut_ms) {
+                        uint64_t el = j_to_ms(j - j0, p->hz);
+                        d = el >= p->ut_ms ? 1 : min_u64(armed, ms_to_j(p->ut_ms - el, p->hz));
+                }
+                j = fire(s, j, d, true);
+        }
+        return j;
+}
+
+/* §5: reqsk_timer_handler(): 1, 2, 4 ... s, dropped after synack_retries. */
+static uint64_t chain_synack(const struct params *p, struct sim *s, uint64_t j0, uint64_t j) {
+        const struct model_input *in = p->in;
+        uint64_t init = us_to_j(K(TIMEOUT_INIT), p->hz);
+        (void) j0;
+
+        for (unsigned n = 0; n < K(MAX_CHAIN); n++) {
+                if (n >= in->synack_retries) {
+                        record(s, in, j, EVENT_ABORT, 1);
+                        return j;
+                }
+                record(s, in, j, EVENT_SYNACK, n + 1);
+                uint64_t t = n + 1 >= 40 ? p->M : min_u64(init << (n + 1), p->M);
+                j = fire(s, j, t, true);
+        }
+        return j;
+}
+
+/* §7: tcp_fin_time() = max(fin_timeout, 3.5 RTO). Above TCP_TIMEWAIT_LEN
+ * the full socket waits F - 60 s, then tcp_keepalive_timer() hands it to a
+ * time-wait socket for another max(F - 60 s, 3.5 RTO). */
+static uint64_t fin_time_j(const struct params *p) {
+        uint64_t f = us_to_j(p->in->fin_timeout_us, p->hz);
+        uint64_t floor = (p->R << 2) - (p->R >> 1);
+        return max_u64(f, floor);
+}
+
+static uint64_t chain_fin_wait_2(const struct params *p, struct sim *s, uint64_t j0, uint64_t j) {
+        uint64_t F = fin_time_j(p), tw = us_to_j(K(TIMEWAIT_LEN), p->hz);
+        (void) j0;
+        if (F > tw) {
+                record(s, p->in, j, EVENT_TIMEWAIT, 1);
+                uint64_t floor = (p->R << 2) - (p->R >> 1);
+                j = fire(s, j, max_u64(F - tw, floor), true);
+        }
+        record(s, p->in, j, EVENT_ABORT, 1);
+        return j;
+}
+
+/* §8: tcp_probe_timer() / tcp_send_probe0(): a count of unanswered probes. */
+static uint64_t probe0_base(const struct params *p) {
+        return max_u64(p->R, us_to_j(K(RTO_MIN), p->hz));
+}
+
+static uint64_t probe0_when(const struct params *p, unsigned backoff) {
+        unsigned b = (unsigned) min_u64(backoff, K(PROBE0_BACKOFF_MAX));
+        return min_u64(probe0_base(p) << b, p->M);
+}
+
+static uint64_t chain_probe0(const struct params *p, struct sim *s, uint64_t j0, uint64_t j) {
+        const struct model_input *in = p->in;
+        unsigned probes = in->zw_probes_out, backoff = in->zw_backoff;
+        /* icsk_probes_tstamp: the first unanswered probe's expiry */
+        uint64_t tstamp = probes ? (j > p->pending ? j - p->pending : 0) : j;
+        (void) j0;
+
+        for (unsigned i = 0; i < K(MAX_CHAIN); i++) {
+                bool ut_expired = p->ut_ms && j - tstamp >= ms_to_j(p->ut_ms, p->hz);
+                if (ut_expired || probes >= in->retries2) {
+                        record(s, in, j, EVENT_ABORT, 1);
+                        return j;
+                }
+                record(s, in, j, EVENT_PROBE, ++probes);
+                uint64_t when;
+                if (in->local_failure == LOCAL_FAILURE_QDISC_DROP) {
+                        /* tcp_send_probe0(): a local drop retries in 500 ms, no backoff */
+                        when = us_to_j(K(RESOURCE_PROBE_INTERVAL), p->hz);
+                } else {
+                        if (backoff < in->retries2)
+                                backoff++;
+                        when = probe0_when(p, backoff);
+                }
+                if (p->ut_ms) {
+                        /* tcp_clamp_probe0_to_user_timeout() */
+                        uint64_t el = j_to_ms(j - tstamp, p->hz);
+                        when = el >= p->ut_ms ? 1 : min_u64(when, ms_to_j(p->ut_ms - el, p->hz));
+                }
+                j = fire(s, j, when, true);
+        }
+        return j;
+}
+
+/* §2.12: an unresolved neighbour turns into a local ICMP host-unreachable
+ * every ~3 s; each one is an event at which the budget (from the original
+ * send) is checked. The cycle comes from neighbour timers, not the TCP
+ * chain, so the range is the measured cycle's bounds. */
+static void neighbour_cycles(const struct params *p, struct model_result *r) {
+        uint64_t T = (p->ut_ms ? p->ut_ms : p->T_ms) * USEC_PER_MSEC;
+        uint64_t lo = K(NEIGH_CYCLE_MIN), typ = K(NEIGH_CYCLE_TYPICAL), hi = K(NEIGH_CYCLE_MAX);
+        uint64_t kmin = (T + hi - 1) / hi, ktyp = (T + typ - 1) / typ, kmax = (T + lo - 1) / lo;
+        r->detect_min_us = max_u64(kmin, 1) * lo;
+        r->detect_us = max_u64(ktyp, 1) * typ;
+        r->detect_max_us = max_u64(kmax, 1) * hi;
+        r->n_events = 0;
+        r->events[r->n_events++] = (struct model_event) { 0, EVENT_SEND, 1 };
+        for (uint64_t k = 1; k < max_u64(ktyp, 1) && r->n_events < MODEL_MAX_EVENTS - 1; k++)
+                r->events[r->n_events++] = (struct model_event) { k * typ, EVENT_RTO, (unsigned) k };
+        r->events[r->n_events++] = (struct model_event) { r->detect_us, EVENT_ABORT, 1 };
+}
+
+typedef uint64_t (*chain_fn)(const struct params *p, struct sim *s, uint64_t j0, uint64_t j1);
+
+/* A start far from 0, aligned to every wheel granularity, so J0 = J1 - off
+ * never underflows and J1 keeps its phase modulo 8^L. */
+#define J_BASE (UINT64_C(1) << 40)
+
+/* Sweep the phases (invariant 2). The first expiry J1 comes either from a
+ * timer of first_d jiffies armed at J0 (J1 - J0 in [d+1, d+g]), or from a
+ * timer already pending (J1 - J0 in [0, pending]). */
+static void sweep(const struct params *p, chain_fn chain, struct model_result *r) {
+        struct sim probe = {};
+        uint64_t off_lo, off_hi, g1;
+
+        if (p->pending) {
+                g1 = UINT64_C(1) << (3 * wheel_level(p->pending));
+                off_lo = 0;
+                off_hi = p->pending;
+        } else {
+                g1 = UINT64_C(1) << (3 * wheel_level(p->first_d));
+                off_lo = p->first_d + 1;
+                off_hi = p->first_d + g1;
+        }
+        /* Offsets within a class: every one while cheap, else 65 evenly
+         * spaced (only a 16 s+ first timer needs that). */
+        uint64_t stride = max_u64(1, (off_hi - off_lo) / 64);
+
+        (void) chain(p, &probe, J_BASE - off_lo, J_BASE);
+        unsigned L = probe.max_level;
+        if (3 * wheel_level(max_u64(p->first_d, p->pending)) > 3 * L)
+                L = wheel_level(max_u64(p->first_d, p->pending));
+
+        for (;;) {
+                uint64_t period = UINT64_C(1) << (3 * L), classes = period > g1 ? period / g1 : 1;
+                uint64_t emin = UINT64_MAX, emax = 0;
+                long double sum = 0;
+                uint64_t count = 0;
+                struct sim s = {};
+
+                for (uint64_t c = 0; c < classes; c++) {
+                        uint64_t j1 = J_BASE + c * g1;
+                        for (uint64_t off = off_lo;; off += stride) {
+                                if (off > off_hi)
+                                        off = off_hi;
+                                uint64_t j0 = j1 - off, e = chain(p, &s, j0, j1) - j0;
+                                emin = min_u64(emin, e);
+                                emax = max_u64(emax, e);
+                                sum += (long double) e;
+                                count++;
+                                if (off == off_hi)
+                                        break;
+                        }
+                }
+                if (s.max_level > L) {
+                        L = s.max_level; /* a longer chain reached a higher level: redo */
+                        continue;
+                }
+                long double mean = sum / (long double) count;
+                r->detect_max_us = j_to_us(emax, p->hz);
+                r->detect_min_us = j_to_us(emin - 1, p->hz);
+                r->detect_us = (uint64_t) ((mean - 0.5L) * (long double) USEC_PER_SEC / (long double) p->hz + 0.5L);
+                break;
+        }
+
+        /* The timeline: one typical phase, first class, mean offset. */
+        struct sim rs = { .rec = r };
+        uint64_t off = (off_lo + off_hi) / 2;
+        rs.rec_j0 = J_BASE - off;
+        r->n_events = 0;
+        r->events[r->n_events++] = (struct model_event) { 0, EVENT_SEND, 1 };
+        (void) chain(p, &rs, rs.rec_j0, J_BASE);
+}
+
+static void governed(struct model_result *r, const char *what) {
+        if (r->n_governed_by < MODEL_MAX_GOVERNORS)
+                r->governed_by[r->n_governed_by++] = what;
+}
+
+int model_run(const struct model_input *in, enum scenario scenario, struct model_result *ret) {
+        struct model_result *r = ret;
+        struct params p = { .in = in, .scenario = scenario, .hz = in->hz };
+        chain_fn chain = NULL;
+
+        if (in->hz == 0 || in->hz > 10000 || in->segments == 0 || (unsigned) scenario >= _SCENARIO_MAX)
+                return -EINVAL;
+
+        *r = (struct model_result) { .scenario = scenario, .error = ETIMEDOUT };
+        p.M = max_u64(us_to_j(in->rto_max_us, in->hz), 1);
+        p.R = us_to_j(model_rto_us(in), in->hz);
+        p.ut_ms = in->user_timeout_us / USEC_PER_MSEC;
+        if (in->user_timeout_us && p.ut_ms == 0)
+                p.ut_ms = 1;
+
+        switch (scenario) {
+        case SCENARIO_ESTABLISHED:
+        case SCENARIO_ORPHAN: {
+                bool orphan = scenario == SCENARIO_ORPHAN;
+                /* close() after a write leaves data and FIN: two segments (§6). */
+                unsigned segs = orphan ? (unsigned) max_u64(in->segments, 2) : in->segments;
+                bool tlp = (in->early_retrans == 3 || in->early_retrans == 4) && in->sack;
+                if (tlp) {
+                        /* §2.4: PTO = J(2 SRTT + X), capped at the RTO. */
+                        uint64_t x = segs == 1 ? rto_min_eff_us(in) : K(TLP_MULTI_SEGMENT);
+                        uint64_t pto = in->tlp_legacy
+                                               ? us_to_j(2 * in->srtt_us, in->hz) +
+                                                         (segs == 1 ? us_to_j(K(RTO_MIN), in->hz) : 2)
+                                               : us_to_j(2 * in->srtt_us + x, in->hz);
+                        p.P = min_u64(pto, p.R);
+                }
+                p.thin = !orphan && in->thin_linear_timeouts && segs < 4 && !in->cc_bbr;
+                unsigned boundary = orphan ? (in->orphan_retries ? in->orphan_retries
+                                                                 : (unsigned) K(ORPHAN_RETRIES_DEFAULT))
+                                           : in->retries2;
+                p.T_ms = model_budget_ms(in->hz, boundary, K(RTO_MIN), in->rto_max_us);
+                p.T_dead_ms = in->orphan_retries ? p.T_ms : model_budget_ms(in->hz, 0, K(RTO_MIN), in->rto_max_us);
+                p.first_d = p.P ? p.P : p.R;
+                chain = chain_rto;
+                r->budget_us = (p.ut_ms ? p.ut_ms : p.T_ms) * USEC_PER_MSEC;
+                r->has_naive = true;
+                r->naive_us = r->budget_us;
+                if (p.ut_ms)
+                        governed(r, "TCP_USER_TIMEOUT");
+                governed(r, orphan ? "net.ipv4.tcp_orphan_retries" : "net.ipv4.tcp_retries2");
+                governed(r, "net.ipv4.tcp_rto_min_us");
+                governed(r, "net.ipv4.tcp_rto_max_ms");
+                governed(r, "net.ipv4.tcp_early_retrans");
+                if (!orphan && in->thin_linear_timeouts) {
+                        governed(r, "net.ipv4.tcp_thin_linear_timeouts");
+                        governed(r, "net.ipv4.tcp_congestion_control");
+                        if (in->cc_bbr)
+                                r->note = "thin-stream linear timeouts never apply under bbr";
+                }
+                if (orphan)
+                        r->error = 0;
+                if (orphan || in->local_failure == LOCAL_FAILURE_NONE)
+                        break;
+                if (in->local_failure == LOCAL_FAILURE_NEIGHBOUR) {
+                        r->error = EHOSTUNREACH;
+                        r->note = "an unresolved neighbour is noticed at ~3 s ARP-failure cycles";
+                        neighbour_cycles(&p, r);
+                        return 0;
+                }
+                if (in->local_failure_before_send) {
+                        /* Nothing left the host: the persist timer counts probes. */
+                        p.first_d = probe0_base(&p);
+                        chain = chain_probe0;
+                        r->budget_us = 0;
+                        r->note = "nothing ever left the host: the persist timer counts tcp_retries2 attempts";
+                        break;
+                }
+                if (in->local_failure == LOCAL_FAILURE_ROUTE)
+                        r->error = in->local_failure_errno ? in->local_failure_errno : EHOSTUNREACH;
+                break;
+        }
+        case SCENARIO_IDLE:
+                p.first_d = us_to_j(in->keepalive_time_us, in->hz);
+                chain = chain_keepalive;
+                r->has_naive = true;
+                r->naive_us = p.ut_ms ? max_u64(p.ut_ms * USEC_PER_MSEC, in->keepalive_time_us + in->keepalive_intvl_us)
+                                      : in->keepalive_time_us + in->keepalive_probes * in->keepalive_intvl_us;
+                if (p.ut_ms)
+                        governed(r, "TCP_USER_TIMEOUT");
+                if (in->keepalive_from_socket) {
+                        governed(r, "TCP_KEEPIDLE");
+                        governed(r, "TCP_KEEPINTVL");
+                        governed(r, "TCP_KEEPCNT");
+                } else {
+                        governed(r, "net.ipv4.tcp_keepalive_time");
+                        governed(r, "net.ipv4.tcp_keepalive_intvl");
+                        governed(r, "net.ipv4.tcp_keepalive_probes");
+                }
+                r->note = "only for sockets with SO_KEEPALIVE; without it an idle connection never notices";
+                break;
+        case SCENARIO_CONNECT:
+                /* §4: initial RTO 1 s, no RTT sample, no TLP; budget base 1 s. */
+                p.R = min_u64(us_to_j(K(TIMEOUT_INIT), in->hz), p.M);
+                p.first_d = p.R;
+                p.T_ms = model_budget_ms(in->hz, in->syn_retries, K(TIMEOUT_INIT), in->rto_max_us);
+                chain = chain_syn;
+                r->budget_us = (p.ut_ms ? p.ut_ms : p.T_ms) * USEC_PER_MSEC;
+                r->has_naive = true;
+                r->naive_us = r->budget_us;
+                if (p.ut_ms)
+                        governed(r, "TCP_USER_TIMEOUT");
+                governed(r, "net.ipv4.tcp_syn_retries");
+                governed(r, "net.ipv4.tcp_syn_linear_timeouts");
+                governed(r, "net.ipv4.tcp_rto_max_ms");
+                break;
+        case SCENARIO_ACCEPT:
+                p.first_d = min_u64(us_to_j(K(TIMEOUT_INIT), in->hz), p.M);
+                chain = chain_synack;
+                r->error = 0;
+                r->has_naive = true;
+                r->naive_us = in->synack_retries >= 40 ? UINT64_MAX
+                                                       : ((UINT64_C(2) << in->synack_retries) - 1) * K(TIMEOUT_INIT);
+                governed(r, "net.ipv4.tcp_synack_retries");
+                governed(r, "net.ipv4.tcp_syncookies");
+                r->note = "no application is told; with SYN cookies in use no request is kept at all";
+                break;
+        case SCENARIO_FIN_WAIT_2: {
+                uint64_t F = fin_time_j(&p), tw = us_to_j(K(TIMEWAIT_LEN), in->hz);
+                p.first_d = F > tw ? F - tw : F;
+                chain = chain_fin_wait_2;
+                r->error = 0;
+                r->has_naive = true;
+                r->naive_us = in->fin_timeout_us;
+                governed(r, "net.ipv4.tcp_fin_timeout");
+                if (F > tw)
+                        r->note = "above 60 s the kernel waits twice (F - 60 s): once as a full socket, once in time-wait";
+                break;
+        }
+        case SCENARIO_ZERO_WINDOW:
+                if (in->zw_backoff || in->zw_probes_out)
+                        p.pending = probe0_when(&p, in->zw_backoff);
+                else
+                        p.first_d = probe0_base(&p); /* tcp_check_probe_timer() */
+                chain = chain_probe0;
+                if (p.ut_ms)
+                        governed(r, "TCP_USER_TIMEOUT");
+                governed(r, "net.ipv4.tcp_retries2");
+                governed(r, "net.ipv4.tcp_rto_min_us");
+                governed(r, "net.ipv4.tcp_rto_max_ms");
+                break;
+        default:
+                return -EINVAL;
+        }
+
+        sweep(&p, chain, r);
+        return 0;
+}
