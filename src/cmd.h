@@ -32,3 +32,4 @@ const struct kernel_info *context_kernel(struct context *ctx);
 /* Commands return an exit status; they print what the user hears. */
 int cmd_audit(struct context *ctx, int argc, char **argv);
 int cmd_explain(struct context *ctx, int argc, char **argv);
+int cmd_model(struct context *ctx, int argc, char **argv);

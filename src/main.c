@@ -18,6 +18,7 @@ static const struct command {
 } commands[] = {
         { "audit",   cmd_audit   },
         { "explain", cmd_explain },
+        { "model",   cmd_model   },
 };
 
 static void help(FILE *f) {
@@ -28,6 +29,7 @@ static void help(FILE *f) {
               "Commands:\n"
               "  audit                 detection times, drift and findings (default)\n"
               "  explain [KEY]         what a tunable does, its default, range and live value\n"
+              "  model [OPTIONS]       when the kernel gives up on a dead peer, per scenario\n"
               "\n"
               "Options:\n"
               "  --root DIR            read and write every path under DIR\n"

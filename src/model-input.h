@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* From what was read (live values, kernel facts) and what the user said
+ * (--set, --rtt, ...) to a model_input. Shared by model, advise, audit,
+ * profile. No I/O. */
+#pragma once
+
+#include "kernel.h"
+#include "live.h"
+#include "model.h"
+
+/* Start from kernel defaults, then take every live catalog value that is
+ * present and valid; absent keys keep the behaviour of kernels without
+ * them (rto_min 200 ms before 6.11, rto_max 120 s before 6.15, no linear
+ * SYN timeouts before 6.5). HZ from k (250 assumed when unknown:
+ * *ret_hz_assumed). Returns 0. */
+int model_input_from_live(const struct live *live, const struct kernel_info *k, struct model_input *ret,
+                          bool *ret_hz_assumed);
+
+/* Apply one tunable (any key spelling) as --set or a profile would.
+ * Returns 0, -ENOENT (not a tunable the model reads), -EINVAL (not a
+ * number / name), -ERANGE (outside the kernel's range). */
+int model_input_set(struct model_input *in, const char *key, const char *value);
+
+/* The current value of a model-relevant tunable as the kernel would print
+ * it, into buf; NULL when the key is not one the model reads. */
+const char *model_input_get(const struct model_input *in, const char *key, char *buf, size_t size);
+
+/* Keys model_input_set() accepts, NULL-terminated, in catalog order. */
+extern const char *const model_input_keys[];
+
+/* Parse "--keepalive IDLE,INTVL,CNT" (durations, durations, count) into
+ * the socket-option fields. Returns 0 or -EINVAL / -ERANGE. */
+int model_input_parse_keepalive(struct model_input *in, const char *spec);
+
+/* Parse "--local-failure KIND[@DUR]": qdisc-drop, unreachable, prohibit,
+ * no-route, blackhole, neighbour; without @DUR from before the send.
+ * Returns 0 or -EINVAL. */
+int model_input_parse_local_failure(struct model_input *in, const char *spec);

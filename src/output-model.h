@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Emitters for `model`: text (one line per scenario, optional timeline)
+ * and the JSON contract of DESIGN.md. Return 0 or a negative errno. */
+#pragma once
+
+#include "cmd.h"
+#include "model.h"
+
+struct model_report {
+        const struct kernel_info *kernel;
+        bool hz_assumed;
+        const struct model_input *input;
+        struct model_result *results;
+        size_t n_results;
+        bool timeline;
+};
+
+int output_model(struct context *ctx, const struct model_report *rep);
+
+/* Shared with advise/audit/profile emitters. */
+json_object *output_model_result_json(const struct model_result *r, bool with_events);
+json_object *output_model_kernel_json(const struct kernel_info *k, unsigned hz, bool hz_assumed);
+json_object *output_model_tunables_json(const struct model_input *in);
+/* "ETIMEDOUT", or NULL for 0. */
+const char *output_errno_name(int err);
+/* "15m 38.7s" style range "15m 37.7s .. 15m 39.7s" into buf. */
+const char *output_range(const struct model_result *r, char *buf, size_t size);
