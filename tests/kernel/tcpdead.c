@@ -56,6 +56,7 @@ static struct {
 /* The "inputs" object, built up as the measurement learns things. */
 static char inputs[2048];
 
+__attribute__((format(printf, 1, 2)))
 static _Noreturn void die(const char *fmt, ...) {
         int saved = errno; /* for %m */
         va_list ap;
@@ -74,6 +75,7 @@ static double now(void) {
         return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+__attribute__((format(printf, 2, 3)))
 static void input_add(const char *key, const char *fmt, ...) {
         size_t len = strlen(inputs);
         va_list ap;
