@@ -66,11 +66,12 @@ static const struct tunable catalog[] = {
           "tcp_retries2 budget, and often a later abort. A locked route rto_min wins.",
           "include/net/tcp.h (tcp_rto_min), net/ipv4/tcp_input.c (tcp_rtt_estimator)" },
         { "net.ipv4.tcp_rto_max_ms", TUNABLE_INT, UNIT_MILLISECONDS, 120000, NULL, 1000, 120000, false, "6.15",
-          S(ESTABLISHED) | S(ORPHAN) | S(ZERO_WINDOW) | S(CONNECT) | S(ACCEPT),
+          S(ESTABLISHED) | S(ORPHAN) | S(ZERO_WINDOW) | S(CONNECT),
           "cap of the exponential backoff, also in the retries2 budget",
           "Caps every retransmission interval and enters tcp_model_timeout(), so lowering it "
           "shrinks the default budget too (retries2 15 with 2 s: 3.0 + 2*(15-3) = 27 s). "
-          "Copied at socket creation; TCP_RTO_MAX_MS overrides per socket.",
+          "Copied at socket creation; TCP_RTO_MAX_MS overrides per socket. It does not cap "
+          "SYN-ACK retransmissions of a listener (measured on 6.18).",
           "net/ipv4/tcp_timer.c (tcp_model_timeout), include/net/tcp.h (tcp_rto_max)" },
         { "net.ipv4.tcp_keepalive_time", TUNABLE_INT, UNIT_SECONDS, 7200, NULL, 0, 0, true, NULL,
           S(IDLE),

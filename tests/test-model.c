@@ -325,6 +325,34 @@ static void test_ordering_all_scenarios(void) {
         free(r);
 }
 
+static void test_synack_ignores_rto_max(void) {
+        /* Measured on 6.18 (tests/kernel synack_3_max1s): 15.4 s with
+         * tcp_rto_max_ms=1000, the same as with 120 s. */
+        struct model_input in;
+        struct model_result *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+        model_input_defaults(&in);
+        in.synack_retries = 3;
+        run(&in, SCENARIO_ACCEPT, a);
+        in.rto_max_us = 1000000;
+        run(&in, SCENARIO_ACCEPT, b);
+        test_assert_int(a->detect_us, b->detect_us);
+        test_assert(b->detect_min_us <= 15434000 && 15434000 <= b->detect_max_us);
+        free(a);
+        free(b);
+}
+
+static void test_fin_wait_2_above_60(void) {
+        /* Measured on 6.18 (tests/kernel fin_wait2_70): 20.281 s, not 70 s. */
+        struct model_input in;
+        struct model_result *r = calloc(1, sizeof(*r));
+        model_input_defaults(&in);
+        in.fin_timeout_us = 70 * USEC_PER_SEC;
+        run(&in, SCENARIO_FIN_WAIT_2, r);
+        test_assert(r->detect_min_us <= 20281000 && 20281000 <= r->detect_max_us);
+        test_assert_int(r->naive_us, 70000000);
+        free(r);
+}
+
 static void test_thin_streams(void) {
         struct model_input in;
         struct model_result *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
@@ -365,6 +393,8 @@ int main(void) {
         TEST(test_user_timeout_bounds);
         TEST(test_ordering_all_scenarios);
         TEST(test_thin_streams);
+        TEST(test_synack_ignores_rto_max);
+        TEST(test_fin_wait_2_above_60);
         TEST(test_invalid);
         return test_done();
 }
