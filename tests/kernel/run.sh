@@ -31,6 +31,12 @@ TCPTUNE=${TCPTUNE:-$top/build/tcptune}
 CASES=${CASES:-$here/cases.txt}
 PORT=5000
 
+# Under meson (TAP=1) stdout carries only TAP, one "ok N - case" per
+# measurement; the readable report goes to stderr, which meson logs too.
+if [ "${TAP:-}" = 1 ]; then
+        exec 3>&1 1>&2
+fi
+
 long=0 measure_only=0 only="" json_out=""
 while [ $# -gt 0 ]; do
         case $1 in
@@ -46,6 +52,8 @@ done
 
 skip() {
         echo "kernel-model: SKIP: $*"
+        # Under meson (TAP=1) a skip is a TAP plan of nothing; by hand, 77.
+        [ "${TAP:-}" = 1 ] && { echo "1..0 # SKIP $*" >&3; exit 0; }
         exit 77
 }
 [ "$(id -u)" -eq 0 ] || skip "needs root to create network namespaces"
@@ -284,6 +292,19 @@ for i in $(seq "$n"); do
         fi
 done
 printf '\n%d cases, %d ok, %d failed; wall time %s s; kernel %s\n' "$n" "$passed" "$failed" "$wall" "$(uname -r)"
+if [ "${TAP:-}" = 1 ]; then
+        {
+        echo "1..$n"
+        for ((i = 1; i <= n; i++)); do
+                name=${names[i]} verdict=ERROR measured=- typ=-
+                [ -s "$tmp/$i.tsv" ] && IFS=$'\t' read -r name _ measured _ typ min max _ verdict <"$tmp/$i.tsv"
+                case $verdict in
+                PASS | measured) echo "ok $i - $name measured $measured s, predicted $typ [$min..$max]" ;;
+                *) echo "not ok $i - $name $verdict (measured $measured s, predicted $typ [${min:-}..${max:-}])" ;;
+                esac
+        done
+        } >&3
+fi
 if [ $failed -gt 0 ]; then
         echo
         cat "$tmp/failures"
