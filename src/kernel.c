@@ -40,7 +40,7 @@ int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **r
 
 /* zlib reads gzip and plain files alike, so one reader serves both
  * /proc/config.gz and /boot/config-*. */
-static int read_config(const char *path, struct kernel_info *k) {
+static int read_config(const char *path, const char *shown, struct kernel_info *k) {
         gzFile f = gzopen(path, "rb");
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
@@ -74,7 +74,8 @@ static int read_config(const char *path, struct kernel_info *k) {
         gzclose(f);
         if (kernel_config_parse(buf ? buf : "", len, &k->hz, &k->default_cc) < 0)
                 return -ENOENT;
-        k->hz_source = strdup(path);
+        /* Paths are reported as the host sees them, without --root. */
+        k->hz_source = strdup(shown);
         return k->hz_source ? 0 : -ENOMEM;
 }
 
@@ -87,12 +88,12 @@ int kernel_info_read(const char *root, struct kernel_info *ret) {
 
         if (asprintf(&gz, "%s/proc/config.gz", r) < 0)
                 return -ENOMEM;
-        if (read_config(gz, &k) == -ENOMEM)
+        if (read_config(gz, gz + strlen(r), &k) == -ENOMEM)
                 goto oom;
         if (k.hz == 0 && k.release) {
                 if (asprintf(&boot, "%s/boot/config-%s", r, k.release) < 0)
                         goto oom;
-                if (read_config(boot, &k) == -ENOMEM)
+                if (read_config(boot, boot + strlen(r), &k) == -ENOMEM)
                         goto oom;
         }
         *ret = k;
