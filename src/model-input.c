@@ -1,126 +1,132 @@
 /* SPDX-License-Identifier: MIT */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "model-input.h"
 #include "parse.h"
 #include "sysctl.h"
 
+/* One table maps each tunable the model reads onto its input field, in the
+ * unit the kernel prints. */
+enum field_kind {
+        FIELD_UINT,       /* unsigned */
+        FIELD_BOOL,       /* bool */
+        FIELD_SECONDS,    /* uint64_t us, printed in seconds */
+        FIELD_MSEC,       /* uint64_t us, printed in milliseconds */
+        FIELD_USEC,       /* uint64_t us */
+        FIELD_CC,         /* bool cc_bbr, printed as a name */
+};
+
+/* The list, once; expanded into the field table and the key list. */
+#define MODEL_FIELDS(X)                                                   \
+        X("tcp_retries2", retries2, FIELD_UINT, false)                     \
+        X("tcp_orphan_retries", orphan_retries, FIELD_UINT, false)         \
+        X("tcp_fin_timeout", fin_timeout_us, FIELD_SECONDS, false)         \
+        X("tcp_syn_retries", syn_retries, FIELD_UINT, false)               \
+        X("tcp_syn_linear_timeouts", syn_linear_timeouts, FIELD_UINT, false) \
+        X("tcp_synack_retries", synack_retries, FIELD_UINT, false)         \
+        X("tcp_rto_min_us", rto_min_us, FIELD_USEC, false)                 \
+        X("tcp_rto_max_ms", rto_max_us, FIELD_MSEC, false)                 \
+        X("tcp_keepalive_time", keepalive_time_us, FIELD_SECONDS, true)    \
+        X("tcp_keepalive_intvl", keepalive_intvl_us, FIELD_SECONDS, true)  \
+        X("tcp_keepalive_probes", keepalive_probes, FIELD_UINT, true)      \
+        X("tcp_early_retrans", early_retrans, FIELD_UINT, false)           \
+        X("tcp_thin_linear_timeouts", thin_linear_timeouts, FIELD_BOOL, false) \
+        X("tcp_congestion_control", cc_bbr, FIELD_CC, false)               \
+        X("tcp_sack", sack, FIELD_BOOL, false)
+
+static const struct field {
+        const char *key;
+        size_t offset;
+        enum field_kind kind;
+        bool keepalive;   /* a sysctl that replaces socket keepalive options */
+} fields[] = {
+#define FIELD_ENTRY(k, member, kind, ka) { "net.ipv4." k, offsetof(struct model_input, member), kind, ka },
+        MODEL_FIELDS(FIELD_ENTRY)
+#undef FIELD_ENTRY
+};
+
 const char *const model_input_keys[] = {
-        "net.ipv4.tcp_retries2",
-        "net.ipv4.tcp_orphan_retries",
-        "net.ipv4.tcp_fin_timeout",
-        "net.ipv4.tcp_syn_retries",
-        "net.ipv4.tcp_syn_linear_timeouts",
-        "net.ipv4.tcp_synack_retries",
-        "net.ipv4.tcp_rto_min_us",
-        "net.ipv4.tcp_rto_max_ms",
-        "net.ipv4.tcp_keepalive_time",
-        "net.ipv4.tcp_keepalive_intvl",
-        "net.ipv4.tcp_keepalive_probes",
-        "net.ipv4.tcp_early_retrans",
-        "net.ipv4.tcp_thin_linear_timeouts",
-        "net.ipv4.tcp_congestion_control",
-        "net.ipv4.tcp_sack",
+#define KEY_ENTRY(k, member, kind, ka) "net.ipv4." k,
+        MODEL_FIELDS(KEY_ENTRY)
+#undef KEY_ENTRY
         NULL,
 };
 
-static uint64_t secs(long v) {
-        return v > 0 ? (uint64_t) v * USEC_PER_SEC : 0;
+static const struct field *field_find(const char *key) {
+        const struct tunable *t = tunable_find(key);
+        if (!t)
+                return NULL;
+        for (size_t i = 0; i < ELEMENTSOF(fields); i++)
+                if (streq(fields[i].key, t->key))
+                        return &fields[i];
+        return NULL;
 }
 
 int model_input_set(struct model_input *in, const char *key, const char *value) {
-        const struct tunable *t = tunable_find(key);
+        const struct field *f = field_find(key);
         long v = 0;
         int r;
 
-        if (!t)
+        if (!f)
                 return -ENOENT;
-        bool known = false;
-        for (size_t i = 0; model_input_keys[i]; i++)
-                known |= streq(model_input_keys[i], t->key);
-        if (!known)
-                return -ENOENT;
-        r = tunable_check_value(t, value, in->hz, &v);
+        r = tunable_check_value(tunable_find(f->key), value, in->hz, &v);
         if (r < 0)
                 return r;
-
-        const char *k = t->key + strlen("net.ipv4.");
-        if (streq(k, "tcp_retries2"))
-                in->retries2 = (unsigned) v;
-        else if (streq(k, "tcp_orphan_retries"))
-                in->orphan_retries = (unsigned) v;
-        else if (streq(k, "tcp_fin_timeout"))
-                in->fin_timeout_us = secs(v);
-        else if (streq(k, "tcp_syn_retries"))
-                in->syn_retries = (unsigned) v;
-        else if (streq(k, "tcp_syn_linear_timeouts"))
-                in->syn_linear_timeouts = (unsigned) v;
-        else if (streq(k, "tcp_synack_retries"))
-                in->synack_retries = (unsigned) v;
-        else if (streq(k, "tcp_rto_min_us"))
-                in->rto_min_us = (uint64_t) v;
-        else if (streq(k, "tcp_rto_max_ms"))
-                in->rto_max_us = (uint64_t) v * USEC_PER_MSEC;
-        else if (streq(k, "tcp_keepalive_time")) {
-                in->keepalive_time_us = secs(v);
+        void *p = (char *) in + f->offset;
+        switch (f->kind) {
+        case FIELD_UINT:
+                *(unsigned *) p = (unsigned) v;
+                break;
+        case FIELD_BOOL:
+                *(bool *) p = v != 0;
+                break;
+        case FIELD_SECONDS:
+                /* negative jiffies values behave as 0 */
+                *(uint64_t *) p = v > 0 ? (uint64_t) v * USEC_PER_SEC : 0;
+                break;
+        case FIELD_MSEC:
+                *(uint64_t *) p = (uint64_t) v * USEC_PER_MSEC;
+                break;
+        case FIELD_USEC:
+                *(uint64_t *) p = (uint64_t) v;
+                break;
+        case FIELD_CC:
+                *(bool *) p = streq(value, "bbr");
+                break;
+        }
+        if (f->keepalive)
                 in->keepalive_from_socket = false;
-        } else if (streq(k, "tcp_keepalive_intvl")) {
-                in->keepalive_intvl_us = secs(v);
-                in->keepalive_from_socket = false;
-        } else if (streq(k, "tcp_keepalive_probes")) {
-                in->keepalive_probes = (unsigned) v;
-                in->keepalive_from_socket = false;
-        } else if (streq(k, "tcp_early_retrans"))
-                in->early_retrans = (unsigned) v;
-        else if (streq(k, "tcp_thin_linear_timeouts"))
-                in->thin_linear_timeouts = v != 0;
-        else if (streq(k, "tcp_congestion_control"))
-                in->cc_bbr = streq(value, "bbr");
-        else if (streq(k, "tcp_sack"))
-                in->sack = v != 0;
         return 0;
 }
 
 const char *model_input_get(const struct model_input *in, const char *key, char *buf, size_t size) {
-        const struct tunable *t = tunable_find(key);
-        if (!t)
+        const struct field *f = field_find(key);
+        if (!f)
                 return NULL;
-        const char *k = t->key + strlen("net.ipv4.");
-        uint64_t v;
-        if (streq(k, "tcp_retries2"))
-                v = in->retries2;
-        else if (streq(k, "tcp_orphan_retries"))
-                v = in->orphan_retries;
-        else if (streq(k, "tcp_fin_timeout"))
-                v = in->fin_timeout_us / USEC_PER_SEC;
-        else if (streq(k, "tcp_syn_retries"))
-                v = in->syn_retries;
-        else if (streq(k, "tcp_syn_linear_timeouts"))
-                v = in->syn_linear_timeouts;
-        else if (streq(k, "tcp_synack_retries"))
-                v = in->synack_retries;
-        else if (streq(k, "tcp_rto_min_us"))
-                v = in->rto_min_us;
-        else if (streq(k, "tcp_rto_max_ms"))
-                v = in->rto_max_us / USEC_PER_MSEC;
-        else if (streq(k, "tcp_keepalive_time"))
-                v = in->keepalive_time_us / USEC_PER_SEC;
-        else if (streq(k, "tcp_keepalive_intvl"))
-                v = in->keepalive_intvl_us / USEC_PER_SEC;
-        else if (streq(k, "tcp_keepalive_probes"))
-                v = in->keepalive_probes;
-        else if (streq(k, "tcp_early_retrans"))
-                v = in->early_retrans;
-        else if (streq(k, "tcp_thin_linear_timeouts"))
-                v = in->thin_linear_timeouts;
-        else if (streq(k, "tcp_sack"))
-                v = in->sack;
-        else if (streq(k, "tcp_congestion_control")) {
-                snprintf(buf, size, "%s", in->cc_bbr ? "bbr" : "cubic");
+        const void *p = (const char *) in + f->offset;
+        uint64_t v = 0;
+        switch (f->kind) {
+        case FIELD_UINT:
+                v = *(const unsigned *) p;
+                break;
+        case FIELD_BOOL:
+                v = *(const bool *) p;
+                break;
+        case FIELD_SECONDS:
+                v = *(const uint64_t *) p / USEC_PER_SEC;
+                break;
+        case FIELD_MSEC:
+                v = *(const uint64_t *) p / USEC_PER_MSEC;
+                break;
+        case FIELD_USEC:
+                v = *(const uint64_t *) p;
+                break;
+        case FIELD_CC:
+                snprintf(buf, size, "%s", *(const bool *) p ? "bbr" : "cubic");
                 return buf;
-        } else
-                return NULL;
+        }
         snprintf(buf, size, "%" PRIu64, v);
         return buf;
 }
