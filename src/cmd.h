@@ -33,3 +33,4 @@ const struct kernel_info *context_kernel(struct context *ctx);
 int cmd_audit(struct context *ctx, int argc, char **argv);
 int cmd_explain(struct context *ctx, int argc, char **argv);
 int cmd_model(struct context *ctx, int argc, char **argv);
+int cmd_advise(struct context *ctx, int argc, char **argv);

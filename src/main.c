@@ -19,6 +19,7 @@ static const struct command {
         { "audit",   cmd_audit   },
         { "explain", cmd_explain },
         { "model",   cmd_model   },
+        { "advise",  cmd_advise  },
 };
 
 static void help(FILE *f) {
@@ -30,6 +31,8 @@ static void help(FILE *f) {
               "  audit                 detection times, drift and findings (default)\n"
               "  explain [KEY]         what a tunable does, its default, range and live value\n"
               "  model [OPTIONS]       when the kernel gives up on a dead peer, per scenario\n"
+              "  advise --detect-within DUR\n"
+              "                        what to set to notice within DUR, and what it costs\n"
               "\n"
               "Options:\n"
               "  --root DIR            read and write every path under DIR\n"

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/* Every candidate is run through model_run() and accepted only when its
+ * detect_max is within the target: the proposal is what the model says,
+ * not a formula. Candidates are tried least aggressive first, so the first
+ * that fits is the one that survives the longest outage. */
+#include <stdio.h>
+
+#include "advise.h"
+#include "model-input.h"
+
+static bool fits(const struct model_input *in, enum scenario s, uint64_t target, struct model_result *r) {
+        return model_run(in, s, r) == 0 && r->detect_max_us <= target;
+}
+
+static void add_change(struct advise_scenario *a, const struct model_input *from, const struct model_input *to,
+                       const char *key) {
+        char x[32], y[32];
+        model_input_get(from, key, x, sizeof(x));
+        model_input_get(to, key, y, sizeof(y));
+        if (streq(x, y) || a->n_changes >= ADVISE_MAX_CHANGES)
+                return;
+        struct advise_change *c = &a->changes[a->n_changes++];
+        c->key = key;
+        snprintf(c->from, sizeof(c->from), "%s", x);
+        snprintf(c->to, sizeof(c->to), "%s", y);
+}
+
+/* Largest value of *field in [lo, hi] that fits (fitting is monotone in
+ * these knobs); returns false when even lo does not. */
+static bool search_u(struct model_input *in, unsigned *field, unsigned lo, unsigned hi, enum scenario s,
+                     uint64_t target, struct model_result *r) {
+        for (unsigned v = hi + 1; v-- > lo;) {
+                *field = v;
+                if (fits(in, s, target, r))
+                        return true;
+        }
+        *field = lo;
+        return false;
+}
+
+static bool search_seconds(struct model_input *in, uint64_t *field, uint64_t lo_s, uint64_t hi_s, enum scenario s,
+                           uint64_t target, struct model_result *r) {
+        if (hi_s < lo_s)
+                return false;
+        *field = lo_s * USEC_PER_SEC;
+        if (!fits(in, s, target, r))
+                return false;
+        while (lo_s < hi_s) { /* binary search: largest fitting */
+                uint64_t mid = lo_s + (hi_s - lo_s + 1) / 2;
+                *field = mid * USEC_PER_SEC;
+                if (fits(in, s, target, r))
+                        lo_s = mid;
+                else
+                        hi_s = mid - 1;
+        }
+        *field = lo_s * USEC_PER_SEC;
+        return fits(in, s, target, r);
+}
+
+static const unsigned rto_max_steps_ms[] = { 120000, 60000, 30000, 20000, 10000, 5000, 2000, 1000 };
+
+static void advise_one(const struct model_input *base, enum scenario s, uint64_t T, bool have_rto_max,
+                       bool have_syn_linear, struct advise_scenario *a) {
+        struct model_input in = *base;
+        struct model_result *r = &a->proposed;
+        bool ok = false;
+
+        a->scenario = s;
+        (void) model_run(base, s, &a->current);
+        if (a->current.detect_max_us <= T) {
+                a->already_within = a->possible = true;
+                a->proposed = a->current;
+                return;
+        }
+        switch (s) {
+        case SCENARIO_ESTABLISHED:
+        case SCENARIO_ZERO_WINDOW:
+        case SCENARIO_ORPHAN: {
+                unsigned *knob = s == SCENARIO_ORPHAN ? &in.orphan_retries : &in.retries2;
+                const char *key = s == SCENARIO_ORPHAN ? "net.ipv4.tcp_orphan_retries" : "net.ipv4.tcp_retries2";
+                unsigned cur = *knob ? *knob : (s == SCENARIO_ORPHAN ? 8 : 0);
+                unsigned lo = s == SCENARIO_ORPHAN ? 1 : 0;
+                /* The current rto_max first; lower ones only where the kernel has the knob. */
+                ok = search_u(&in, knob, lo, cur, s, T, r);
+                for (size_t i = 0; i < ELEMENTSOF(rto_max_steps_ms) && !ok && have_rto_max; i++) {
+                        uint64_t m = (uint64_t) rto_max_steps_ms[i] * USEC_PER_MSEC;
+                        if (m >= base->rto_max_us)
+                                continue;
+                        in.rto_max_us = m;
+                        ok = search_u(&in, knob, lo, cur, s, T, r);
+                }
+                add_change(a, base, &in, key);
+                add_change(a, base, &in, "net.ipv4.tcp_rto_max_ms");
+                if (!ok)
+                        a->reason = s == SCENARIO_ESTABLISHED
+                                            ? "below two RTOs the kernel cannot notice; set TCP_USER_TIMEOUT or an "
+                                              "application heartbeat"
+                                            : "below what the retransmission timer allows";
+                break;
+        }
+        case SCENARIO_IDLE: {
+                static const unsigned probes[] = { 9, 5, 3, 2, 1 };
+                static const unsigned intvls[] = { 75, 30, 10, 5, 2, 1 };
+                for (size_t p = 0; p < ELEMENTSOF(probes) && !ok; p++)
+                        for (size_t i = 0; i < ELEMENTSOF(intvls) && !ok; i++) {
+                                if (probes[p] > base->keepalive_probes || intvls[i] * USEC_PER_SEC > base->keepalive_intvl_us)
+                                        continue;
+                                in.keepalive_probes = probes[p];
+                                in.keepalive_intvl_us = intvls[i] * USEC_PER_SEC;
+                                ok = search_seconds(&in, &in.keepalive_time_us, 1,
+                                                    base->keepalive_time_us / USEC_PER_SEC, s, T, r);
+                        }
+                add_change(a, base, &in, "net.ipv4.tcp_keepalive_time");
+                add_change(a, base, &in, "net.ipv4.tcp_keepalive_intvl");
+                add_change(a, base, &in, "net.ipv4.tcp_keepalive_probes");
+                if (!ok)
+                        a->reason = "keepalive ticks are whole seconds: use an application heartbeat";
+                break;
+        }
+        case SCENARIO_CONNECT:
+                ok = search_u(&in, &in.syn_retries, 1, base->syn_retries, s, T, r);
+                if (!ok && have_syn_linear && base->syn_linear_timeouts > 0) {
+                        ok = search_u(&in, &in.syn_linear_timeouts, 0, base->syn_linear_timeouts, s, T, r);
+                        if (!ok) {
+                                in.syn_linear_timeouts = 0;
+                                ok = search_u(&in, &in.syn_retries, 1, base->syn_retries, s, T, r);
+                        }
+                }
+                add_change(a, base, &in, "net.ipv4.tcp_syn_retries");
+                add_change(a, base, &in, "net.ipv4.tcp_syn_linear_timeouts");
+                if (!ok)
+                        a->reason = "the first SYN retransmission alone takes 1 s: use a connect() timeout in "
+                                    "the application (non-blocking connect and poll)";
+                break;
+        case SCENARIO_ACCEPT:
+                ok = search_u(&in, &in.synack_retries, 0, base->synack_retries, s, T, r);
+                add_change(a, base, &in, "net.ipv4.tcp_synack_retries");
+                if (!ok)
+                        a->reason = "the first SYN-ACK timeout is 1 s";
+                break;
+        case SCENARIO_FIN_WAIT_2:
+                ok = search_seconds(&in, &in.fin_timeout_us, 1, base->fin_timeout_us / USEC_PER_SEC, s, T, r);
+                add_change(a, base, &in, "net.ipv4.tcp_fin_timeout");
+                if (!ok)
+                        a->reason = "FIN-WAIT-2 lasts at least 3.5 RTO";
+                break;
+        default:
+                break;
+        }
+        a->possible = ok;
+        if (!ok) {
+                a->floor_us = r->detect_max_us; /* the most aggressive setting tried */
+                a->n_changes = 0;
+        }
+}
+
+int advise_run(const struct model_input *in, uint64_t target_us, unsigned scenarios, bool have_rto_max,
+               bool have_syn_linear, struct advise_report *ret) {
+        if (target_us == 0 || !scenarios)
+                return -EINVAL;
+        ret->target_us = target_us;
+        for (unsigned s = 0; s < _SCENARIO_MAX; s++)
+                if (scenarios & SCENARIO_BIT(s))
+                        advise_one(in, s, target_us, have_rto_max, have_syn_linear,
+                                   &ret->scenarios[ret->n_scenarios++]);
+
+        /* Per application: TCP_USER_TIMEOUT for established (largest ms that
+         * fits), SO_KEEPALIVE options for idle. */
+        if (scenarios & SCENARIO_BIT(SCENARIO_ESTABLISHED)) {
+                struct advise_app *a = &ret->apps[ret->n_apps++];
+                struct model_input x = *in;
+                uint64_t lo = 1, hi = target_us / USEC_PER_MSEC;
+                a->scenario = SCENARIO_ESTABLISHED;
+                a->option = "TCP_USER_TIMEOUT";
+                x.user_timeout_us = USEC_PER_MSEC;
+                a->possible = fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed);
+                while (a->possible && lo < hi) {
+                        uint64_t mid = lo + (hi - lo + 1) / 2;
+                        x.user_timeout_us = mid * USEC_PER_MSEC;
+                        if (fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed))
+                                lo = mid;
+                        else
+                                hi = mid - 1;
+                }
+                x.user_timeout_us = lo * USEC_PER_MSEC;
+                (void) model_run(&x, SCENARIO_ESTABLISHED, &a->proposed);
+                snprintf(a->value, sizeof(a->value), "%llu ms", (unsigned long long) lo);
+        }
+        if (scenarios & SCENARIO_BIT(SCENARIO_IDLE)) {
+                struct advise_app *a = &ret->apps[ret->n_apps++];
+                struct model_input x = *in;
+                static const unsigned cnts[] = { 5, 3, 1 }, intvls[] = { 10, 5, 2, 1 };
+                a->scenario = SCENARIO_IDLE;
+                a->option = "SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT";
+                x.keepalive_from_socket = true;
+                for (size_t c = 0; c < ELEMENTSOF(cnts) && !a->possible; c++)
+                        for (size_t i = 0; i < ELEMENTSOF(intvls) && !a->possible; i++) {
+                                x.keepalive_probes = cnts[c];
+                                x.keepalive_intvl_us = intvls[i] * USEC_PER_SEC;
+                                a->possible = search_seconds(&x, &x.keepalive_time_us, 1, 32767, SCENARIO_IDLE,
+                                                             target_us, &a->proposed);
+                        }
+                snprintf(a->value, sizeof(a->value), "%llu s, %llu s, %u",
+                         (unsigned long long) (x.keepalive_time_us / USEC_PER_SEC),
+                         (unsigned long long) (x.keepalive_intvl_us / USEC_PER_SEC), x.keepalive_probes);
+        }
+        return 0;
+}

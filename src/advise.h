@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* advise: the smallest change that brings each scenario's *latest*
+ * detection under a target, verified by the model, with its cost: the
+ * longest outage a connection then no longer survives. Pure computation. */
+#pragma once
+
+#include "model.h"
+
+#define ADVISE_MAX_CHANGES 4
+
+struct advise_change {
+        const char *key;   /* canonical sysctl key */
+        char from[32], to[32];
+};
+
+struct advise_scenario {
+        enum scenario scenario;
+        bool already_within;  /* no change needed */
+        bool possible;        /* a change meets the target */
+        struct model_result current, proposed;
+        struct advise_change changes[ADVISE_MAX_CHANGES];
+        size_t n_changes;
+        uint64_t floor_us;    /* when impossible: the best detect_max the kernel allows */
+        const char *reason;   /* when impossible: what to do instead */
+};
+
+struct advise_app {           /* per-application alternative */
+        enum scenario scenario;
+        const char *option;   /* "TCP_USER_TIMEOUT", "TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT" */
+        char value[64];       /* "26000 ms", "60 s, 10 s, 5" */
+        bool possible;
+        struct model_result proposed;
+};
+
+struct advise_report {
+        uint64_t target_us;
+        struct advise_scenario scenarios[_SCENARIO_MAX];
+        size_t n_scenarios;
+        struct advise_app apps[2];
+        size_t n_apps;
+};
+
+/* Advise for each scenario in the mask. have_rto_max: the kernel has
+ * tcp_rto_max_ms (6.15+), so lowering it may be proposed. Returns 0 or
+ * -EINVAL; *ret must be zeroed by the caller (it is large: heap it). */
+int advise_run(const struct model_input *in, uint64_t target_us, unsigned scenarios, bool have_rto_max,
+               bool have_syn_linear, struct advise_report *ret);

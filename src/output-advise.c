@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+
+#include "model-input.h"
+#include "output-advise.h"
+#include "output-model.h"
+#include "parse.h"
+
+/* The drop-in: each key once; where two scenarios change it, the more
+ * aggressive (smaller) value serves both. */
+static char *snippet(const struct advise_report *rep) {
+        const char *keys[_SCENARIO_MAX * ADVISE_MAX_CHANGES];
+        long vals[_SCENARIO_MAX * ADVISE_MAX_CHANGES];
+        size_t n = 0;
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < rep->n_scenarios; i++)
+                for (size_t c = 0; c < rep->scenarios[i].n_changes; c++) {
+                        const struct advise_change *ch = &rep->scenarios[i].changes[c];
+                        long v = strtol(ch->to, NULL, 10);
+                        size_t k = 0;
+                        while (k < n && !streq(keys[k], ch->key))
+                                k++;
+                        if (k == n) {
+                                keys[n] = ch->key;
+                                vals[n++] = v;
+                        } else if (v < vals[k])
+                                vals[k] = v;
+                }
+        for (size_t k = 0; k < n; k++)
+                fprintf(f, "%s = %ld\n", keys[k], vals[k]);
+        fclose(f);
+        return out;
+}
+
+static json_object *range_json(const struct model_result *r) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "detect_s", json_seconds(r->detect_us));
+        json_object_object_add(o, "detect_min_s", json_seconds(r->detect_min_us));
+        json_object_object_add(o, "detect_max_s", json_seconds(r->detect_max_us));
+        return o;
+}
+
+static int output_json(struct context *ctx, const struct advise_report *rep, const struct model_input *in,
+                       const char *dropin) {
+        json_object *doc = json_object_new_object(), *sc = json_object_new_array(), *apps = json_object_new_array();
+        json_object_object_add(doc, "target_s", json_seconds(rep->target_us));
+        json_object_object_add(doc, "tunables", output_model_tunables_json(in));
+        for (size_t i = 0; i < rep->n_scenarios; i++) {
+                const struct advise_scenario *a = &rep->scenarios[i];
+                json_object *o = json_object_new_object(), *ch = json_object_new_array();
+                json_object_object_add(o, "name", json_object_new_string(scenario_to_string(a->scenario)));
+                json_object_object_add(o, "current", range_json(&a->current));
+                json_object_object_add(o, "possible", json_object_new_boolean(a->possible));
+                json_object_object_add(o, "already_within", json_object_new_boolean(a->already_within));
+                for (size_t c = 0; c < a->n_changes; c++) {
+                        json_object *x = json_object_new_object();
+                        json_object_object_add(x, "key", json_object_new_string(a->changes[c].key));
+                        json_object_object_add(x, "from", json_object_new_string(a->changes[c].from));
+                        json_object_object_add(x, "to", json_object_new_string(a->changes[c].to));
+                        json_object_array_add(ch, x);
+                }
+                json_object_object_add(o, "changes", ch);
+                json_object_object_add(o, "proposed", a->possible ? range_json(&a->proposed) : NULL);
+                /* An outage shorter than the earliest abort is survived. */
+                json_object_object_add(o, "survives_outage_s", a->possible ? json_seconds(a->proposed.detect_min_us) : NULL);
+                json_object_object_add(o, "current_survives_outage_s", json_seconds(a->current.detect_min_us));
+                json_object_object_add(o, "floor_s", a->possible ? NULL : json_seconds(a->floor_us));
+                json_object_object_add(o, "reason", a->reason && !a->possible ? json_object_new_string(a->reason) : NULL);
+                json_object_array_add(sc, o);
+        }
+        json_object_object_add(doc, "scenarios", sc);
+        for (size_t i = 0; i < rep->n_apps; i++) {
+                const struct advise_app *a = &rep->apps[i];
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "scenario", json_object_new_string(scenario_to_string(a->scenario)));
+                json_object_object_add(o, "option", json_object_new_string(a->option));
+                json_object_object_add(o, "value", a->possible ? json_object_new_string(a->value) : NULL);
+                json_object_object_add(o, "proposed", a->possible ? range_json(&a->proposed) : NULL);
+                json_object_array_add(apps, o);
+        }
+        json_object_object_add(doc, "per_application", apps);
+        json_object_object_add(doc, "sysctl_d", json_object_new_string(dropin));
+        int r = json_print(doc, ctx->out);
+        json_object_put(doc);
+        return r;
+}
+
+int output_advise(struct context *ctx, const struct advise_report *rep, const struct model_input *in) {
+        _cleanup_free_ char *dropin = snippet(rep);
+        _cleanup_free_ char *target = format_duration(rep->target_us);
+        if (!dropin)
+                return -ENOMEM;
+        if (ctx->format == FORMAT_JSON)
+                return output_json(ctx, rep, in, dropin);
+
+        fprintf(ctx->out, "To notice a dead peer within %s (latest detection):\n", strempty(target));
+        for (size_t i = 0; i < rep->n_scenarios; i++) {
+                const struct advise_scenario *a = &rep->scenarios[i];
+                char cur[96], prop[96];
+                _cleanup_free_ char *ctyp = format_duration(a->current.detect_us);
+                fprintf(ctx->out, "\n%s%s%s: now %s (%s)\n", color(ctx->color, COLOR_BOLD),
+                        scenario_to_string(a->scenario), color(ctx->color, COLOR_OFF), strempty(ctyp),
+                        output_range(&a->current, cur, sizeof(cur)));
+                if (a->already_within) {
+                        fprintf(ctx->out, "  already within the target: no change\n");
+                        continue;
+                }
+                if (!a->possible) {
+                        _cleanup_free_ char *fl = format_duration(a->floor_us);
+                        fprintf(ctx->out, "  %simpossible%s: the kernel's floor is %s; %s\n", color(ctx->color, COLOR_RED),
+                                color(ctx->color, COLOR_OFF), strempty(fl), strempty(a->reason));
+                        continue;
+                }
+                for (size_t c = 0; c < a->n_changes; c++)
+                        fprintf(ctx->out, "  set %s = %s (now %s)\n", a->changes[c].key, a->changes[c].to,
+                                a->changes[c].from);
+                _cleanup_free_ char *ptyp = format_duration(a->proposed.detect_us);
+                _cleanup_free_ char *surv = format_duration(a->proposed.detect_min_us);
+                _cleanup_free_ char *csurv = format_duration(a->current.detect_min_us);
+                fprintf(ctx->out, "  then %s (%s)\n", strempty(ptyp), output_range(&a->proposed, prop, sizeof(prop)));
+                fprintf(ctx->out, "  cost: an outage (route flap, failover, address change) longer than %s now "
+                                  "kills these connections (today: %s)\n",
+                        strempty(surv), strempty(csurv));
+        }
+        if (rep->n_apps) {
+                fprintf(ctx->out, "\nPer application (no host change, only that program's sockets):\n");
+                for (size_t i = 0; i < rep->n_apps; i++) {
+                        const struct advise_app *a = &rep->apps[i];
+                        char range[96];
+                        if (!a->possible) {
+                                fprintf(ctx->out, "  %s: %s cannot meet the target\n", scenario_to_string(a->scenario),
+                                        a->option);
+                                continue;
+                        }
+                        fprintf(ctx->out, "  %s: %s = %s -> %s\n", scenario_to_string(a->scenario), a->option, a->value,
+                                output_range(&a->proposed, range, sizeof(range)));
+                }
+        }
+        if (*dropin)
+                fprintf(ctx->out, "\n# /etc/sysctl.d/90-tcptune.conf (tcptune advise --detect-within %s)\n%s",
+                        strempty(target), dropin);
+        return 0;
+}
