@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "advise.h"
+#include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
 #include "model-input.h"
@@ -26,7 +27,7 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
         const char *within = NULL, *rtt = NULL, *rto = NULL, *segments = NULL;
         unsigned scenarios = 0;
         struct model_input in;
-        uint64_t target = 0, u;
+        uint64_t target = 0;
         int c, r;
 
         opterr = 0;
@@ -37,13 +38,8 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
                 case ARG_RTO: rto = optarg; break;
                 case ARG_SEGMENTS: segments = optarg; break;
                 case ARG_SCENARIO:
-                        r = scenario_from_string(optarg);
-                        if (r < 0) {
-                                log_error("--scenario '%s': not a scenario (established, idle, connect, accept, "
-                                          "orphan, fin-wait-2, zero-window)", optarg);
+                        if (cmd_parse_scenario(optarg, &scenarios) != EXIT_OK)
                                 return EXIT_USAGE;
-                        }
-                        scenarios |= SCENARIO_BIT(r);
                         break;
                 case 'h':
                         fputs("Usage: tcptune advise --detect-within DUR [--scenario S]... [--rtt DUR] [--rto DUR]\n"
@@ -79,21 +75,8 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
                 return log_error("out of memory"), EXIT_OPERATION;
         const struct kernel_info *k = context_kernel(ctx);
         model_input_from_live(&live, k, &in, NULL);
-        if (rtt && (r = parse_duration(rtt, &in.srtt_us)) < 0) {
-                log_error("--rtt '%s': not a duration (try 80ms)", rtt);
+        if (cmd_parse_assumptions(&in, rtt, rto, segments) != EXIT_OK)
                 return EXIT_USAGE;
-        }
-        if (rto && ((r = parse_duration(rto, &in.rto_us)) < 0 || in.rto_us == 0)) {
-                log_error("--rto '%s': not a positive duration (try 204ms)", rto);
-                return EXIT_USAGE;
-        }
-        if (segments) {
-                if (parse_uint(segments, 100000, &u) < 0 || u == 0) {
-                        log_error("--segments '%s': a count of packets, at least 1", segments);
-                        return EXIT_USAGE;
-                }
-                in.segments = (unsigned) u;
-        }
         if (!scenarios)
                 scenarios = SCENARIO_BIT(SCENARIO_ESTABLISHED) | SCENARIO_BIT(SCENARIO_IDLE) |
                             SCENARIO_BIT(SCENARIO_CONNECT);

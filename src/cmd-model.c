@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
 #include "model-input.h"
@@ -28,14 +29,6 @@ static void help(void) {
               "                         neighbour; from before the send, or DUR after it\n"
               "  --timeline             show each timer event\n",
               stdout);
-}
-
-static int bad_duration(const char *opt, const char *arg, int r) {
-        if (r == -ERANGE)
-                log_error("%s '%s': too large", opt, arg);
-        else
-                log_error("%s '%s': not a duration (try 80ms, 1.5s, 2m)", opt, arg);
-        return EXIT_USAGE;
 }
 
 int cmd_model(struct context *ctx, int argc, char **argv) {
@@ -78,13 +71,8 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                         sets[n_sets++] = optarg;
                         break;
                 case ARG_SCENARIO:
-                        r = scenario_from_string(optarg);
-                        if (r < 0) {
-                                log_error("--scenario '%s': not a scenario (established, idle, connect, accept, "
-                                          "orphan, fin-wait-2, zero-window)", optarg);
+                        if (cmd_parse_scenario(optarg, &scenarios) != EXIT_OK)
                                 return EXIT_USAGE;
-                        }
-                        scenarios |= SCENARIO_BIT(r);
                         break;
                 case ARG_RTT: rtt = optarg; break;
                 case ARG_RTO: rto = optarg; break;
@@ -147,24 +135,11 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                         return EXIT_USAGE;
                 }
         }
-        if (rtt && (r = parse_duration(rtt, &in.srtt_us)) < 0)
-                return bad_duration("--rtt", rtt, r);
-        if (rto) {
-                if ((r = parse_duration(rto, &in.rto_us)) < 0)
-                        return bad_duration("--rto", rto, r);
-                if (in.rto_us == 0) {
-                        log_error("--rto '%s': an RTO is never 0", rto);
-                        return EXIT_USAGE;
-                }
-        }
-        if (segments && (parse_uint(segments, 100000, &u) < 0 || u == 0)) {
-                log_error("--segments '%s': a count of packets, at least 1", segments);
+        if (cmd_parse_assumptions(&in, rtt, rto, segments) != EXIT_OK)
                 return EXIT_USAGE;
-        } else if (segments)
-                in.segments = (unsigned) u;
         if (ut) {
                 if ((r = parse_duration(ut, &in.user_timeout_us)) < 0)
-                        return bad_duration("--user-timeout", ut, r);
+                        return cmd_bad_duration("--user-timeout", ut, r);
                 if (in.user_timeout_us > (uint64_t) INT32_MAX * USEC_PER_MSEC) {
                         log_error("--user-timeout '%s': TCP_USER_TIMEOUT is at most %d ms", ut, INT32_MAX);
                         return EXIT_USAGE;

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Option parsing that several commands share. These are command-layer
+ * helpers: on bad input they log one line and return EXIT_USAGE, else
+ * EXIT_OK. */
+#pragma once
+
+#include "model.h"
+
+/* --scenario NAME: add it to *mask. */
+int cmd_parse_scenario(const char *arg, unsigned *mask);
+
+/* "--opt 'arg': not a duration" (or "too large" for -ERANGE). */
+int cmd_bad_duration(const char *opt, const char *arg, int r);
+
+/* --rtt, --rto, --segments (each may be NULL: not given) into the model
+ * input's assumptions. */
+int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *rto, const char *segments);
