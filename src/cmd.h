@@ -31,6 +31,7 @@ const struct kernel_info *context_kernel(struct context *ctx);
 
 /* Commands return an exit status; they print what the user hears. */
 int cmd_audit(struct context *ctx, int argc, char **argv);
+int cmd_config(struct context *ctx, int argc, char **argv);
 int cmd_explain(struct context *ctx, int argc, char **argv);
 int cmd_model(struct context *ctx, int argc, char **argv);
 int cmd_advise(struct context *ctx, int argc, char **argv);

@@ -17,6 +17,7 @@ static const struct command {
         int (*run)(struct context *ctx, int argc, char **argv);
 } commands[] = {
         { "audit",   cmd_audit   },
+        { "config",  cmd_config  },
         { "explain", cmd_explain },
         { "model",   cmd_model   },
         { "advise",  cmd_advise  },
@@ -29,6 +30,7 @@ static void help(FILE *f) {
               "\n"
               "Commands:\n"
               "  audit                 detection times, drift and findings (default)\n"
+              "  config [OPTIONS]      what sysctl.d sets at boot, from which file:line; drift\n"
               "  explain [KEY]         what a tunable does, its default, range and live value\n"
               "  model [OPTIONS]       when the kernel gives up on a dead peer, per scenario\n"
               "  advise --detect-within DUR\n"

@@ -1,0 +1,139 @@
+#!/bin/bash
+# tcptune config on hostile sysctl.d trees: a 1 MiB line, unreadable files
+# and directories, a FIFO, files that vanish while being read, a huge file,
+# a read-only root. Each must give clear one-line messages naming the file
+# (and line), evaluate the rest, never crash, and exit as tcptune(8) says.
+# Parts that need root (an unprivileged user, mknod, mounts) say why they
+# are skipped.
+set -u
+tcptune=${TCPTUNE:?TCPTUNE must point at the binary}
+tests=${TESTS_DIR:?}
+tmp=$(mktemp -d)
+trap 'kill $churn 2>/dev/null; rm -rf "$tmp"' EXIT
+churn=""
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { if eval "$2"; then ok "$1"; else nok "$1"; sed 's/^/# /' "$tmp/err" | head -5; fi; }
+
+newroot() {
+        rm -rf "$tmp/root"
+        cp -r "$tests/fixtures/defaults" "$tmp/root"
+        mkdir -p "$tmp/root/etc/sysctl.d" "$tmp/root/usr/lib/sysctl.d"
+        printf 'net.ipv4.tcp_retries2 = 15\n' >"$tmp/root/usr/lib/sysctl.d/50-good.conf"
+}
+run() { "$tcptune" --root "$tmp/root" "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
+rc() { cat "$tmp/rc"; }
+
+# A line of 1 MiB: the lines before it count, the rest of the file not.
+newroot
+{ printf 'net.ipv4.tcp_sack = 0\n#'; head -c $((1024 * 1024)) /dev/zero | tr '\0' x; printf '\nnet.ipv4.tcp_frto = 1\n'; } \
+        >"$tmp/root/etc/sysctl.d/10-long.conf"
+run config
+check "1 MiB line: one message with file and line" \
+        'grep -qx "tcptune: /etc/sysctl.d/10-long.conf:2: line of 1 MiB or more: systemd-sysctl ignores it and the rest of the file, and fails" "$tmp/err"'
+check "1 MiB line: the line before counts, the one after does not" \
+        'grep -q "^net.ipv4.tcp_sack " "$tmp/out" && ! grep -q "tcp_frto" "$tmp/out"'
+check "1 MiB line: the other files still count, exit 1 (drift)" 'grep -q "^net.ipv4.tcp_retries2 " "$tmp/out" && [ "$(rc)" = 1 ]'
+
+# A huge file of many short lines is no problem.
+newroot
+for i in $(seq 1 20000); do echo "net.ipv4.tcp_no_such_key_$((i % 500)) = $i"; done >"$tmp/root/etc/sysctl.d/20-huge.conf"
+echo "net.ipv4.tcp_sack = 0" >>"$tmp/root/etc/sysctl.d/20-huge.conf"
+start=$(date +%s%N)
+run --json config --all
+ms=$((($(date +%s%N) - start) / 1000000))
+check "20000 lines: evaluated in ${ms} ms (< 3000), the last line wins" \
+        '[ $ms -lt 3000 ] && [ "$(jq -r ".entries[] | select(.key == \"net.ipv4.tcp_sack\") | .line" "$tmp/out")" = 20001 ]'
+
+# A FIFO must not block the scan.
+newroot
+mkfifo "$tmp/root/etc/sysctl.d/30-fifo.conf"
+timeout 10 "$tcptune" --root "$tmp/root" config >"$tmp/out" 2>"$tmp/err"
+echo $? >"$tmp/rc"
+check "FIFO: not read, named, the rest evaluated" \
+        'grep -qx "tcptune: /etc/sysctl.d/30-fifo.conf: not a regular file: not read" "$tmp/err" && [ "$(rc)" = 0 ]'
+
+# A character device other than /dev/null (systemd would read /dev/zero forever).
+newroot
+if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/root/dev" && mknod "$tmp/root/dev/zero" c 1 5 2>/dev/null; then
+        ln -s /dev/zero "$tmp/root/etc/sysctl.d/31-zero.conf"
+        timeout 10 "$tcptune" --root "$tmp/root" config >"$tmp/out" 2>"$tmp/err"
+        echo $? >"$tmp/rc"
+        check "link to /dev/zero: not read" 'grep -q "31-zero.conf: not a regular file" "$tmp/err" && [ "$(rc)" = 0 ]'
+else
+        skip "link to /dev/zero" "needs root for mknod"
+fi
+
+# Unreadable file and directory, as an unprivileged user: exit 3, say what.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+        as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$tcptune" --root "$tmp/root" "$@" >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc"; }
+        newroot
+        printf 'net.ipv4.tcp_sack = 0\n' >"$tmp/root/etc/sysctl.d/40-secret.conf"
+        chmod -R a+rX "$tmp"
+        chmod 000 "$tmp/root/etc/sysctl.d/40-secret.conf"
+        as_nobody config
+        check "unreadable file: named, exit 3, the rest evaluated" \
+                'grep -qx "tcptune: /etc/sysctl.d/40-secret.conf: Permission denied" "$tmp/err" && [ "$(rc)" = 3 ] && grep -q "^net.ipv4.tcp_retries2 " "$tmp/out"'
+        chmod 644 "$tmp/root/etc/sysctl.d/40-secret.conf"
+        chmod 000 "$tmp/root/etc/sysctl.d"
+        as_nobody config
+        check "unreadable directory: named, exit 3, the rest evaluated" \
+                'grep -q "^tcptune: /etc/sysctl.d: .*Permission denied" "$tmp/err" && [ "$(rc)" = 3 ] && grep -q "^net.ipv4.tcp_retries2 " "$tmp/out"'
+        chmod 755 "$tmp/root/etc/sysctl.d"
+        as_nobody config --cat
+        check "--cat as nobody: fine when readable" '[ "$(rc)" = 0 ]'
+else
+        skip "unreadable file" "needs root and setpriv to become an unprivileged user"
+        skip "unreadable directory" "needs root and setpriv"
+        skip "--cat as nobody" "needs root and setpriv"
+fi
+
+# Files that vanish and appear while tcptune reads: never a crash, valid
+# JSON, exit 0 or 1, and a vanished file is named.
+newroot
+(
+        while :; do
+                for i in 1 2 3 4 5 6 7 8; do
+                        printf 'net.ipv4.tcp_keepalive_time = %s\n' "$i" >"$tmp/root/etc/sysctl.d/6$i-churn.conf"
+                        ln -sf "6$i-churn.conf" "$tmp/root/etc/sysctl.d/7$i-link.conf"
+                done
+                rm -f "$tmp/root/etc/sysctl.d/"6*-churn.conf "$tmp/root/etc/sysctl.d/"7*-link.conf
+        done
+) &
+churn=$!
+bad=0 crashes=0 vanished=0
+for i in $(seq 1 200); do
+        "$tcptune" --root "$tmp/root" --json config >"$tmp/out" 2>"$tmp/err"
+        r=$?
+        [ $r -ge 128 ] && crashes=$((crashes + 1))
+        { [ $r = 0 ] || [ $r = 1 ]; } && jq -e .entries "$tmp/out" >/dev/null 2>&1 || bad=$((bad + 1))
+        grep -q "vanished while being read\|dangling symbolic link" "$tmp/err" && vanished=$((vanished + 1))
+done
+kill $churn 2>/dev/null
+wait $churn 2>/dev/null
+churn=""
+check "churn: 200 runs, no crash ($crashes), all exit 0/1 with JSON ($bad bad), $vanished saw a file vanish" \
+        '[ $crashes = 0 ] && [ $bad = 0 ]'
+
+# A read-only root (a container's files through /proc/PID/root): the same
+# answer, nothing written.
+newroot
+printf 'net.ipv4.tcp_keepalive_time = 600\n' >"$tmp/root/etc/sysctl.d/80-c.conf"
+"$tcptune" --root "$tmp/root" --json config --all >"$tmp/expected" 2>/dev/null
+if [ "$(id -u)" = 0 ] && unshare --mount true 2>/dev/null; then
+        unshare --mount --propagation private sh -c '
+                mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 99
+                sleep 30 & pid=$!
+                "$2" --root "/proc/$pid/root$1" --json config --all >"$3/out" 2>"$3/err"
+                echo $? >"$3/rc"
+                kill $pid' _ "$tmp/root" "$tcptune" "$tmp"
+        check "read-only root via /proc/PID/root: same answer" \
+                '[ "$(rc)" = 1 ] && cmp -s "$tmp/out" "$tmp/expected"'
+else
+        skip "read-only root via /proc/PID/root" "needs root for a private mount namespace"
+fi
+
+echo "1..$n"
+exit $fail
