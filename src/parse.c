@@ -117,12 +117,10 @@ const char *format_seconds(uint64_t usec, char *buf, size_t size) {
         return buf;
 }
 
-/* Parses one number at *p and advances *p past it. */
-static int parse_one_kernel_long(const char **p, long *ret) {
+int parse_kernel_digits(const char **p, bool *ret_neg, unsigned long *ret_value) {
         const char *s = *p;
-        bool neg = false;
+        bool neg = false, any = false;
         unsigned long base = 10, v = 0;
-        bool any = false;
 
         if (*s == '-') {
                 neg = true;
@@ -151,10 +149,22 @@ static int parse_one_kernel_long(const char **p, long *ret) {
         }
         if (!any)
                 return -EINVAL;
+        *ret_neg = neg;
+        *ret_value = v;
+        *p = s;
+        return 0;
+}
+
+/* Parses one number at *p and advances *p past it. */
+static int parse_one_kernel_long(const char **p, long *ret) {
+        bool neg;
+        unsigned long v;
+        int r = parse_kernel_digits(p, &neg, &v);
+        if (r < 0)
+                return r;
         if (neg ? v > (unsigned long) LONG_MAX + 1 : v > (unsigned long) LONG_MAX)
                 return -ERANGE;
         *ret = neg ? (long) (0 - v) : (long) v;
-        *p = s;
         return 0;
 }
 

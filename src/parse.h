@@ -24,6 +24,12 @@ const char *format_seconds(uint64_t usec, char *buf, size_t size);
  * -EINVAL (not a number) or -ERANGE (does not fit a long). */
 int parse_kernel_long(const char *s, long *ret);
 
+/* The digit scan under both: optional '-', then base 0 as the kernel's
+ * simple_strtoul() reads it ("0x" hex, a leading 0 octal), stopping at the
+ * first character that is not a digit of the base. Returns 0 with *p
+ * after the digits, -EINVAL when there is no digit, -ERANGE when the
+ * magnitude does not fit an unsigned long (*p is then unchanged). */
+int parse_kernel_digits(const char **p, bool *ret_neg, unsigned long *ret_value);
 /* Several integers separated by whitespace (tcp_rmem "4096 131072 6291456").
  * Returns the count (>= 1) stored in ret[], -EINVAL, -ERANGE, or -E2BIG when
  * more than max values are present. */

@@ -72,33 +72,12 @@ static bool k_isspace(unsigned char c) {
 /* proc_get_long() on one number at *p. Returns 0 or -EINVAL. */
 static int k_get_long(const char **p, struct knum *ret) {
         const char *s = *p, *start = s;
-        unsigned base = 10;
-        unsigned long long acc = 0;
-        bool overflow = false;
 
-        ret->neg = *s == '-';
-        s += ret->neg;
-        if (!isdigit((unsigned char) *s))
+        if (parse_kernel_digits(&s, &ret->neg, &ret->v) < 0)
                 return -EINVAL;
-        if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char) s[2])) {
-                base = 16;
-                s += 2;
-        } else if (s[0] == '0')
-                base = 8;
-        for (;; s++) {
-                unsigned d = isdigit((unsigned char) *s)    ? (unsigned) (*s - '0')
-                             : isxdigit((unsigned char) *s) ? (unsigned) (tolower((unsigned char) *s) - 'a' + 10)
-                                                            : 99;
-                if (d >= base)
-                        break;
-                if (acc > (ULLONG_MAX - d) / base)
-                        overflow = true;
-                acc = acc * base + d;
-        }
         /* The kernel copies 21 bytes at most and refuses a number filling them. */
-        if (overflow || s - start >= 21 || (*s && *s != ' ' && *s != '\t' && *s != '\n'))
+        if (s - start >= 21 || (*s && *s != ' ' && *s != '\t' && *s != '\n'))
                 return -EINVAL;
-        ret->v = (unsigned long) acc;
         *p = s;
         return 0;
 }

@@ -94,6 +94,42 @@ static void test_kernel_long(void) {
         }
 }
 
+static void test_kernel_digits(void) {
+        static const struct {
+                const char *in;
+                int r;
+                bool neg;
+                unsigned long v;
+                size_t consumed;
+        } cases[] = {
+                { "15", 0, false, 15, 2 },
+                { "-0", 0, true, 0, 2 },
+                { "010", 0, false, 8, 3 },
+                { "08", 0, false, 0, 1 },        /* octal stops at the 8 */
+                { "0x1fz", 0, false, 31, 4 },
+                { "0x", 0, false, 0, 1 },        /* "0x" without a hex digit is a 0 then 'x' */
+                { "12 34", 0, false, 12, 2 },
+                { "18446744073709551615", 0, false, 18446744073709551615UL, 20 },
+                { "18446744073709551616", -ERANGE, false, 0, 0 },
+                { "-", -EINVAL, false, 0, 0 },
+                { "x1", -EINVAL, false, 0, 0 },
+                { "", -EINVAL, false, 0, 0 },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                const char *p = cases[i].in;
+                bool neg = !cases[i].neg;
+                unsigned long v = 4242;
+                int r = parse_kernel_digits(&p, &neg, &v);
+                test_assert_int(r, cases[i].r);
+                if (r == 0) {
+                        test_assert_int(neg, cases[i].neg);
+                        test_assert(v == cases[i].v);
+                        test_assert_int(p - cases[i].in, cases[i].consumed);
+                } else
+                        test_assert(p == cases[i].in);
+        }
+}
+
 static void test_kernel_vector(void) {
         long v[4];
         test_assert_int(parse_kernel_vector("4096\t131072\t6291456", v, 4), 3);
@@ -133,6 +169,7 @@ int main(void) {
         TEST(test_duration_format);
         TEST(test_seconds_format);
         TEST(test_kernel_long);
+        TEST(test_kernel_digits);
         TEST(test_kernel_vector);
         TEST(test_uint);
         TEST(test_whitespace);
