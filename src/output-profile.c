@@ -85,7 +85,7 @@ static void print_expects(struct context *ctx, const struct profile_report *rep)
         _cleanup_free_ char *rtt = format_duration(rep->after.srtt_us);
         fprintf(ctx->out, "\n%sExpect%s (on this host with the profile, RTT %s%s)\n", color(ctx->color, COLOR_BOLD),
                 color(ctx->color, COLOR_OFF), strempty(rtt), p->expect_rtt_us ? " from [expect] rtt" : "");
-        static const char *const headers[] = { "CHECK", "LIMIT", "PREDICTED", "" };
+        static const char *const headers[] = { "CHECK", "LIMIT", "PREDICTED", "RESULT" };
         _cleanup_(table_freep) struct table *t = table_new(4, headers);
         if (!t)
                 return;
@@ -215,19 +215,19 @@ int output_profile_diff(struct context *ctx, const struct profile_report *rep) {
                 return print_doc(ctx, compare_json(rep));
         fprintf(ctx->out, "%sProfile %s%s against the live values and sysctl.d\n\n", color(ctx->color, COLOR_BOLD),
                 rep->profile->name, color(ctx->color, COLOR_OFF));
-        static const char *const headers[] = { "KEY", "LIVE", "BOOT", "BOOT FROM", "PROFILE", "" };
+        static const char *const headers[] = { "KEY", "PROFILE", "LIVE", "BOOT", "DIFFERS", "BOOT FROM" };
         _cleanup_(table_freep) struct table *t = table_new(6, headers);
         if (!t)
                 return -ENOMEM;
         for (size_t i = 0; i < rep->n_rows; i++) {
                 const struct profile_row *row = &rep->rows[i];
                 _cleanup_free_ char *from = boot_cell(rep, row, false);
-                const char *st = row->not_applicable ? "n/a: kernel lacks it"
-                               : row->live_ok && row->boot_ok ? ""
-                               : !row->live_ok && !row->boot_ok ? "differs (live, boot)"
-                               : !row->live_ok ? "differs (live)" : "differs (boot)";
-                const char *cells[] = { row->setting->key, row->live ? row->live : "(absent)",
-                                        row->boot ? row->boot->value : "-", from, row->setting->value, st };
+                const char *st = row->not_applicable ? "n/a (kernel lacks it)"
+                               : row->live_ok && row->boot_ok ? NULL
+                               : !row->live_ok && !row->boot_ok ? "live, boot"
+                               : !row->live_ok ? "live" : "boot";
+                const char *cells[] = { row->setting->key, row->setting->value, row->live ? row->live : "(absent)",
+                                        row->boot ? row->boot->value : NULL, st, from };
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }

@@ -88,7 +88,7 @@ static const char *file_error(int r) {
         case -ENXIO: return "not a regular file (FIFO, device or socket)";
         case -ENODEV: return "a link to /dev/null, not a profile file";
         case -ELOOP: return "symbolic link loop";
-        case -ENOENT: return "no such file (a dangling link?)";
+        case -ENOENT: return "no such file";
         case -EFBIG: return "larger than 1 MiB: not a profile";
         default: return strerror(-r);
         }
@@ -242,6 +242,8 @@ static int load_include(struct loader *l, const char *path, bool relocated, cons
                         return not_found(&l->error, where, value);
                 if (r < 0)
                         return r;
+                if (fd == -ENOENT)
+                        return set_error(&l->error, "%s: %s: dangling symbolic link", where, target), -ENOENT;
         }
         if (fd < 0 && fd != -ENOMEM) {
                 set_error(&l->error, "%s: %s: %s", where, target, file_error(fd));
@@ -362,7 +364,7 @@ int profile_load(const char *root, const char *name, unsigned hz, struct profile
                 if (r < 0)
                         return r;
                 if (fd < 0 && fd != -ENOMEM) {
-                        set_error(ret_error, "%s: %s", path, file_error(fd));
+                        set_error(ret_error, "%s: %s", path, fd == -ENOENT ? "dangling symbolic link" : file_error(fd));
                         return fd == -ENOENT || fd == -EACCES || fd == -ELOOP ? fd : -EINVAL;
                 }
         }
