@@ -102,7 +102,24 @@ static int collect(struct context *ctx, const struct profile *p, bool boot, stru
         }
         model_input_from_live(&live, rep->kernel, &rep->before, &rep->hz_assumed);
         unsigned hz = rep->before.hz;
-        if (profile_apply_input(p, &rep->before, &rep->after) < 0)
+        /* The model sees what this kernel can hold: an optional key it
+         * lacks is left out (a shallow copy borrowing p's strings). */
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+        _cleanup_free_ struct profile_setting *held = calloc(p->n_settings ? p->n_settings : 1, sizeof(*held));
+        if (!held)
+                return log_error("out of memory"), EXIT_OPERATION;
+        struct profile applicable = *p;
+        applicable.settings = held;
+        applicable.n_settings = 0;
+        for (size_t i = 0; i < p->n_settings; i++) {
+                bool absent = false;
+                for (size_t j = 0; j < n; j++)
+                        absent = absent || (streq(t[j].key, p->settings[i].key) && live.error[j] == -ENOENT);
+                if (!(p->settings[i].optional && absent))
+                        held[applicable.n_settings++] = p->settings[i];
+        }
+        if (profile_apply_input(&applicable, &rep->before, &rep->after) < 0)
                 return log_error("%s: a value does not fit HZ %u", p->file, hz), EXIT_USAGE;
         rep->before.srtt_us = rep->after.srtt_us;
         rep->before_r = calloc(_SCENARIO_MAX, sizeof(struct model_result));
@@ -114,13 +131,11 @@ static int collect(struct context *ctx, const struct profile *p, bool boot, stru
                 if (model_run(&rep->before, sc, &rep->before_r[sc]) < 0 ||
                     model_run(&rep->after, sc, &rep->after_r[sc]) < 0)
                         return log_error("cannot model %s", scenario_to_string(sc)), EXIT_OPERATION;
-        if (profile_check_expect(p, &rep->before, &rep->expects, &rep->n_expects) < 0)
+        if (profile_check_expect(&applicable, &rep->before, &rep->expects, &rep->n_expects) < 0)
                 return log_error("out of memory"), EXIT_OPERATION;
         for (size_t i = 0; i < rep->n_expects; i++)
                 rep->n_differences += !rep->expects[i].holds;
 
-        size_t n;
-        const struct tunable *t = tunable_all(&n);
         for (size_t i = 0; i < p->n_settings; i++) {
                 const struct profile_setting *set = &p->settings[i];
                 struct profile_row *row = &rep->rows[rep->n_rows++];
