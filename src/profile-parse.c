@@ -334,14 +334,22 @@ int profile_parse_buffer(const char *file, const char *buf, size_t len, unsigned
 void profile_file_done(struct profile_file *f) {
         free(f->description);
         free(f->include);
-        for (size_t i = 0; i < f->n_settings; i++) {
-                free(f->settings[i].key);
-                free(f->settings[i].value);
-                free(f->settings[i].file);
-        }
-        free(f->settings);
-        for (size_t i = 0; i < f->n_expects; i++)
-                free(f->expects[i].file);
-        free(f->expects);
+        profile_settings_free(f->settings, f->n_settings);
+        profile_expects_free(f->expects, f->n_expects);
         *f = (struct profile_file) {};
+}
+
+void profile_settings_free(struct profile_setting *s, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(s[i].key);
+                free(s[i].value);
+                free(s[i].file);
+        }
+        free(s);
+}
+
+void profile_expects_free(struct profile_expect *e, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(e[i].file);
+        free(e);
 }

@@ -387,15 +387,8 @@ void profile_free(struct profile *p) {
         free(p->description);
         free(p->file);
         strv_free(p->includes);
-        for (size_t i = 0; i < p->n_settings; i++) {
-                free(p->settings[i].key);
-                free(p->settings[i].value);
-                free(p->settings[i].file);
-        }
-        free(p->settings);
-        for (size_t i = 0; i < p->n_expects; i++)
-                free(p->expects[i].file);
-        free(p->expects);
+        profile_settings_free(p->settings, p->n_settings);
+        profile_expects_free(p->expects, p->n_expects);
         free(p);
 }
 

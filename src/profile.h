@@ -129,3 +129,6 @@ struct profile_file {
 int profile_parse_buffer(const char *file, const char *buf, size_t len, unsigned hz, struct profile_file *ret,
                          char **ret_error);
 void profile_file_done(struct profile_file *f);
+/* Free arrays of settings and expectations with their strings. */
+void profile_settings_free(struct profile_setting *s, size_t n);
+void profile_expects_free(struct profile_expect *e, size_t n);

@@ -322,35 +322,72 @@ static void test_include_override(void) {
         profile_free(p);
 }
 
-static void test_include_errors(void) {
-        char *err, *want = NULL;
-        write_file(etc, "a.ini", "[profile]\ndescription = a\ninclude = b\n");
-        write_file(etc, "b.ini", "[profile]\ndescription = b\n\ninclude = a\n");
-        err = load_error("a", -ELOOP);
-        test_assert_str(err, "/etc/tcptune/profiles.d/b.ini:4: include = a: include loop: a -> b -> a");
-        free(err);
-        write_file(etc, "self.ini", "[profile]\ndescription = s\ninclude = self\n");
-        err = load_error("self", -ELOOP);
-        test_assert_str(err, "/etc/tcptune/profiles.d/self.ini:3: include = self: include loop: self -> self");
-        free(err);
-        write_file(etc, "orphan.ini", "[profile]\ndescription = o\ninclude = nope\n");
-        err = load_error("orphan", -ENOENT);
-        test_assert(asprintf(&want, "/etc/tcptune/profiles.d/orphan.ini:3: include = nope: no profile 'nope' in %s or "
-                                    "/etc/tcptune/profiles.d (tcptune profile list shows them)", shipped) > 0);
-        test_assert_str(err, want);
-        free(err);
-        free(want);
+/* Each writes its files into etc, loads name, and expects r and a message
+ * (@SHIPPED@: the shipped directory). */
+static const struct include_case {
+        const char *files[2][2];
+        const char *name;
+        int r;
+        const char *error;
+} include_cases[] = {
+        { { { "a.ini", "[profile]\ndescription = a\ninclude = b\n" },
+            { "b.ini", "[profile]\ndescription = b\n\ninclude = a\n" } },
+          "a", -ELOOP, "/etc/tcptune/profiles.d/b.ini:4: include = a: include loop: a -> b -> a" },
+        { { { "self.ini", "[profile]\ndescription = s\ninclude = self\n" } },
+          "self", -ELOOP, "/etc/tcptune/profiles.d/self.ini:3: include = self: include loop: self -> self" },
+        { { { "orphan.ini", "[profile]\ndescription = o\ninclude = nope\n" } },
+          "orphan", -ENOENT, "/etc/tcptune/profiles.d/orphan.ini:3: include = nope: no profile 'nope' in @SHIPPED@ or "
+                             "/etc/tcptune/profiles.d (tcptune profile list shows them)" },
         /* an error in the parent names the parent's line */
-        write_file(etc, "badparent.ini", "[profile]\ndescription = p\n[sysctl]\ntcp_syn_retries = 0\n");
-        write_file(etc, "kid.ini", "[profile]\ndescription = k\ninclude = badparent\n");
-        err = load_error("kid", -EINVAL);
-        test_assert_str(err, "/etc/tcptune/profiles.d/badparent.ini:4: tcp_syn_retries = 0 is out of range (1-127)");
-        free(err);
-        write_file(etc, "badname.ini", "[profile]\ndescription = p\ninclude = .hidden\n");
-        err = load_error("badname", -EINVAL);
-        test_assert_str(err, "/etc/tcptune/profiles.d/badname.ini:3: include = .hidden: not a profile name "
-                             "([A-Za-z0-9_.-], no leading dot)");
-        free(err);
+        { { { "badparent.ini", "[profile]\ndescription = p\n[sysctl]\ntcp_syn_retries = 0\n" },
+            { "kid.ini", "[profile]\ndescription = k\ninclude = badparent\n" } },
+          "kid", -EINVAL, "/etc/tcptune/profiles.d/badparent.ini:4: tcp_syn_retries = 0 is out of range (1-127)" },
+        { { { "badname.ini", "[profile]\ndescription = p\ninclude = .hidden\n" } },
+          "badname", -EINVAL, "/etc/tcptune/profiles.d/badname.ini:3: include = .hidden: not a profile name "
+                              "([A-Za-z0-9_.-], no leading dot)" },
+        { { { "deadlink.ini", "[profile]\ndescription = p\ninclude = ./nothing.ini\n" } },
+          "deadlink", -ENOENT, "/etc/tcptune/profiles.d/deadlink.ini:3: include = ./nothing.ini: "
+                               "/etc/tcptune/profiles.d/./nothing.ini: no such file" },
+};
+
+static void test_include_errors(void) {
+        for (size_t i = 0; i < ELEMENTSOF(include_cases); i++) {
+                const struct include_case *c = &include_cases[i];
+                char *err, *want = NULL;
+                for (size_t f = 0; f < 2 && c->files[f][0]; f++)
+                        write_file(etc, c->files[f][0], c->files[f][1]);
+                err = load_error(c->name, c->r);
+                const char *at = strstr(c->error, "@SHIPPED@");
+                if (at)
+                        test_assert(asprintf(&want, "%.*s%s%s", (int) (at - c->error), c->error, shipped,
+                                             at + strlen("@SHIPPED@")) > 0);
+                else
+                        want = strdup(c->error);
+                test_assert_str(err, want);
+                free(err);
+                free(want);
+        }
+}
+
+static int make_dir(const char *path) {
+        return mkdir(path, 0755);
+}
+static int make_loop(const char *path) {
+        return symlink(strrchr(path, '/') + 1, path);
+}
+static int make_fifo(const char *path) {
+        return mkfifo(path, 0644);
+}
+static int make_dangling(const char *path) {
+        return symlink("nothing-here.ini", path);
+}
+static int make_big(const char *path) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0)
+                return -1;
+        int r = ftruncate(fd, PROFILE_SIZE_MAX + 1);
+        close(fd);
+        return r;
 }
 
 static void test_lookup_errors(void) {
@@ -370,37 +407,30 @@ static void test_lookup_errors(void) {
         test_assert(profile_name_valid("fast-failover"));
         test_assert(profile_name_valid("a.b_c-1"));
 
-        /* a directory in place of the file */
-        test_assert(asprintf(&path, "%s/dir.ini", etc) > 0);
-        test_assert_int(mkdir(path, 0755), 0);
-        free(path);
-        err = load_error("dir", -EINVAL);
-        test_assert_str(err, "/etc/tcptune/profiles.d/dir.ini: a directory, not a profile file");
-        free(err);
-        /* a symbolic link loop */
-        test_assert(asprintf(&path, "%s/loop.ini", etc) > 0);
-        test_assert_int(symlink("loop.ini", path), 0);
-        free(path);
-        err = load_error("loop", -ELOOP);
-        test_assert_str(err, "/etc/tcptune/profiles.d/loop.ini: symbolic link loop");
-        free(err);
-        /* a FIFO must not block */
-        test_assert(asprintf(&path, "%s/fifo.ini", etc) > 0);
-        test_assert_int(mkfifo(path, 0644), 0);
-        free(path);
-        err = load_error("fifo", -EINVAL);
-        test_assert_str(err, "/etc/tcptune/profiles.d/fifo.ini: not a regular file (FIFO, device or socket)");
-        free(err);
-        /* larger than 1 MiB: one error, not a read without bound */
-        test_assert(asprintf(&path, "%s/big.ini", etc) > 0);
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        test_assert(fd >= 0);
-        test_assert_int(ftruncate(fd, PROFILE_SIZE_MAX + 1), 0);
-        close(fd);
-        free(path);
-        err = load_error("big", -EINVAL);
-        test_assert_str(err, "/etc/tcptune/profiles.d/big.ini: larger than 1 MiB: not a profile");
-        free(err);
+        /* what can stand where a profile file should */
+        static const struct {
+                const char *name;
+                int (*make)(const char *path);
+                int r;
+                const char *error;
+        } specials[] = {
+                { "dir", make_dir, -EINVAL, "/etc/tcptune/profiles.d/dir.ini: a directory, not a profile file" },
+                { "loop", make_loop, -ELOOP, "/etc/tcptune/profiles.d/loop.ini: symbolic link loop" },
+                /* a FIFO must not block */
+                { "fifo", make_fifo, -EINVAL,
+                  "/etc/tcptune/profiles.d/fifo.ini: not a regular file (FIFO, device or socket)" },
+                /* larger than 1 MiB: one error, not a read without bound */
+                { "big", make_big, -EINVAL, "/etc/tcptune/profiles.d/big.ini: larger than 1 MiB: not a profile" },
+                { "dangling", make_dangling, -ENOENT, "/etc/tcptune/profiles.d/dangling.ini: dangling symbolic link" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(specials); i++) {
+                test_assert(asprintf(&path, "%s/%s.ini", etc, specials[i].name) > 0);
+                test_assert_int(specials[i].make(path), 0);
+                free(path);
+                err = load_error(specials[i].name, specials[i].r);
+                test_assert_str(err, specials[i].error);
+                free(err);
+        }
         /* a path on the command line is not relocated */
         struct profile *p = NULL;
         test_assert(asprintf(&path, "%s/base.ini", shipped) > 0);
