@@ -174,28 +174,35 @@ static int collect(struct context *ctx, const struct profile *p, bool boot, stru
         return status;
 }
 
-static int one_name(const char *verb, int argc, char **argv, const char **ret) {
+/* Returned by parse_args() after --help: nothing more to do. */
+#define HELP_SHOWN (-1)
+
+/* The sub-command's own options (only --help) and its NAME, when it takes
+ * one (ret non-NULL). */
+static int parse_args(const char *verb, int argc, char **argv, const char **ret) {
         static const struct option options[] = { { "help", no_argument, NULL, 'h' }, {} };
         int c;
         opterr = 0;
         optind = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
                 if (c == 'h') {
-                        printf("Usage: tcptune profile %s NAME\nSee tcptune(8), PROFILES, and tcptune.profile(5).\n", verb);
-                        return -EXIT_OK - 1;
+                        printf("Usage: tcptune profile %s%s\nSee tcptune(8), PROFILE, and tcptune.profile(5).\n", verb,
+                               ret ? " NAME" : "");
+                        return HELP_SHOWN;
                 }
                 log_error("profile %s: option '%s' is unknown (see tcptune profile --help)", verb, argv[optind - 1]);
                 return EXIT_USAGE;
         }
-        if (optind >= argc) {
+        if (ret && optind >= argc) {
                 log_error("profile %s: expected a profile NAME (tcptune profile list shows them)", verb);
                 return EXIT_USAGE;
         }
-        if (optind + 1 < argc) {
-                log_error("profile %s: unexpected argument '%s'", verb, argv[optind + 1]);
+        if (optind + !!ret < argc) {
+                log_error("profile %s: unexpected argument '%s'", verb, argv[optind + !!ret]);
                 return EXIT_USAGE;
         }
-        *ret = argv[optind];
+        if (ret)
+                *ret = argv[optind];
         return EXIT_OK;
 }
 
@@ -204,8 +211,8 @@ static int run_report(struct context *ctx, int argc, char **argv, const char *ve
         _cleanup_(profile_freep) struct profile *p = NULL;
         struct profile_report rep = {};
         const char *name = NULL;
-        int r = one_name(verb, argc, argv, &name);
-        if (r == -EXIT_OK - 1)
+        int r = parse_args(verb, argc, argv, &name);
+        if (r == HELP_SHOWN)
                 return EXIT_OK;
         if (r != EXIT_OK)
                 return r;
@@ -237,10 +244,9 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
         struct profile_entry *e = NULL;
         size_t n = 0;
         int status = EXIT_OK;
-        if (argc > 1) {
-                log_error("profile list: unexpected argument '%s'", argv[1]);
-                return EXIT_USAGE;
-        }
+        int r = parse_args("list", argc, argv, NULL);
+        if (r != EXIT_OK)
+                return r == HELP_SHOWN ? EXIT_OK : r;
         if (profile_list(ctx->root, ctx_hz(ctx), &e, &n) < 0)
                 return log_error("out of memory"), EXIT_OPERATION;
         for (size_t i = 0; i < n; i++)
