@@ -247,7 +247,7 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
         int r = parse_args("list", argc, argv, NULL);
         if (r != EXIT_OK)
                 return r == HELP_SHOWN ? EXIT_OK : r;
-        if (profile_list(ctx->root, ctx_hz(ctx), &e, &n) < 0)
+        if (profile_list(ctx->root, &e, &n) < 0)
                 return log_error("out of memory"), EXIT_OPERATION;
         for (size_t i = 0; i < n; i++)
                 if (e[i].load_error) {

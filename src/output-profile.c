@@ -265,8 +265,11 @@ int output_profile_verify(struct context *ctx, const struct profile_report *rep)
                 if (row->live_ok && row->boot_ok)
                         continue;
                 _cleanup_free_ char *boot = boot_cell(rep, row, true);
-                fprintf(ctx->out, "%s: live %s, boot %s, want %s\n", row->setting->key,
-                        row->live ? row->live : "(absent)", strempty(boot), row->setting->value);
+                /* want: as the kernel holds it, then as written when that differs ("8 (010)") */
+                bool same = streq(row->want, row->setting->value);
+                fprintf(ctx->out, "%s: live %s, boot %s, want %s%s%s%s\n", row->setting->key,
+                        row->live ? row->live : "(absent)", strempty(boot), row->want, same ? "" : " (",
+                        same ? "" : row->setting->value, same ? "" : ")");
         }
         for (size_t i = 0; i < rep->n_expects; i++) {
                 const struct profile_expect_result *x = &rep->expects[i];

@@ -403,7 +403,7 @@ static int cmp_entry(const void *a, const void *b) {
         return strcmp(((const struct profile_entry *) a)->name, ((const struct profile_entry *) b)->name);
 }
 
-int profile_list(const char *root, unsigned hz, struct profile_entry **ret, size_t *ret_n) {
+int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
         struct dir dirs[2];
         size_t nd = search_dirs(dirs), n = 0;
         struct profile_entry *e = NULL;
@@ -445,7 +445,7 @@ int profile_list(const char *root, unsigned hz, struct profile_entry **ret, size
         qsort(e, n, sizeof(*e), cmp_entry);
         for (size_t i = 0; i < n; i++) {
                 _cleanup_(profile_freep) struct profile *p = NULL;
-                int r = profile_load(root, e[i].name, hz, &p, &e[i].error);
+                int r = profile_load(root, e[i].name, 0, &p, &e[i].error);
                 if (r == -ENOMEM)
                         goto oom;
                 e[i].load_error = r;

@@ -444,7 +444,7 @@ static void test_lookup_errors(void) {
 static void test_list(void) {
         struct profile_entry *e = NULL;
         size_t n = 0;
-        test_assert_int(profile_list(tmp, 250, &e, &n), 0);
+        test_assert_int(profile_list(tmp, &e, &n), 0);
         /* names sorted, each once; broken ones carry their error */
         for (size_t i = 1; i < n; i++)
                 test_assert(strcmp(e[i - 1].name, e[i].name) < 0);
