@@ -26,6 +26,7 @@ ln -s link-loop.ini "$d/link-loop.ini"
 ln -s /etc/passwd "$d/escape.ini"        # resolved under the root: absent there
 ln -s ../../../../../../../../etc/hostname "$d/escape-dots.ini"
 ln -s no-such-target.ini "$d/dangling.ini"
+ln -s /dev/null "$d/devnull.ini"         # a mask in sysctl.d; here not a profile
 printf '[profile]\ndescription = via a link\ninclude = link-loop\n' >"$d/include-link-loop.ini"
 
 # Where each one is expected to point: FILE:LINE (or FILE alone).
@@ -62,6 +63,7 @@ declare -A where=(
         [escape]=escape.ini
         [escape-dots]=escape-dots.ini
         [dangling]=dangling.ini
+        [devnull]=devnull.ini
         [include-link-loop]=include-link-loop.ini:3
 )
 
@@ -93,6 +95,18 @@ for name in $(printf '%s\n' "${!where[@]}" | sort); do
                         echo "ok $n - $verb $name: $(head -c 200 "$tmp/err")"
                 fi
         done
+done
+
+# Paths on the command line (not relocated): devices and directories.
+for path in /dev/zero /dev/null "$tmp"; do
+        n=$((n + 1))
+        timeout 20 "$tcptune" --root "$root" profile show "$path" >"$tmp/out" 2>"$tmp/err" </dev/null
+        rc=$?
+        if [ $rc = 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "^tcptune: $path: " "$tmp/err"; then
+                echo "ok $n - show $path: $(cat "$tmp/err")"
+        else
+                echo "not ok $n - show $path: exit $rc"; cat "$tmp/err"; fail=1
+        fi
 done
 
 # The well-formed member: BOM and CRLF together load and verify reports.
