@@ -68,7 +68,7 @@ struct loader {
         const char *root;
         unsigned hz;
         char *error;
-        struct { dev_t dev; ino_t ino; char *label; } chain[PROFILE_INCLUDE_MAX + 1];
+        struct { dev_t dev; ino_t ino; const char *label; } chain[PROFILE_INCLUDE_MAX + 1];  /* borrowed labels */
         size_t depth;
         struct profile *p;
 };
@@ -210,8 +210,8 @@ static int merge(struct profile *p, const struct profile_file *f) {
         return 0;
 }
 
-static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label,
-                     const char *from, unsigned from_line);
+/* from: "FILE:LINE: include = X" of the including line, NULL at the top. */
+static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label, const char *from);
 
 /* include = VALUE of the file at `path`, line `line`. */
 static int load_include(struct loader *l, const char *path, bool relocated, const char *value, unsigned line) {
@@ -251,11 +251,10 @@ static int load_include(struct loader *l, const char *path, bool relocated, cons
         }
         if (fd < 0)
                 return fd;
-        return load_file(l, target, rel, fd, value, where, line);
+        return load_file(l, target, rel, fd, value, where);
 }
 
-static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label,
-                     const char *from, unsigned from_line) {
+static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label, const char *from) {
         _cleanup_close_ int cfd = fd;
         _cleanup_free_ char *buf = NULL;
         _cleanup_(profile_file_done) struct profile_file f = {};
@@ -288,14 +287,13 @@ static int load_file(struct loader *l, const char *path, bool relocated, int fd,
         if (l->depth >= PROFILE_INCLUDE_MAX)
                 return set_error(&l->error, "%s: includes nested deeper than %d", from, PROFILE_INCLUDE_MAX),
                        -EINVAL;
-        (void) from_line;
 
         r = profile_parse_buffer(path, buf, len, l->hz, &f, &l->error);
         if (r < 0)
                 return r;
         l->chain[l->depth].dev = st.st_dev;
         l->chain[l->depth].ino = st.st_ino;
-        l->chain[l->depth].label = (char *) label;
+        l->chain[l->depth].label = label;
         l->depth++;
         if (f.include) {
                 r = load_include(l, path, relocated, f.include, f.include_line);
@@ -370,7 +368,7 @@ int profile_load(const char *root, const char *name, unsigned hz, struct profile
         }
         if (fd < 0)
                 return fd;
-        r = load_file(&l, path, relocated, fd, base, NULL, 0);
+        r = load_file(&l, path, relocated, fd, base, NULL);
         if (r < 0) {
                 *ret_error = l.error;
                 return r;
