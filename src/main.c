@@ -21,6 +21,7 @@ static const struct command {
         { "explain", cmd_explain },
         { "model",   cmd_model   },
         { "advise",  cmd_advise  },
+        { "profile", cmd_profile },
 };
 
 static void help(FILE *f) {
@@ -35,6 +36,8 @@ static void help(FILE *f) {
               "  model [OPTIONS]       when the kernel gives up on a dead peer, per scenario\n"
               "  advise --detect-within DUR\n"
               "                        what to set to notice within DUR, and what it costs\n"
+              "  profile list|show|diff|verify [NAME]\n"
+              "                        named settings and the detection times they promise\n"
               "\n"
               "Options:\n"
               "  --root DIR            read and write every path under DIR\n"

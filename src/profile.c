@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: MIT */
+/* Profiles: finding them, reading them safely, includes, [expect] checks.
+ *
+ *  1. A profile file is opened without following links out of the root
+ *     (sysctld_open: the root is a chroot), must be a regular file (a FIFO
+ *     would block, a device never end) and at most PROFILE_SIZE_MAX bytes:
+ *     a 10 MB file is one error, not an allocation.
+ *  2. include = NAME is looked up on the search path like a command-line
+ *     name; a value with '/' is a path, relative to the including file's
+ *     directory. Each file is identified by device and inode, so a loop is
+ *     found whatever names or links lead back (a -> a, a -> b -> a).
+ *  3. Parents first: a child's key replaces the parent's in place, with the
+ *     child's file and line. [expect] is not inherited: each profile states
+ *     its own promises, and a child that changes a key is checked on its own.
+ *  4. Nothing here writes, prints or runs the model outside
+ *     profile_check_expect(), which is pure. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "model-input.h"
+#include "profile.h"
+#include "sysctld.h"
+
+#ifndef TCPTUNE_PROFILES_DIR
+#define TCPTUNE_PROFILES_DIR "/usr/share/tcptune/profiles"
+#endif
+#define PROFILES_ETC_DIR "/etc/tcptune/profiles.d"
+
+/* A search directory and whether it lies under --root. */
+struct dir {
+        const char *path;
+        bool relocated;
+};
+
+static size_t search_dirs(struct dir dirs[2]) {
+        const char *env = getenv("TCPTUNE_PROFILES_DIR");
+        dirs[0] = env && *env ? (struct dir) { env, false } : (struct dir) { TCPTUNE_PROFILES_DIR, true };
+        dirs[1] = (struct dir) { PROFILES_ETC_DIR, true };
+        return 2;
+}
+
+char **profile_dirs(void) {
+        struct dir d[2];
+        size_t n = search_dirs(d);
+        char **l = calloc(n + 1, sizeof(char *));
+        for (size_t i = 0; l && i < n; i++)
+                if (!(l[i] = strdup(d[i].path))) {
+                        strv_free(l);
+                        return NULL;
+                }
+        return l;
+}
+
+bool profile_name_valid(const char *name) {
+        if (!*name || *name == '.' || strlen(name) > 200)
+                return false;
+        for (const char *c = name; *c; c++)
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                      strchr("_.-", *c)))
+                        return false;
+        return true;
+}
+
+struct loader {
+        const char *root;
+        unsigned hz;
+        char *error;
+        struct { dev_t dev; ino_t ino; const char *label; } chain[PROFILE_INCLUDE_MAX + 1];  /* borrowed labels */
+        size_t depth;
+        struct profile *p;
+};
+
+_printf_(2, 3) static int set_error(char **error, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        if (vasprintf(error, fmt, ap) < 0)
+                *error = NULL;
+        va_end(ap);
+        return 0;
+}
+
+static const char *file_error(int r) {
+        switch (r) {
+        case -EISDIR: return "a directory, not a profile file";
+        case -ENXIO: return "not a regular file (FIFO, device or socket)";
+        case -ENODEV: return "a link to /dev/null, not a profile file";
+        case -ELOOP: return "symbolic link loop";
+        case -ENOENT: return "no such file";
+        case -EFBIG: return "larger than 1 MiB: not a profile";
+        default: return strerror(-r);
+        }
+}
+
+/* Open a file of the search path or an include: relocated under root or not. */
+static int open_file(const char *root, bool relocated, const char *path) {
+        if (relocated)
+                return sysctld_open(root, path);
+        /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        return fd < 0 ? -errno : fd;
+}
+
+/* Read a whole regular file of at most PROFILE_SIZE_MAX bytes. */
+static int read_file(int fd, char **ret, size_t *ret_len, struct stat *ret_st) {
+        if (fstat(fd, ret_st) < 0)
+                return -errno;
+        if (S_ISDIR(ret_st->st_mode))
+                return -EISDIR;
+        if (!S_ISREG(ret_st->st_mode))
+                return -ENXIO;
+        if (ret_st->st_size > PROFILE_SIZE_MAX)
+                return -EFBIG;
+        size_t cap = (size_t) ret_st->st_size + 1, len = 0;
+        _cleanup_free_ char *buf = malloc(cap);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                if (len == cap) {
+                        /* The file grew since fstat: read on up to the cap. */
+                        if (cap > PROFILE_SIZE_MAX)
+                                return -EFBIG;
+                        size_t nc = cap * 2 > PROFILE_SIZE_MAX + 1 ? PROFILE_SIZE_MAX + 1 : cap * 2;
+                        char *nb = realloc(buf, nc);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                        cap = nc;
+                }
+                ssize_t k = read(fd, buf + len, cap - len);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        break;
+                len += (size_t) k;
+        }
+        if (len > PROFILE_SIZE_MAX)
+                return -EFBIG;
+        *ret = TAKE_PTR(buf);
+        *ret_len = len;
+        return 0;
+}
+
+/* Where NAME lives: the last search directory that has NAME.ini (whatever
+ * it is: a directory there is an error, not a reason to look further). */
+static int find_name(const char *root, const char *name, char **ret_path, bool *ret_relocated, int *ret_fd) {
+        struct dir dirs[2];
+        size_t n = search_dirs(dirs);
+        for (size_t i = n; i-- > 0;) {
+                _cleanup_free_ char *path = NULL;
+                if (asprintf(&path, "%s/%s.ini", dirs[i].path, name) < 0)
+                        return -ENOMEM;
+                int fd = open_file(root, dirs[i].relocated, path);
+                if (fd == -ENOENT) {
+                        /* A dangling link is something, not nothing. */
+                        struct stat st;
+                        _cleanup_free_ char *full = NULL;
+                        bool under = dirs[i].relocated && root && *root && !streq(root, "/");
+                        if (asprintf(&full, "%s%s", under ? root : "", path) < 0)
+                                return -ENOMEM;
+                        if (lstat(full, &st) < 0)
+                                continue;
+                }
+                *ret_path = TAKE_PTR(path);
+                *ret_relocated = dirs[i].relocated;
+                *ret_fd = fd;
+                return 0;
+        }
+        return -ENOENT;
+}
+
+static int not_found(char **error, const char *where, const char *name) {
+        struct dir dirs[2];
+        search_dirs(dirs);
+        set_error(error, "%s%sno profile '%s' in %s or %s (tcptune profile list shows them)", strempty(where),
+                  where ? ": " : "", name, dirs[0].path, dirs[1].path);
+        return -ENOENT;
+}
+
+static int merge(struct profile *p, const struct profile_file *f) {
+        for (size_t i = 0; i < f->n_settings; i++) {
+                const struct profile_setting *s = &f->settings[i];
+                struct profile_setting *dst = NULL;
+                for (size_t j = 0; j < p->n_settings; j++)
+                        if (streq(p->settings[j].key, s->key))
+                                dst = &p->settings[j];
+                if (!dst) {
+                        struct profile_setting *ns = reallocarray(p->settings, p->n_settings + 1, sizeof(*ns));
+                        if (!ns)
+                                return -ENOMEM;
+                        p->settings = ns;
+                        dst = &ns[p->n_settings++];
+                        *dst = (struct profile_setting) {};
+                        if (!(dst->key = strdup(s->key)))
+                                return -ENOMEM;
+                }
+                free(dst->value);
+                free(dst->file);
+                dst->value = strdup(s->value);
+                dst->file = strdup(s->file);
+                dst->line = s->line;
+                dst->optional = s->optional;
+                if (!dst->value || !dst->file)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* from: "FILE:LINE: include = X" of the including line, NULL at the top. */
+static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label, const char *from);
+
+/* include = VALUE of the file at `path`, line `line`. */
+static int load_include(struct loader *l, const char *path, bool relocated, const char *value, unsigned line) {
+        _cleanup_free_ char *where = NULL, *target = NULL;
+        bool rel = relocated;
+        int fd;
+
+        if (asprintf(&where, "%s:%u: include = %s", path, line, value) < 0)
+                return -ENOMEM;
+        if (strchr(value, '/')) {
+                if (*value == '/')
+                        target = strdup(value);
+                else {
+                        const char *slash = strrchr(path, '/');
+                        if (asprintf(&target, "%.*s/%s", slash ? (int) (slash - path) : 1, slash ? path : ".",
+                                     value) < 0)
+                                target = NULL;
+                }
+                if (!target)
+                        return -ENOMEM;
+                fd = open_file(l->root, rel, target);
+        } else {
+                if (!profile_name_valid(value))
+                        return set_error(&l->error, "%s: not a profile name ([A-Za-z0-9_.-], no leading dot)", where),
+                               -EINVAL;
+                int r = find_name(l->root, value, &target, &rel, &fd);
+                if (r == -ENOENT)
+                        return not_found(&l->error, where, value);
+                if (r < 0)
+                        return r;
+                if (fd == -ENOENT)
+                        return set_error(&l->error, "%s: %s: dangling symbolic link", where, target), -ENOENT;
+        }
+        if (fd < 0 && fd != -ENOMEM) {
+                set_error(&l->error, "%s: %s: %s", where, target, file_error(fd));
+                return fd == -ENOENT || fd == -EACCES ? fd : fd == -ELOOP ? -ELOOP : -EINVAL;
+        }
+        if (fd < 0)
+                return fd;
+        return load_file(l, target, rel, fd, value, where);
+}
+
+static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label, const char *from) {
+        _cleanup_close_ int cfd = fd;
+        _cleanup_free_ char *buf = NULL;
+        _cleanup_(profile_file_done) struct profile_file f = {};
+        struct stat st;
+        size_t len = 0;
+        int r;
+
+        r = read_file(cfd, &buf, &len, &st);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                set_error(&l->error, "%s: %s", path, file_error(r));
+                return r == -EACCES || r == -EIO ? r : -EINVAL;
+        }
+        for (size_t i = 0; i < l->depth; i++)
+                if (l->chain[i].dev == st.st_dev && l->chain[i].ino == st.st_ino) {
+                        _cleanup_free_ char *chain = NULL;
+                        size_t sz = 0;
+                        FILE *m = open_memstream(&chain, &sz);
+                        if (!m)
+                                return -ENOMEM;
+                        for (size_t j = i; j < l->depth; j++)
+                                fprintf(m, "%s -> ", l->chain[j].label);
+                        fputs(label, m);
+                        if (fclose(m) != 0)
+                                return -ENOMEM;
+                        set_error(&l->error, "%s: include loop: %s", from, chain);
+                        return -ELOOP;
+                }
+        if (l->depth >= PROFILE_INCLUDE_MAX)
+                return set_error(&l->error, "%s: includes nested deeper than %d", from, PROFILE_INCLUDE_MAX),
+                       -EINVAL;
+
+        r = profile_parse_buffer(path, buf, len, l->hz, &f, &l->error);
+        if (r < 0)
+                return r;
+        l->chain[l->depth].dev = st.st_dev;
+        l->chain[l->depth].ino = st.st_ino;
+        l->chain[l->depth].label = label;
+        l->depth++;
+        if (f.include) {
+                r = load_include(l, path, relocated, f.include, f.include_line);
+                if (r < 0)
+                        return r;
+        }
+        l->depth--;
+        struct profile *p = l->p;
+        if (l->depth > 0) {
+                /* A parent: its file joins includes[], after its own parents. */
+                size_t n = 0;
+                while (p->includes && p->includes[n])
+                        n++;
+                char **ni = reallocarray(p->includes, n + 2, sizeof(char *));
+                if (!ni)
+                        return -ENOMEM;
+                p->includes = ni;
+                ni[n + 1] = NULL;
+                if (!(ni[n] = strdup(path)))
+                        return -ENOMEM;
+        } else {
+                p->description = TAKE_PTR(f.description);
+                if (!(p->file = strdup(path)))
+                        return -ENOMEM;
+                p->expects = TAKE_PTR(f.expects);
+                p->n_expects = f.n_expects;
+                f.n_expects = 0;
+                p->expect_rtt_us = f.rtt_us;
+        }
+        return merge(p, &f);
+}
+
+int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, char **ret_error) {
+        _cleanup_(profile_freep) struct profile *p = calloc(1, sizeof(*p));
+        struct loader l = { .root = root, .hz = hz, .p = p };
+        _cleanup_free_ char *path = NULL, *base = NULL;
+        bool relocated = false;
+        int fd, r;
+
+        *ret_error = NULL;
+        if (!p)
+                return -ENOMEM;
+        if (strchr(name, '/')) {
+                const char *b = strrchr(name, '/') + 1;
+                size_t n = strlen(b);
+                base = strndup(b, endswith(b, ".ini") ? n - 4 : n);
+                path = strdup(name);
+                if (!base || !path)
+                        return -ENOMEM;
+                /* A path on the command line: the caller's, not relocated. */
+                fd = open_file(NULL, false, path);
+                if (fd < 0 && fd != -ENOMEM) {
+                        set_error(ret_error, "%s: %s", path, file_error(fd));
+                        return fd == -ENOENT || fd == -EACCES || fd == -ELOOP ? fd : -EINVAL;
+                }
+        } else {
+                if (!profile_name_valid(name)) {
+                        set_error(ret_error, "profile '%s': not a profile name ([A-Za-z0-9_.-], no leading dot)", name);
+                        return -EINVAL;
+                }
+                if (!(base = strdup(name)))
+                        return -ENOMEM;
+                r = find_name(root, name, &path, &relocated, &fd);
+                if (r == -ENOENT)
+                        return not_found(ret_error, NULL, name);
+                if (r < 0)
+                        return r;
+                if (fd < 0 && fd != -ENOMEM) {
+                        set_error(ret_error, "%s: %s", path, fd == -ENOENT ? "dangling symbolic link" : file_error(fd));
+                        return fd == -ENOENT || fd == -EACCES || fd == -ELOOP ? fd : -EINVAL;
+                }
+        }
+        if (fd < 0)
+                return fd;
+        r = load_file(&l, path, relocated, fd, base, NULL);
+        if (r < 0) {
+                *ret_error = l.error;
+                return r;
+        }
+        p->name = TAKE_PTR(base);
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+void profile_free(struct profile *p) {
+        if (!p)
+                return;
+        free(p->name);
+        free(p->description);
+        free(p->file);
+        strv_free(p->includes);
+        profile_settings_free(p->settings, p->n_settings);
+        profile_expects_free(p->expects, p->n_expects);
+        free(p);
+}
+
+const struct profile_setting *profile_find(const struct profile *p, const char *canonical_key) {
+        for (size_t i = 0; i < p->n_settings; i++)
+                if (streq(p->settings[i].key, canonical_key))
+                        return &p->settings[i];
+        return NULL;
+}
+
+static int cmp_entry(const void *a, const void *b) {
+        return strcmp(((const struct profile_entry *) a)->name, ((const struct profile_entry *) b)->name);
+}
+
+int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
+        struct dir dirs[2];
+        size_t nd = search_dirs(dirs), n = 0;
+        struct profile_entry *e = NULL;
+
+        for (size_t i = 0; i < nd; i++) {
+                _cleanup_free_ char *full = NULL;
+                bool under = dirs[i].relocated && root && *root && !streq(root, "/");
+                if (asprintf(&full, "%s%s", under ? root : "", dirs[i].path) < 0)
+                        goto oom;
+                DIR *d = opendir(full);
+                if (!d)
+                        continue;
+                for (struct dirent *de; (de = readdir(d));) {
+                        size_t len = strlen(de->d_name);
+                        if (!endswith(de->d_name, ".ini") || len <= 4)
+                                continue;
+                        _cleanup_free_ char *name = strndup(de->d_name, len - 4);
+                        if (!name) {
+                                closedir(d);
+                                goto oom;
+                        }
+                        if (!profile_name_valid(name))
+                                continue;
+                        bool seen = false;
+                        for (size_t j = 0; j < n; j++)
+                                seen = seen || streq(e[j].name, name);
+                        if (seen)
+                                continue;
+                        struct profile_entry *ne = reallocarray(e, n + 1, sizeof(*ne));
+                        if (!ne) {
+                                closedir(d);
+                                goto oom;
+                        }
+                        e = ne;
+                        e[n++] = (struct profile_entry) { .name = TAKE_PTR(name) };
+                }
+                closedir(d);
+        }
+        qsort(e, n, sizeof(*e), cmp_entry);
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(profile_freep) struct profile *p = NULL;
+                int r = profile_load(root, e[i].name, 0, &p, &e[i].error);
+                if (r == -ENOMEM)
+                        goto oom;
+                e[i].load_error = r;
+                if (p) {
+                        e[i].description = TAKE_PTR(p->description);
+                        e[i].file = TAKE_PTR(p->file);
+                } else {
+                        char *path = NULL;
+                        bool rel;
+                        int fd = -1;
+                        if (find_name(root, e[i].name, &path, &rel, &fd) == 0 && fd >= 0)
+                                close(fd);
+                        e[i].file = path;
+                }
+        }
+        *ret = e;
+        *ret_n = n;
+        return 0;
+oom:
+        profile_entries_free(e, n);
+        return -ENOMEM;
+}
+
+void profile_entries_free(struct profile_entry *e, size_t n) {
+        for (size_t i = 0; e && i < n; i++) {
+                free(e[i].name);
+                free(e[i].description);
+                free(e[i].file);
+                free(e[i].error);
+        }
+        free(e);
+}
+
+int profile_apply_input(const struct profile *p, const struct model_input *base, struct model_input *ret_input) {
+        struct model_input in = *base;
+        for (size_t i = 0; i < p->n_settings; i++) {
+                int r = model_input_set(&in, p->settings[i].key, p->settings[i].value);
+                if (r < 0 && r != -ENOENT)
+                        return -EINVAL;
+        }
+        if (p->expect_rtt_us)
+                in.srtt_us = p->expect_rtt_us;
+        if (ret_input)
+                *ret_input = in;
+        return 0;
+}
+
+int profile_check_expect(const struct profile *p, const struct model_input *base, struct profile_expect_result **ret,
+                         size_t *ret_n) {
+        struct model_input in;
+        int r = profile_apply_input(p, base, &in);
+        if (r < 0)
+                return r;
+        _cleanup_free_ struct profile_expect_result *res = calloc(p->n_expects ? p->n_expects : 1, sizeof(*res));
+        _cleanup_free_ struct model_result *m = malloc(sizeof(*m));
+        if (!res || !m)
+                return -ENOMEM;
+        for (size_t i = 0; i < p->n_expects; i++) {
+                const struct profile_expect *e = &p->expects[i];
+                if ((r = model_run(&in, e->scenario, m)) < 0)
+                        return r;
+                res[i] = (struct profile_expect_result) {
+                        .expect = e, .never = m->never, .detect_us = m->detect_us,
+                        .detect_min_us = m->detect_min_us, .detect_max_us = m->detect_max_us,
+                };
+                res[i].holds = e->bound == PROFILE_BOUND_MAX ? !m->never && m->detect_max_us <= e->limit_us
+                                                             : m->never || m->detect_min_us >= e->limit_us;
+        }
+        *ret = TAKE_PTR(res);
+        *ret_n = p->n_expects;
+        return 0;
+}
+
+const char *profile_expect_key(const struct profile_expect *e, char *buf, size_t size) {
+        snprintf(buf, size, "%s_%s", scenario_to_string(e->scenario), e->bound == PROFILE_BOUND_MAX ? "max" : "min");
+        return buf;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* Profiles: named INI files ([profile], [sysctl], [expect]) read with
+ * inih's ini_parse_stream() through our own line reader, which counts lines
+ * for FILE:LINE and refuses what inih r55 would silently mangle (see
+ * profile.c). The format is tcptune.profile(5).
+ *
+ * Search path, a later directory winning a name: the shipped directory
+ * (TCPTUNE_PROFILES_DIR from the environment, not relocated, else the
+ * compile-time datadir under root), then /etc/tcptune/profiles.d under
+ * root. A NAME containing '/' is a file path (relative to the cwd, not
+ * relocated). Paths in messages and structs are as the host sees them. */
+#pragma once
+
+#include "model.h"
+#include "util.h"
+
+/* A profile file larger than this is refused (not read on without bound). */
+#define PROFILE_SIZE_MAX (1024 * 1024)
+/* Nested includes allowed before "too deep". */
+#define PROFILE_INCLUDE_MAX 16
+
+struct profile_setting {
+        char *key;      /* canonical dotted key (sysctl_key_normalize), always in the tunables catalog */
+        char *value;    /* as written, trimmed; validated with tunable_check_value() */
+        char *file;     /* host path (no --root prefix) of the file that set it (a child overrides a parent) */
+        unsigned line;
+        bool optional;  /* written "-KEY": only where the kernel has the key (as sysctl.d's '-') */
+};
+
+enum profile_bound { PROFILE_BOUND_MAX, PROFILE_BOUND_MIN };
+
+struct profile_expect {
+        enum scenario scenario;
+        enum profile_bound bound;  /* MAX: the latest detection (detect_max) is at most limit;
+                                      MIN: the earliest detection (detect_min) is at least limit, i.e. an outage this long is survived */
+        uint64_t limit_us;
+        char *file;
+        unsigned line;
+};
+
+struct profile {
+        char *name;            /* as looked up (file name without .ini) */
+        char *description;
+        char *file;            /* host path of the profile's own file */
+        char **includes;       /* NULL-terminated: files read through include =, parents first */
+        struct profile_setting *settings;  /* parents first; an override replaces in place */
+        size_t n_settings;
+        struct profile_expect *expects;    /* the profile's own [expect]: not inherited */
+        size_t n_expects;
+        uint64_t expect_rtt_us;            /* [expect] rtt = DUR (assumption for the checks); 0: model default */
+};
+
+/* Find NAME (or a path containing '/') and load it with its includes.
+ * Returns 0, or on a malformed profile -EINVAL (or -ELOOP include cycle or
+ * symlink loop, -ENOENT not found, -EISDIR/-ENXIO not a regular file,
+ * -EFBIG too large, -EACCES/-EIO cannot read, -ENOMEM) and sets *ret_error
+ * (malloc'ed, may be NULL on -ENOMEM) to ONE line "FILE:LINE: what is
+ * wrong" (LINE omitted when the whole file is at fault). hz: for the
+ * ranges of jiffies keys (0: 250). *ret is owned by the caller. */
+int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, char **ret_error);
+
+void profile_free(struct profile *p);  /* NULL and half-built objects ok */
+static inline void profile_freep(struct profile **p) {
+        profile_free(*p);
+}
+
+/* The setting for a canonical key, or NULL. */
+const struct profile_setting *profile_find(const struct profile *p, const char *canonical_key);
+
+/* Whether a name is a profile name: [A-Za-z0-9_.-]+, no leading dot. */
+bool profile_name_valid(const char *name);
+
+/* The search path under root, earlier first (later wins), as host paths.
+ * Returns a NULL-terminated array (strv_free) or NULL on OOM. */
+char **profile_dirs(void);
+
+struct profile_entry {
+        char *name;
+        char *description;     /* NULL when the profile did not load */
+        char *file;            /* host path of the winning file */
+        char *error;           /* "FILE:LINE: ..." when it did not load, else NULL */
+        int load_error;        /* its negative errno, 0 when loaded */
+};
+
+/* Every profile on the search path (later directory wins a name), sorted
+ * by name; each is loaded to check it and get its description (a broken
+ * one is listed with its error; jiffies ranges at HZ 250). A missing
+ * directory is empty. Returns 0 or -ENOMEM; free with
+ * profile_entries_free(). */
+int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n);
+void profile_entries_free(struct profile_entry *e, size_t n);
+
+struct profile_expect_result {
+        const struct profile_expect *expect;
+        bool holds;
+        bool never;             /* no timer ever fires in that scenario */
+        uint64_t detect_us, detect_min_us, detect_max_us;
+};
+
+/* Pure: apply the profile's settings onto a copy of base (model_input_set;
+ * keys the model does not read are skipped), take [expect] rtt, and set
+ * *ret_input (may be NULL) to the result. Returns 0 or -EINVAL (a value
+ * the base's HZ cannot hold). */
+int profile_apply_input(const struct profile *p, const struct model_input *base, struct model_input *ret_input);
+
+/* Pure: profile_apply_input(), run the model, and check each [expect].
+ * *ret (malloc'ed, n_expects entries) in the profile's order. Returns 0,
+ * -EINVAL as above or -ENOMEM. */
+int profile_check_expect(const struct profile *p, const struct model_input *base, struct profile_expect_result **ret,
+                         size_t *ret_n);
+
+/* "established_max" for an expectation (static buffer owned by e's caller: buf). */
+const char *profile_expect_key(const struct profile_expect *e, char *buf, size_t size);
+
+/* One file as written, before includes (profile-parse.c). */
+struct profile_file {
+        char *description;
+        char *include;          /* the include = value, or NULL */
+        unsigned include_line;
+        struct profile_setting *settings;
+        size_t n_settings;
+        struct profile_expect *expects;
+        size_t n_expects;
+        uint64_t rtt_us;
+};
+
+/* Parse the bytes of one profile file named `file` (host path, for
+ * messages). Returns 0, -EINVAL with *ret_error set ("FILE:LINE: ..."), or
+ * -ENOMEM. Free *ret with profile_file_done(). */
+int profile_parse_buffer(const char *file, const char *buf, size_t len, unsigned hz, struct profile_file *ret,
+                         char **ret_error);
+void profile_file_done(struct profile_file *f);
+/* Free arrays of settings and expectations with their strings. */
+void profile_settings_free(struct profile_setting *s, size_t n);
+void profile_expects_free(struct profile_expect *e, size_t n);
