@@ -189,6 +189,20 @@ static int live_write(const char *root, const struct apply_change *c, size_t n, 
                         continue;
                 fail(res, r, "%s = %s: %s; live values restored", c[i].key, use_old ? c[i].old : c[i].new,
                      strerror(-r));
+                /* The failing key too: a vector write can fail after its
+                 * first elements are stored (proc_dointvec stores as it
+                 * parses), and a --root fixture file is truncated. Only a
+                 * value that really moved makes its failure matter. */
+                if (sysctl_write(root, c[i].key, use_old ? c[i].new : c[i].old) < 0) {
+                        _cleanup_free_ char *now = NULL;
+                        if (sysctl_read(root, c[i].key, &now) < 0 ||
+                            !apply_value_same(now, use_old ? c[i].new : c[i].old)) {
+                                free(res->error);
+                                res->error = NULL;
+                                fail(res, r, "%s: cannot restore %s after a failed write: %s", c[i].key,
+                                     use_old ? c[i].new : c[i].old, strerror(-r));
+                        }
+                }
                 while (i-- > 0) {
                         int k = sysctl_write(root, c[i].key, use_old ? c[i].new : c[i].old);
                         if (k < 0) {
