@@ -69,6 +69,59 @@ int apply_state_parse(const char *data, struct apply_state *ret);
 /* "state", or "netns-INODE.state" for the current namespace (netns). */
 int apply_state_file_name(bool netns, char **ret);
 
+/* --- apply-run.c: what apply.c and apply-revert.c share. */
+
+/* What a run works on: the directories, what is there now, and what was. */
+struct run {
+        const struct apply_request *req;
+        struct apply_result *res;
+        const char *dropin_name;
+        int lock_fd, etc_fd, sysctld_fd, state_fd;
+        bool created_sysctld, created_state_dir;
+        char *state_name;
+        /* the state file as found */
+        char *old_state_data;
+        struct apply_state state;
+        bool had_state;
+        /* the drop-in as found */
+        bool had_dropin;
+        char *dropin_data;
+        size_t dropin_len;
+        mode_t dropin_mode;
+};
+
+/* Keep the first error message in res->error (it names the cause; later
+ * ones are consequences). Returns r. */
+int apply_fail(struct apply_result *res, int r, const char *fmt, ...) _printf_(3, 4);
+/* "is a symbolic link; refusing to follow it", ..., or strerror. */
+const char *apply_fs_problem(int r);
+const char *apply_live_problem(int r);
+/* applyfs_open_dir() with the message set on failure (not for -ENOENT
+ * without create). */
+int apply_open_dir(const char *root, const char *dir, bool create, bool *ret_created, struct apply_result *res);
+int apply_add_change(struct apply_result *res, const char *key, const char *old, const char *new);
+/* Write each change's new value (old with use_old) in order; on failure
+ * put back the failing key and those already written, last first.
+ * Returns 0 or the first error, with the message set. */
+int apply_live_write(const char *root, const struct apply_change *c, size_t n, bool use_old,
+                     struct apply_result *res);
+
+/* Reset res, take the lock (unless !lock: a dry run) and read the state
+ * record into run->state. Returns 0 or a negative errno, message set. */
+int run_start(struct run *run, const struct apply_request *req, struct apply_result *res, bool lock);
+void run_done(struct run *run);
+/* Read the drop-in as it is (and remove stale temps). */
+int run_read_dropin(struct run *run);
+/* Create the state directory (and /etc/sysctl.d with sysctld), 0755. */
+int run_ensure_dirs(struct run *run, bool sysctld);
+int run_write_state(struct run *run, const char *data);
+/* Make the drop-in hold data/mode (NULL: be absent). Returns 1 or a
+ * negative errno with the message set. */
+int run_put_dropin(struct run *run, const char *data, size_t len, mode_t mode);
+/* Back to the state record and drop-in as they were found. */
+void run_restore_state(struct run *run);
+void run_restore_dropin(struct run *run);
+
 /* --- apply-journal.c */
 
 /* Log an apply or revert ("apply"/"revert") to the journal when its socket

@@ -15,6 +15,14 @@ static void print_changes(FILE *f, const struct apply_result *res) {
                 fprintf(f, "  %-*s  %s -> %s\n", w, res->changes[i].key, res->changes[i].old, res->changes[i].new);
 }
 
+/* "drop-in PATH: what", or the note that --netns writes none. */
+static void print_dropin(FILE *f, const struct apply_request *req, const struct apply_result *res, const char *what) {
+        if (req->netns)
+                fputs("drop-in: " NETNS_NOTE "\n", f);
+        else
+                fprintf(f, "drop-in %s: %s\n", res->dropin_path, what);
+}
+
 static json_object *changes_json(const struct apply_result *res) {
         json_object *a = json_object_new_array();
         for (size_t i = 0; i < res->n_changes; i++) {
@@ -70,17 +78,14 @@ int output_apply(struct context *ctx, const struct apply_request *req, const str
         fputc('\n', f);
         if (r == 0) {
                 if (req->netns)
-                        fputs("drop-in: " NETNS_NOTE "\n", f);
+                        print_dropin(f, req, res, NULL);
                 fputs("already in place: nothing changed\n", f);
                 return 0;
         }
-        if (req->netns)
-                fputs("drop-in: " NETNS_NOTE "\n", f);
-        else
-                fprintf(f, "drop-in %s: %s\n", res->dropin_path,
-                        res->dropin == APPLY_DROPIN_KEPT ? "already in place"
-                        : req->dry_run                   ? "would be written"
-                                                         : "written");
+        print_dropin(f, req, res,
+                     res->dropin == APPLY_DROPIN_KEPT ? "already in place"
+                     : req->dry_run                   ? "would be written"
+                                                      : "written");
         if (res->n_changes > 0)
                 fprintf(f, "live values%s:\n", req->dry_run ? " to set" : "");
         print_changes(f, res);
@@ -113,13 +118,10 @@ int output_revert(struct context *ctx, const struct apply_request *req, const st
                 fputs("nothing to revert: tcptune has recorded no apply here\n", f);
                 return 0;
         }
-        if (req->netns)
-                fputs("drop-in: " NETNS_NOTE "\n", f);
-        else
-                fprintf(f, "drop-in %s: %s\n", res->dropin_path,
-                        res->dropin == APPLY_DROPIN_RESTORED  ? "previous one restored"
-                        : res->dropin == APPLY_DROPIN_REMOVED ? "removed (there was none before)"
-                                                              : "already as before");
+        print_dropin(f, req, res,
+                     res->dropin == APPLY_DROPIN_RESTORED  ? "previous one restored"
+                     : res->dropin == APPLY_DROPIN_REMOVED ? "removed (there was none before)"
+                                                           : "already as before");
         if (res->n_changes > 0)
                 fputs("live values restored:\n", f);
         print_changes(f, res);
