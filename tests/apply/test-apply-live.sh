@@ -9,29 +9,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-if [ -z "${TCPTUNE_APPLY_INNER:-}" ]; then
-        [ "$(id -u)" = 0 ] || skip "needs root (unshare -m -n, tmpfs mounts)"
-        command -v python3 >/dev/null || skip "python3 not installed (journal stand-in)"
-        unshare -m -n --propagation private true 2>/dev/null || skip "unshare -m -n not permitted here"
-        host_before=$(grep -H . /proc/sys/net/ipv4/tcp_* 2>/dev/null; ls -la /etc/sysctl.d; ls -d /var/lib/tcptune /run/tcptune 2>&1)
-        TCPTUNE_APPLY_INNER=1 PARENT_MNT=$(readlink /proc/self/ns/mnt) PARENT_NET=$(readlink /proc/self/ns/net) \
-                unshare -m -n --propagation private "$0" "$@"
-        rc=$?
-        host_after=$(grep -H . /proc/sys/net/ipv4/tcp_* 2>/dev/null; ls -la /etc/sysctl.d; ls -d /var/lib/tcptune /run/tcptune 2>&1)
-        if [ "$host_before" = "$host_after" ]; then
-                echo "# host's tcp values, /etc/sysctl.d, /var/lib/tcptune and /run/tcptune unchanged"
-        else
-                echo "not ok - the host changed"; diff <(echo "$host_before") <(echo "$host_after") | sed 's/^/# /'
-                rc=1
-        fi
-        exit $rc
-fi
-
-# Inside: refuse to write anything unless both namespaces are private.
-if [ "$(readlink /proc/self/ns/mnt)" = "$PARENT_MNT" ] || [ "$(readlink /proc/self/ns/net)" = "$PARENT_NET" ]; then
-        echo "Bail out! not in a private mount and network namespace"
-        exit 1
-fi
+command -v python3 >/dev/null || skip "python3 not installed (journal stand-in)"
+in_private_namespaces "$0" "$@"
 tmp=$(mktemp -d)
 listener=
 holder=
@@ -41,12 +20,7 @@ cleanup() {
         rm -rf "$tmp"
 }
 trap cleanup EXIT
-mount -t tmpfs -o mode=0755 tcptune-test /etc/sysctl.d || { echo "Bail out! tmpfs on /etc/sysctl.d"; exit 1; }
-mount -t tmpfs -o mode=0755 tcptune-test /var/lib || { echo "Bail out! tmpfs on /var/lib"; exit 1; }
-mount -t tmpfs -o mode=0755 tcptune-test /run || { echo "Bail out! tmpfs on /run"; exit 1; }
-for d in /etc/sysctl.d /var/lib /run; do
-        [ "$(stat -f -c %T "$d")" = tmpfs ] || { echo "Bail out! $d is not our tmpfs"; exit 1; }
-done
+cover /etc/sysctl.d /var/lib /run
 mkdir -p /run/systemd/journal
 python3 "$here/journal-listen.py" /run/systemd/journal/socket "$tmp/journal" 60 &
 listener=$!
