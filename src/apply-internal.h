@@ -4,6 +4,7 @@
  * of the engine's interface. */
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "apply.h"
@@ -77,6 +78,8 @@ struct run {
         struct apply_result *res;
         const char *dropin_name;
         int lock_fd, etc_fd, sysctld_fd, state_fd;
+        sigset_t saved_mask;   /* restored by run_done() */
+        bool masked;
         bool created_sysctld, created_state_dir;
         char *state_name;
         /* the state file as found */

@@ -29,7 +29,7 @@ int apply_revert(const struct apply_request *req, struct apply_result *ret) {
                 }
                 if (req->dropin && !streq(st->dropin, res->dropin_path)) {
                         r = apply_fail(res, -EEXIST, "%s: tcptune applied %s, not this one; revert without --dropin",
-                                 res->dropin_path, st->dropin);
+                                       res->dropin_path, st->dropin);
                         goto out;
                 }
                 /* Work on the recorded drop-in. */
@@ -74,7 +74,7 @@ int apply_revert(const struct apply_request *req, struct apply_result *ret) {
                                         goto out;
                         }
                         r = run_put_dropin(&run, st->had_dropin ? st->dropin_data : NULL, st->dropin_len,
-                                       st->dropin_mode);
+                                           st->dropin_mode);
                         if (r < 0)
                                 goto undo_dropin;
                         dropin_changed = true;
@@ -107,7 +107,7 @@ int apply_revert(const struct apply_request *req, struct apply_result *ret) {
         r = applyfs_unlink(run.state_fd, run.state_name);
         if (r < 0) {
                 r = apply_fail(res, r, APPLY_STATE_DIR "/%s: values restored but the state record stays: %s",
-                         run.state_name, strerror(-r));
+                               run.state_name, strerror(-r));
                 goto out;
         }
         if (!req->netns && st->created_dir && run.etc_fd >= 0)

@@ -92,41 +92,39 @@ const char *apply_live_problem(int r) {
         return r == -ENOENT ? "no such key on this kernel" : strerror(-r);
 }
 
-/* Write changes[i].new for i in order; on failure put back old values of
- * those already written, last first. Returns 0 or the first error. */
+/* Write changes[i].new for i in order; on failure put back the old values
+ * of the failing key and those already written, last first. Returns 0 or
+ * the first error. */
 int apply_live_write(const char *root, const struct apply_change *c, size_t n, bool use_old,
-                      struct apply_result *res) {
+                     struct apply_result *res) {
         for (size_t i = 0; i < n; i++) {
-                int r = sysctl_write(root, c[i].key, use_old ? c[i].old : c[i].new);
+                const char *want = use_old ? c[i].old : c[i].new;
+                int r = sysctl_write(root, c[i].key, want);
                 if (r >= 0)
                         continue;
-                apply_fail(res, r, "%s = %s: %s; live values restored", c[i].key, use_old ? c[i].old : c[i].new,
-                     strerror(-r));
-                /* The failing key too: a vector write can fail after its
-                 * first elements are stored (proc_dointvec stores as it
-                 * parses), and a --root fixture file is truncated. Only a
-                 * value that really moved makes its failure matter. */
-                if (sysctl_write(root, c[i].key, use_old ? c[i].new : c[i].old) < 0) {
+                /* Put back the failing key too (a vector write can fail
+                 * after its first elements are stored: proc_dointvec stores
+                 * as it parses; a --root fixture file is truncated), then
+                 * the ones written, last first. A failure to restore only
+                 * counts where the value really moved. */
+                const char *stuck = NULL, *stuck_value = NULL;
+                int stuck_r = 0;
+                for (size_t j = i + 1; j-- > 0;) {
+                        const char *back = use_old ? c[j].new : c[j].old;
+                        int k = sysctl_write(root, c[j].key, back);
+                        if (k >= 0)
+                                continue;
                         _cleanup_free_ char *now = NULL;
-                        if (sysctl_read(root, c[i].key, &now) < 0 ||
-                            !apply_value_same(now, use_old ? c[i].new : c[i].old)) {
-                                free(res->error);
-                                res->error = NULL;
-                                apply_fail(res, r, "%s: cannot restore %s after a failed write: %s", c[i].key,
-                                     use_old ? c[i].new : c[i].old, strerror(-r));
-                        }
+                        if (j == i && sysctl_read(root, c[j].key, &now) >= 0 && apply_value_same(now, back))
+                                continue;
+                        stuck = c[j].key;
+                        stuck_value = back;
+                        stuck_r = k;
                 }
-                while (i-- > 0) {
-                        int k = sysctl_write(root, c[i].key, use_old ? c[i].new : c[i].old);
-                        if (k < 0) {
-                                /* Say so: the message above claims a full restore. */
-                                free(res->error);
-                                res->error = NULL;
-                                apply_fail(res, r, "%s: cannot restore %s after a failed write: %s", c[i].key,
-                                     use_old ? c[i].new : c[i].old, strerror(-k));
-                        }
-                }
-                return r;
+                if (stuck)
+                        return apply_fail(res, r, "%s = %s: %s; %s could not be restored to %s: %s", c[i].key,
+                                          want, strerror(-r), stuck, stuck_value, strerror(-stuck_r));
+                return apply_fail(res, r, "%s = %s: %s; live values restored", c[i].key, want, strerror(-r));
         }
         return 0;
 }
@@ -135,6 +133,8 @@ int apply_live_write(const char *root, const struct apply_change *c, size_t n, b
 void run_done(struct run *r) {
         if (r->lock_fd >= 0)
                 close(r->lock_fd);
+        if (r->masked)
+                (void) sigprocmask(SIG_SETMASK, &r->saved_mask, NULL);
         if (r->etc_fd >= 0)
                 close(r->etc_fd);
         if (r->sysctld_fd >= 0)
@@ -174,8 +174,8 @@ static int read_state(struct run *run) {
         r = apply_state_parse(run->old_state_data, &run->state);
         if (r < 0)
                 return apply_fail(res, r, APPLY_STATE_DIR "/%s: %s", run->state_name,
-                            r == -EBADMSG ? "not a tcptune state record (move it away to start afresh)"
-                                          : strerror(-r));
+                                  r == -EBADMSG ? "not a tcptune state record (move it away to start afresh)"
+                                                : strerror(-r));
         run->had_state = true;
         return 0;
 }
@@ -199,6 +199,17 @@ int run_start(struct run *run, const struct apply_request *req, struct apply_res
                 run->lock_fd = take_lock(req->root, res);
                 if (run->lock_fd < 0)
                         return run->lock_fd;
+                /* Ctrl-C, a hangup or a plain kill while we write would
+                 * stop us between a write and its rollback. Hold them until
+                 * run_done(): they then act, on a consistent host. SIGKILL
+                 * cannot be held: see the temp-file note in apply-fs.c. */
+                sigset_t hold;
+                sigemptyset(&hold);
+                sigaddset(&hold, SIGINT);
+                sigaddset(&hold, SIGTERM);
+                sigaddset(&hold, SIGHUP);
+                sigaddset(&hold, SIGQUIT);
+                run->masked = sigprocmask(SIG_BLOCK, &hold, &run->saved_mask) == 0;
         }
         return read_state(run);
 }
@@ -253,7 +264,7 @@ int run_write_state(struct run *run, const char *data) {
         int r = applyfs_write_atomic(run->state_fd, run->state_name, data, strlen(data), STATE_MODE, &renamed);
         if (r < 0)
                 return apply_fail(run->res, r, APPLY_STATE_DIR "/%s: cannot record the state: %s", run->state_name,
-                            apply_fs_problem(r));
+                                  apply_fs_problem(r));
         return 0;
 }
 

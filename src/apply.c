@@ -112,9 +112,9 @@ static int reload_and_check(struct run *run, const struct apply_change *want, si
                         return apply_fail(res, r, "%s: %s", want[i].key, apply_live_problem(r));
                 if (!apply_value_same(now, want[i].new))
                         return apply_fail(res, -EIO,
-                                    "%s: systemd-sysctl left %s, expected %s (another sysctl.d file may "
-                                    "override it: see tcptune config)",
-                                    want[i].key, now, want[i].new);
+                                          "%s: systemd-sysctl left %s, expected %s (another sysctl.d file may "
+                                          "override it: see tcptune config)",
+                                          want[i].key, now, want[i].new);
         }
         (void) before;
         return 0;
@@ -183,7 +183,7 @@ int apply_run(const struct apply_request *req, struct apply_result *ret) {
         }
         if (run.had_state && !req->netns && !streq_ptr(run.state.dropin, res->dropin_path)) {
                 r = apply_fail(res, -EEXIST, "%s: tcptune already manages %s; run `tcptune profile revert` first",
-                         res->dropin_path, strempty(run.state.dropin));
+                               res->dropin_path, strempty(run.state.dropin));
                 goto out;
         }
 
@@ -238,7 +238,7 @@ int apply_run(const struct apply_request *req, struct apply_result *ret) {
         r = apply_state_format(&next, &state_data);
         if (r < 0) {
                 r = apply_fail(res, r, APPLY_STATE_DIR "/%s: cannot record the state: %s", run.state_name,
-                         r == -EINVAL ? "a value spans lines" : strerror(-r));
+                               r == -EINVAL ? "a value spans lines" : strerror(-r));
                 goto out;
         }
         r = run_ensure_dirs(&run, write_dropin);

@@ -104,6 +104,18 @@ for i in 1 2; do
         check_eq "after the kill: revert gives back the tree before" "$(snapshot "$r")" "$before"
 done
 
+# --- SIGTERM and SIGINT at the drop-in's rename are held until the run is
+# complete and consistent; then they act (the process dies of them).
+for sig in TERM INT; do
+        fresh 1
+        (env "$san" strace -f -o /dev/null -e trace=renameat -e inject=renameat:signal=$sig:when=2 \
+                "$driver" --root "$r" apply ff $FF >/dev/null 2>&1) 2>/dev/null
+        rc=$?
+        check_eq "SIG$sig at the rename: held, the apply completes, then it acts" "$rc:$(snapshot "$r")" \
+                "$((128 + $(kill -l $sig))):$after_1"
+        echo "| renameat #2 signal=$sig | 1 | $rc | applied completely, then the signal acted | |" >>"$table"
+done
+
 # --- Unprivileged runs (setpriv), so that modes bite.
 user=nobody
 group=$(id -gn nobody 2>/dev/null || echo nogroup)
