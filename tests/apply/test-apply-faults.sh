@@ -142,6 +142,24 @@ unpriv_case "state file's directory not writable" 'mkdir "$r/var/lib/tcptune"; c
 unpriv_case "lock directory not writable" 'chmod 0555 "$r/run"' \
         "tcptune: /run/tcptune/lock: Permission denied"
 
+# A revert whose live write fails: the drop-in goes back to the applied
+# one, the state stays, and a later revert (once writable) completes.
+fresh 1
+chown -R "$user:$group" "$r"
+start=$(snapshot "$r")
+as_user "$driver" --root "$r" apply ff $FF >/dev/null
+applied=$(snapshot "$r")
+chmod 0444 "$r/proc/sys/net/ipv4/tcp_keepalive_time"
+err=$(as_user "$driver" --root "$r" revert 2>&1 >/dev/null); rc=$?
+check_eq "revert with a read-only proc file: exit 3, named" "$rc:$err" \
+        "3:tcptune: net.ipv4.tcp_keepalive_time = 7200: Permission denied; live values restored"
+check_eq "failed revert: still the applied tree (drop-in, values, state)" \
+        "$(snapshot "$r" | sed 's/^\(proc.*tcp_keepalive_time f\) 444/\1 644/')" "$applied"
+chmod 0644 "$r/proc/sys/net/ipv4/tcp_keepalive_time"
+as_user "$driver" --root "$r" revert >/dev/null; rc=$?
+check_eq "revert retried: exit 0, the tree before" "$rc:$(snapshot "$r")" "0:$start"
+echo "| revert, proc/sys write fails | 1 | 3 | the applied tree, state kept (revert can be retried) | $err |" >>"$table"
+
 # --- A full disk for the temp file: a one-page tmpfs over etc/sysctl.d in
 # a private mount namespace (it is below our temp dir, never a host path).
 if unshare -m --propagation private true 2>/dev/null; then

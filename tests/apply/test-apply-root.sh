@@ -94,6 +94,24 @@ check_eq "revert --json" "$(echo "$out" | jq -c '[.dropin.action, .changed, [.ch
         '["restored",true,[["net.ipv4.tcp_retries2","9","10"],["net.ipv4.tcp_syn_retries","4","6"]]]'
 check_eq "round trip with an older drop-in: byte-identical, mode too" "$(snapshot "$r")" "$before"
 
+# --- What the kernel would hold counts, not the spelling: 010 is 8.
+r2=$tmp/root2
+make_root "$r2"
+"$driver" --root "$r2" apply p tcp_retries2=8 >/dev/null
+out=$("$driver" --root "$r2" --json apply p tcp_retries2=010); rc=$?
+check_eq "tcp_retries2=010 over a live 8: no live write, only the drop-in's text" \
+        "$rc:$(jq -c '[.changes, .dropin.action]' <<<"$out"):$(cat "$r2/proc/sys/net/ipv4/tcp_retries2")" \
+        '0:[[],"written"]:8'
+"$driver" --root "$r2" revert >/dev/null
+
+# --- A failure in --json: still one document, with the error; exit 3.
+mkdir -p "$r2/etc/sysctl.d"
+ln -s /nonexistent "$r2/etc/sysctl.d/90-tcptune.conf"
+out=$("$driver" --root "$r2" --json apply p tcp_retries2=8 2>/dev/null); rc=$?
+check_eq "--json failure: exit 3, error and changed=false in the document" \
+        "$rc:$(jq -c '[.changed, .error]' <<<"$out")" \
+        '3:[false,"/etc/sysctl.d/90-tcptune.conf: is a symbolic link; refusing to follow it"]'
+
 # --- Usage errors: exit 2, nothing written.
 before=$(snapshot "$r")
 for args in "--dropin ../x.conf" "--dropin x.txt" "--dropin .x.conf" "--bogus"; do
