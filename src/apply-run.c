@@ -270,6 +270,8 @@ int run_write_state(struct run *run, const char *data) {
 
 /* Put the state record back as it was found (or its absence). */
 void run_restore_state(struct run *run) {
+        if (run->state_fd < 0)
+                return; /* the directory could not be made: nothing was written */
         if (run->had_state)
                 (void) applyfs_write_atomic(run->state_fd, run->state_name, run->old_state_data,
                                             strlen(run->old_state_data), STATE_MODE, NULL);

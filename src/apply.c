@@ -98,9 +98,9 @@ bool apply_value_same(const char *live, const char *want) {
 }
 
 /* With --reload: after systemd-sysctl ran, the live values must be what we
- * asked for; record what changed. */
+ * asked for. */
 static int reload_and_check(struct run *run, const struct apply_change *want, size_t n,
-                            const struct apply_state *before, struct apply_result *res) {
+                            struct apply_result *res) {
         _cleanup_free_ char *err = NULL;
         int r = apply_reload_sysctl(&err);
         if (r < 0)
@@ -116,7 +116,6 @@ static int reload_and_check(struct run *run, const struct apply_change *want, si
                                           "override it: see tcptune config)",
                                           want[i].key, now, want[i].new);
         }
-        (void) before;
         return 0;
 }
 
@@ -253,7 +252,7 @@ int apply_run(const struct apply_request *req, struct apply_result *ret) {
                         goto undo_dropin;
         }
         if (req->reload) {
-                r = reload_and_check(&run, res->changes, res->n_changes, &next, res);
+                r = reload_and_check(&run, res->changes, res->n_changes, res);
                 if (r < 0) {
                         reload_rollback(&run, res->changes, res->n_changes);
                         goto undo_dropin;
