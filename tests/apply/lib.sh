@@ -80,3 +80,10 @@ cover() {
                 [ "$(stat -f -c %T "$d")" = tmpfs ] || { echo "Bail out! $d is not our tmpfs"; exit 1; }
         done
 }
+
+# A temp dir, and background helpers (their pids in bg) stopped at exit.
+bg=()
+with_tmp() {
+        tmp=$(mktemp -d)
+        trap 'for p in "${bg[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+}

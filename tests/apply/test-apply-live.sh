@@ -11,19 +11,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 command -v python3 >/dev/null || skip "python3 not installed (journal stand-in)"
 in_private_namespaces "$0" "$@"
-tmp=$(mktemp -d)
-listener=
-holder=
-cleanup() {
-        [ -n "$listener" ] && kill "$listener" 2>/dev/null
-        [ -n "$holder" ] && kill "$holder" 2>/dev/null
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
+with_tmp
 cover /etc/sysctl.d /var/lib /run
 mkdir -p /run/systemd/journal
 python3 "$here/journal-listen.py" /run/systemd/journal/socket "$tmp/journal" 60 &
-listener=$!
+bg+=($!)
 for _ in $(seq 50); do [ -e "$tmp/journal.ready" ] && break; sleep 0.1; done
 [ -e "$tmp/journal.ready" ] || { echo "Bail out! journal stand-in did not start"; exit 1; }
 
@@ -78,6 +70,7 @@ check_eq "no journal entry for a failed apply" "$(entries)" 2
 # --- --netns: only that namespace; no drop-in; state per namespace.
 unshare -n sleep 120 &
 holder=$!
+bg+=($holder)
 for _ in $(seq 50); do [ "$(readlink /proc/$holder/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.1; done
 ino=$(stat -L -c %i /proc/$holder/ns/net)
 out=$("$driver" --netns pid:$holder apply ff tcp_retries2=5); rc=$?
@@ -104,7 +97,7 @@ check_eq "host-mode revert afterwards: all as before" "$(values; ls -A /etc/sysc
 /var/lib:"
 err=$("$driver" --netns pid:$holder apply --dropin x.conf ff tcp_retries2=5 2>&1); rc=$?
 check_eq "--netns with --dropin: exit 2" "$rc" 2
-kill $holder; holder=
+kill $holder
 
 # --- --reload without systemd as PID 1 (no /run/systemd/system here).
 err=$("$driver" apply --reload ff tcp_retries2=8 2>&1); rc=$?

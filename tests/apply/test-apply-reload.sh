@@ -18,15 +18,7 @@ done
 [ -n "$sysctl_bin" ] || skip "systemd-sysctl not installed"
 in_private_namespaces "$0" "$@"
 
-tmp=$(mktemp -d)
-bus=
-svc=
-cleanup() {
-        [ -n "$svc" ] && kill "$svc" 2>/dev/null
-        [ -n "$bus" ] && kill "$bus" 2>/dev/null
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
+with_tmp
 cover /etc/sysctl.d /var/lib /run
 for d in /usr/lib/sysctl.d /lib/sysctl.d /usr/local/lib/sysctl.d; do
         [ -d "$d" ] && cover "$d"
@@ -49,13 +41,13 @@ cat >"$tmp/bus.conf" <<'CONF'
 CONF
 # (It warns that it cannot raise its fd limit in here: harmless.)
 dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile 2>/dev/null &
-bus=$!
+bg+=($!)
 for _ in $(seq 50); do [ -S /run/tcptune-bus/socket ] && break; sleep 0.1; done
 [ -S /run/tcptune-bus/socket ] || { echo "Bail out! dbus-daemon did not start"; exit 1; }
 export DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/tcptune-bus/socket
 echo run >"$tmp/mode"
 "$fake" "$tmp/mode" "$tmp/log" "$tmp/ready" "$sysctl_bin --prefix=net.ipv4" &
-svc=$!
+bg+=($!)
 for _ in $(seq 50); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
 [ -e "$tmp/ready" ] || { echo "Bail out! fake-systemd1 did not start"; exit 1; }
 
