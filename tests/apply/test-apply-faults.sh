@@ -79,7 +79,6 @@ inject write EIO 1
 inject fsync EIO 0
 inject fsync EIO 1
 inject renameat EACCES 1
-inject openat EMFILE 1
 
 # --- Killed at a rename (strace delivers SIGKILL on syscall entry, before
 # it runs): the drop-in is the old one, complete; live values untouched; the
