@@ -2,6 +2,7 @@
 #include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
+#include "netns.h"
 #include "parse.h"
 
 int cmd_parse_scenario(const char *arg, unsigned *mask) {
@@ -44,5 +45,23 @@ int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *r
                 }
                 in->segments = (unsigned) u;
         }
+        return EXIT_OK;
+}
+
+int cmd_enter_netns(const char *spec) {
+        _cleanup_free_ char *path = NULL;
+        int r = netns_resolve(spec, &path);
+        if (r == -ENOMEM)
+                return log_error("out of memory"), EXIT_OPERATION;
+        if (r < 0)
+                return log_error("--netns '%s': not a namespace name, path or pid:PID", spec), EXIT_USAGE;
+        r = netns_enter(path);
+        if (r == -ENOENT)
+                return log_error("--netns '%s': %s does not exist (ip netns list shows the names)", spec, path),
+                       EXIT_USAGE;
+        if (r == -EINVAL)
+                return log_error("--netns '%s': %s is not a network namespace", spec, path), EXIT_USAGE;
+        if (r < 0)
+                return log_error("--netns '%s': cannot enter %s: %s", spec, path, strerror(-r)), EXIT_OPERATION;
         return EXIT_OK;
 }

@@ -15,3 +15,8 @@ int cmd_bad_duration(const char *opt, const char *arg, int r);
 /* --rtt, --rto, --segments (each may be NULL: not given) into the model
  * input's assumptions. */
 int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *rto, const char *segments);
+
+/* --netns SPEC: resolve and enter it (setns). Returns EXIT_OK, EXIT_USAGE
+ * (malformed, missing, not a network namespace) or EXIT_OPERATION, having
+ * logged one line. */
+int cmd_enter_netns(const char *spec);

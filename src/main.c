@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "cmd-util.h"
 #include "log.h"
-#include "netns.h"
 
 #ifndef TCPTUNE_VERSION
 #define TCPTUNE_VERSION "unknown"
@@ -114,24 +114,6 @@ static int parse_global(int argc, char **argv, struct context *ctx) {
         return 1;
 }
 
-static int enter_netns(const char *spec) {
-        _cleanup_free_ char *path = NULL;
-        int r = netns_resolve(spec, &path);
-        if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
-        if (r < 0)
-                return log_error("--netns '%s': not a namespace name, path or pid:PID", spec), EXIT_USAGE;
-        r = netns_enter(path);
-        if (r == -ENOENT)
-                return log_error("--netns '%s': %s does not exist (ip netns list shows the names)", spec, path),
-                       EXIT_USAGE;
-        if (r == -EINVAL)
-                return log_error("--netns '%s': %s is not a network namespace", spec, path), EXIT_USAGE;
-        if (r < 0)
-                return log_error("--netns '%s': cannot enter %s: %s", spec, path, strerror(-r)), EXIT_OPERATION;
-        return EXIT_OK;
-}
-
 int main(int argc, char **argv) {
         struct context ctx = { .format = FORMAT_TEXT, .out = stdout };
         int r;
@@ -141,7 +123,7 @@ int main(int argc, char **argv) {
                 return -r;
 
         if (ctx.netns) {
-                r = enter_netns(ctx.netns);
+                r = cmd_enter_netns(ctx.netns);
                 if (r != EXIT_OK)
                         return r;
         }

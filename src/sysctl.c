@@ -121,8 +121,10 @@ int sysctl_write(const char *root, const char *canonical, const char *value) {
                 return -ENOMEM;
         if (asprintf(&line, "%s\n", value) < 0)
                 return -ENOMEM;
-        /* O_NOFOLLOW: under --root a planted symlink must not redirect us. */
-        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+        /* O_NOFOLLOW: under --root a planted symlink must not redirect us.
+         * O_TRUNC: /proc/sys ignores it, but a --root fixture is a plain
+         * file that would keep the tail of a longer old value ("60\n0\n"). */
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_TRUNC);
         if (fd < 0)
                 return -errno;
         size_t len = strlen(line);

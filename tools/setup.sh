@@ -13,8 +13,10 @@ mode=${1:-run}
 build_deps="gcc libc6-dev pkg-config meson ninja-build libsystemd-dev libinih-dev libjson-c-dev zlib1g-dev scdoc"
 # Tests: iproute2 (namespaces, veth), util-linux (unshare, setpriv), procps
 # (sysctl), jq (reading JSON in shell tests), systemd (systemd-sysctl, the
-# oracle for sysctl.d semantics).
-test_deps="iproute2 util-linux procps jq systemd"
+# oracle for sysctl.d semantics), strace (fault injection for profile
+# apply: failing write/fsync/rename, SIGKILL at the rename), dbus-daemon
+# (a private bus for testing profile apply --reload over sd-bus).
+test_deps="iproute2 util-linux procps jq systemd strace dbus-daemon"
 
 case $mode in
 run) want=$build_deps ;;

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/* File operations for the apply engine. Invariants:
+ *  1. Nothing below root is reached through a symbolic link: every
+ *     component is opened with O_NOFOLLOW relative to its parent.
+ *  2. A file is replaced only by rename() of a complete, fsynced temp file
+ *     in the same directory, so readers see the old bytes or the new ones.
+ *  3. Temp files are ".NAME.XXXXXX": not "*.conf", so systemd-sysctl never
+ *     reads one even if a killed run leaves it behind. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include "apply-internal.h"
+
+int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_created) {
+        _cleanup_free_ char *copy = strdup(dir);
+        bool created = false;
+
+        if (!copy)
+                return -ENOMEM;
+        /* The root itself is the user's choice and may be a link. */
+        int fd = open(root && *root ? root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        char *save = NULL;
+        for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+                created = false;
+                int nfd = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (nfd < 0 && errno == ENOENT && create) {
+                        if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
+                                int r = -errno;
+                                close(fd);
+                                return r;
+                        }
+                        created = true;
+                        nfd = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        /* 0755 whatever the umask. */
+                        if (nfd >= 0 && fchmod(nfd, 0755) < 0) {
+                                int r = -errno;
+                                close(nfd);
+                                close(fd);
+                                return r;
+                        }
+                }
+                if (nfd < 0) {
+                        int r = -errno;
+                        struct stat st;
+                        /* O_DIRECTORY|O_NOFOLLOW on a link says ENOTDIR. */
+                        if (r == -ENOTDIR && fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                                r = -ELOOP;
+                        close(fd);
+                        return r;
+                }
+                close(fd);
+                fd = nfd;
+        }
+        if (ret_created)
+                *ret_created = created;
+        return fd;
+}
+
+/* Classify what sits at name: 0 regular, -ENOENT, -ELOOP, -EISDIR, -ENXIO. */
+static int check_regular(int dfd, const char *name, struct stat *ret_st) {
+        struct stat st;
+        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        if (S_ISLNK(st.st_mode))
+                return -ELOOP;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -ENXIO;
+        if (ret_st)
+                *ret_st = st;
+        return 0;
+}
+
+int applyfs_read(int dfd, const char *name, char **ret_data, size_t *ret_len, mode_t *ret_mode) {
+        struct stat st;
+        int r = check_regular(dfd, name, NULL);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return errno == ELOOP ? -ELOOP : -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -ENXIO;
+        size_t cap = (size_t) st.st_size + 1, len = 0;
+        _cleanup_free_ char *buf = malloc(cap);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                if (len + 1 >= cap) {
+                        char *nb = realloc(buf, cap * 2);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                        cap *= 2;
+                }
+                ssize_t n = read(fd, buf + len, cap - len - 1);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+        }
+        buf[len] = '\0';
+        *ret_data = TAKE_PTR(buf);
+        if (ret_len)
+                *ret_len = len;
+        if (ret_mode)
+                *ret_mode = st.st_mode & 07777;
+        return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len) {
+        while (len > 0) {
+                ssize_t n = write(fd, data, len);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        return -EIO;
+                data += n;
+                len -= (size_t) n;
+        }
+        return 0;
+}
+
+static int open_temp(int dfd, const char *name, char **ret_tmp) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+                uint64_t rnd = 0;
+                if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+                        rnd = ((uint64_t) getpid() << 32) ^ (uint64_t) attempt ^ (uint64_t) (uintptr_t) &rnd;
+                _cleanup_free_ char *tmp = NULL;
+                if (asprintf(&tmp, ".%s.%06llx", name, (unsigned long long) (rnd & 0xffffff)) < 0)
+                        return -ENOMEM;
+                int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+                if (fd >= 0) {
+                        *ret_tmp = TAKE_PTR(tmp);
+                        return fd;
+                }
+                if (errno != EEXIST)
+                        return -errno;
+        }
+        return -EEXIST;
+}
+
+int applyfs_write_atomic(int dfd, const char *name, const char *data, size_t len, mode_t mode,
+                         bool *ret_renamed) {
+        _cleanup_free_ char *tmp = NULL;
+        int r;
+
+        if (ret_renamed)
+                *ret_renamed = false;
+        r = check_regular(dfd, name, NULL);
+        if (r < 0 && r != -ENOENT)
+                return r;
+
+        int fd = open_temp(dfd, name, &tmp);
+        if (fd < 0)
+                return fd;
+        /* The mode is exact: fchmod is not filtered by the umask. */
+        if (fchmod(fd, mode) < 0)
+                r = -errno;
+        else
+                r = write_all(fd, data, len);
+        if (r >= 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r >= 0)
+                r = -errno;
+        if (r >= 0 && renameat(dfd, tmp, dfd, name) < 0)
+                r = -errno;
+        if (r < 0) {
+                (void) unlinkat(dfd, tmp, 0);
+                return r;
+        }
+        if (ret_renamed)
+                *ret_renamed = true;
+        if (fsync(dfd) < 0)
+                return -errno;
+        return 0;
+}
+
+int applyfs_unlink(int dfd, const char *name) {
+        if (unlinkat(dfd, name, 0) < 0) {
+                if (errno == ENOENT)
+                        return 0;
+                return -errno;
+        }
+        if (fsync(dfd) < 0)
+                return -errno;
+        return 0;
+}
+
+void applyfs_clean_temps(int dfd, const char *name) {
+        int fd = dup(dfd);
+        if (fd < 0)
+                return;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return;
+        }
+        size_t l = strlen(name);
+        for (struct dirent *de; (de = readdir(d));) {
+                const char *n = de->d_name;
+                struct stat st;
+                /* ".NAME." followed by the six hex digits open_temp() makes. */
+                if (n[0] != '.' || strncmp(n + 1, name, l) != 0 || n[l + 1] != '.' || strlen(n + l + 2) != 6)
+                        continue;
+                if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+                        (void) unlinkat(dfd, n, 0);
+        }
+        closedir(d);
+}
+
+int applyfs_lock(const char *root, uint64_t timeout_usec) {
+        _cleanup_close_ int dfd = applyfs_open_dir(root, APPLY_LOCK_DIR, /* create= */ true, NULL);
+        if (dfd < 0)
+                return dfd;
+        int fd = openat(dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+        if (fd < 0)
+                return -errno;
+        for (uint64_t waited = 0;; waited += 100 * USEC_PER_MSEC) {
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return fd;
+                if (errno != EWOULDBLOCK && errno != EINTR) {
+                        int r = -errno;
+                        close(fd);
+                        return r;
+                }
+                if (waited >= timeout_usec) {
+                        close(fd);
+                        return -EWOULDBLOCK;
+                }
+                (void) poll(NULL, 0, 100);
+        }
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/* What apply.c shares with its helpers: file operations that never follow a
+ * symbolic link, the state record, the journal and systemd-sysctl. Not part
+ * of the engine's interface. */
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "apply.h"
+
+/* --- apply-fs.c: every path below root, opened one component at a time
+ * with O_NOFOLLOW, so a planted link cannot lead outside. */
+
+/* Open directory `dir` (host path, "/etc/sysctl.d") under root. With create,
+ * missing components are made with mode 0755 (*ret_created says whether the
+ * last one was). Returns an fd, or -ELOOP (a component is a symbolic link),
+ * -ENOTDIR, -ENOENT (without create) or another negative errno. */
+int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_created);
+
+/* Read a regular file in dfd whole. Returns 0, -ENOENT (absent), -ELOOP
+ * (a symbolic link), -EISDIR, -ENXIO (not a regular file) or an errno.
+ * *ret_data is malloc'ed and NUL-terminated. */
+int applyfs_read(int dfd, const char *name, char **ret_data, size_t *ret_len, mode_t *ret_mode);
+
+/* Replace `name` in dfd atomically: temp ".NAME.XXXXXX" in the same
+ * directory (O_CREAT|O_EXCL|O_NOFOLLOW), mode exactly `mode`, write, fsync,
+ * rename over name, fsync the directory; the temp is unlinked on any failure
+ * before the rename. Refuses -ELOOP/-EISDIR/-ENXIO when name exists and is
+ * not a regular file. Returns 0 or a negative errno; *ret_renamed says
+ * whether the new file is in place (a failing directory fsync comes after). */
+int applyfs_write_atomic(int dfd, const char *name, const char *data, size_t len, mode_t mode,
+                         bool *ret_renamed);
+
+/* Unlink name (absent is fine) and fsync the directory. */
+int applyfs_unlink(int dfd, const char *name);
+
+/* Remove temp files ".NAME.*" a killed run left behind (we hold the lock,
+ * so no other run is writing them). */
+void applyfs_clean_temps(int dfd, const char *name);
+
+/* flock(LOCK_EX) on root's /run/tcptune/lock, polling until timeout_usec.
+ * Returns the fd holding it, -EWOULDBLOCK on timeout, or an errno. */
+int applyfs_lock(const char *root, uint64_t timeout_usec);
+
+/* --- apply-state.c: what revert restores. One text file per target, the
+ * host's "state" or a namespace's "netns-INODE.state", in /var/lib/tcptune. */
+
+struct apply_state {
+        char *profile;
+        char *profile_file;
+        char *dropin;          /* host path of the drop-in; NULL with netns */
+        bool had_dropin;       /* a drop-in existed before the first apply */
+        mode_t dropin_mode;
+        char *dropin_data;     /* its bytes (NUL-terminated copy) */
+        size_t dropin_len;
+        bool created_dir;      /* /etc/sysctl.d did not exist before */
+        size_t n;
+        char **keys;           /* live values before the first apply */
+        char **values;
+};
+void apply_state_done(struct apply_state *s);
+/* Remember key's value before the first apply, unless already recorded. */
+int apply_state_add(struct apply_state *s, const char *key, const char *value);
+const char *apply_state_get(const struct apply_state *s, const char *key);
+/* Serialize; *ret malloc'ed. Returns 0 or -ENOMEM. */
+int apply_state_format(const struct apply_state *s, char **ret);
+/* Parse what apply_state_format() wrote. Returns 0, -EBADMSG or -ENOMEM. */
+int apply_state_parse(const char *data, struct apply_state *ret);
+/* "state", or "netns-INODE.state" for the current namespace (netns). */
+int apply_state_file_name(bool netns, char **ret);
+
+/* --- apply-run.c: what apply.c and apply-revert.c share. */
+
+/* What a run works on: the directories, what is there now, and what was. */
+struct run {
+        const struct apply_request *req;
+        struct apply_result *res;
+        const char *dropin_name;
+        int lock_fd, etc_fd, sysctld_fd, state_fd;
+        sigset_t saved_mask;   /* restored by run_done() */
+        bool masked;
+        bool created_sysctld, created_state_dir;
+        char *state_name;
+        /* the state file as found */
+        char *old_state_data;
+        struct apply_state state;
+        bool had_state;
+        /* the drop-in as found */
+        bool had_dropin;
+        char *dropin_data;
+        size_t dropin_len;
+        mode_t dropin_mode;
+};
+
+/* Keep the first error message in res->error (it names the cause; later
+ * ones are consequences). Returns r. */
+int apply_fail(struct apply_result *res, int r, const char *fmt, ...) _printf_(3, 4);
+/* "is a symbolic link; refusing to follow it", ..., or strerror. */
+const char *apply_fs_problem(int r);
+const char *apply_live_problem(int r);
+/* applyfs_open_dir() with the message set on failure (not for -ENOENT
+ * without create). */
+int apply_open_dir(const char *root, const char *dir, bool create, bool *ret_created, struct apply_result *res);
+int apply_add_change(struct apply_result *res, const char *key, const char *old, const char *new);
+/* Write each change's new value (old with use_old) in order; on failure
+ * put back the failing key and those already written, last first.
+ * Returns 0 or the first error, with the message set. */
+int apply_live_write(const char *root, const struct apply_change *c, size_t n, bool use_old,
+                     struct apply_result *res);
+
+/* Reset res, take the lock (unless !lock: a dry run) and read the state
+ * record into run->state. Returns 0 or a negative errno, message set. */
+int run_start(struct run *run, const struct apply_request *req, struct apply_result *res, bool lock);
+void run_done(struct run *run);
+/* Read the drop-in as it is (and remove stale temps). */
+int run_read_dropin(struct run *run);
+/* Create the state directory (and /etc/sysctl.d with sysctld), 0755. */
+int run_ensure_dirs(struct run *run, bool sysctld);
+int run_write_state(struct run *run, const char *data);
+/* Make the drop-in hold data/mode (NULL: be absent). Returns 1 or a
+ * negative errno with the message set. */
+int run_put_dropin(struct run *run, const char *data, size_t len, mode_t mode);
+/* Back to the state record and drop-in as they were found. */
+void run_restore_state(struct run *run);
+void run_restore_dropin(struct run *run);
+
+/* --- apply-journal.c */
+
+/* Log an apply or revert ("apply"/"revert") to the journal when its socket
+ * exists and root is the host; quietly nothing otherwise. */
+void apply_journal(const struct apply_request *req, const char *action, const struct apply_result *res);
+
+/* Restart systemd-sysctl.service over D-Bus and wait for its job. Returns 0,
+ * -EOPNOTSUPP when PID 1 is not systemd, or a negative errno with *ret_error
+ * saying what failed. */
+int apply_reload_sysctl(char **ret_error);

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/* tcptune profile apply NAME [--dry-run] [--dropin NAME] [--reload] and
+ * tcptune profile revert [--dropin NAME] [--reload]: the command layer over
+ * apply.c. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd-apply.h"
+#include "log.h"
+#include "output-apply.h"
+
+struct apply_options {
+        bool dry_run;
+        const char *dropin;
+        bool reload;
+};
+
+/* Returns EXIT_OK, or EXIT_USAGE after logging; -1 for --help (printed). */
+static int parse_options(struct context *ctx, int argc, char **argv, bool apply, struct apply_options *o) {
+        enum { ARG_DRY_RUN = 0x100, ARG_DROPIN, ARG_RELOAD };
+        static const struct option options[] = {
+                { "dry-run", no_argument,       NULL, ARG_DRY_RUN },
+                { "dropin",  required_argument, NULL, ARG_DROPIN  },
+                { "reload",  no_argument,       NULL, ARG_RELOAD  },
+                { "help",    no_argument,       NULL, 'h'         },
+                {}
+        };
+        const char *verb = apply ? "apply" : "revert";
+        int c;
+
+        optind = 0;
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_DRY_RUN:
+                        if (!apply)
+                                goto unknown;
+                        o->dry_run = true;
+                        break;
+                case ARG_DROPIN:
+                        o->dropin = optarg;
+                        break;
+                case ARG_RELOAD:
+                        o->reload = true;
+                        break;
+                case 'h':
+                        fputs(apply ? "Usage: tcptune profile apply NAME [--dry-run] [--dropin FILE.conf] [--reload]\n"
+                                      "Write the profile's drop-in to /etc/sysctl.d (atomically) and set the live\n"
+                                      "values; --dry-run lists what would change and exits 1 if anything would.\n"
+                                    : "Usage: tcptune profile revert [--dropin FILE.conf] [--reload]\n"
+                                      "Put back the drop-in and live values as they were before tcptune's first apply.\n",
+                              stdout);
+                        return -1;
+                default:
+                unknown:
+                        log_error("profile %s: option '%s' is unknown or lacks its argument (see tcptune profile %s --help)",
+                                  verb, argv[optind - 1], verb);
+                        return EXIT_USAGE;
+                }
+        if (optind < argc) {
+                log_error("profile %s: unexpected argument '%s'", verb, argv[optind]);
+                return EXIT_USAGE;
+        }
+        if (o->dropin && !apply_dropin_name_valid(o->dropin)) {
+                log_error("--dropin '%s': not a plain file name ending in .conf (like %s)", o->dropin,
+                          APPLY_DROPIN_DEFAULT);
+                return EXIT_USAGE;
+        }
+        if (o->dropin && ctx->netns) {
+                log_error("--dropin: with --netns no drop-in is written (sysctl.d configures the host at boot)");
+                return EXIT_USAGE;
+        }
+        if (o->reload && (ctx->netns || (ctx->root && !streq(ctx->root, "/")))) {
+                log_error("--reload: systemd-sysctl configures the host's kernel, not %s",
+                          ctx->netns ? "another network namespace (drop --reload)" : "a --root tree (drop --reload)");
+                return EXIT_USAGE;
+        }
+        return EXIT_OK;
+}
+
+static int finish(struct context *ctx, const struct apply_request *req, const struct apply_result *res, int r,
+                  bool apply) {
+        if (r < 0)
+                log_error("%s", res->error ? res->error : strerror(-r));
+        int k = apply ? output_apply(ctx, req, res, r) : output_revert(ctx, req, res, r);
+        if (k < 0)
+                return EXIT_OPERATION;
+        if (r < 0)
+                return EXIT_OPERATION;
+        return req->dry_run && r > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/* --reload needs systemd as PID 1; say so before touching anything. */
+static bool reload_possible(const struct apply_options *o) {
+        if (!o->reload || apply_reload_available())
+                return true;
+        log_error("--reload: PID 1 is not systemd (no /run/systemd/system), so there is no systemd-sysctl.service "
+                  "to restart; run without --reload to write /proc/sys directly");
+        return false;
+}
+
+int cmd_profile_apply(struct context *ctx, int argc, char **argv, const char *profile_name, const char *profile_file,
+                      const struct apply_setting *settings, size_t n) {
+        struct apply_options o = {};
+        _cleanup_(apply_result_done) struct apply_result res = {};
+
+        int r = parse_options(ctx, argc, argv, /* apply= */ true, &o);
+        if (r != EXIT_OK)
+                return r < 0 ? EXIT_OK : r;
+        if (!o.dry_run && !reload_possible(&o))
+                return EXIT_OPERATION;
+        const struct apply_request req = {
+                .root = ctx->root,
+                .netns = ctx->netns != NULL,
+                .dropin = o.dropin,
+                .profile_name = profile_name,
+                .profile_file = profile_file,
+                .settings = settings,
+                .n_settings = n,
+                .dry_run = o.dry_run,
+                .reload = o.reload,
+        };
+        r = apply_run(&req, &res);
+        return finish(ctx, &req, &res, r, /* apply= */ true);
+}
+
+int cmd_profile_revert(struct context *ctx, int argc, char **argv) {
+        struct apply_options o = {};
+        _cleanup_(apply_result_done) struct apply_result res = {};
+
+        int r = parse_options(ctx, argc, argv, /* apply= */ false, &o);
+        if (r != EXIT_OK)
+                return r < 0 ? EXIT_OK : r;
+        if (!reload_possible(&o))
+                return EXIT_OPERATION;
+        const struct apply_request req = {
+                .root = ctx->root,
+                .netns = ctx->netns != NULL,
+                .dropin = o.dropin,
+                .reload = o.reload,
+        };
+        r = apply_revert(&req, &res);
+        return finish(ctx, &req, &res, r, /* apply= */ false);
+}

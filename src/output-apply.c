@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+
+#include "output-apply.h"
+
+#define NETNS_NOTE "none (--netns: only this namespace's live values are set; sysctl.d configures the host at boot)"
+
+static void print_changes(FILE *f, const struct apply_result *res) {
+        int w = 0;
+        for (size_t i = 0; i < res->n_changes; i++) {
+                int l = (int) strlen(res->changes[i].key);
+                w = l > w ? l : w;
+        }
+        for (size_t i = 0; i < res->n_changes; i++)
+                fprintf(f, "  %-*s  %s -> %s\n", w, res->changes[i].key, res->changes[i].old, res->changes[i].new);
+}
+
+/* "drop-in PATH: what", or the note that --netns writes none. */
+static void print_dropin(FILE *f, const struct apply_request *req, const struct apply_result *res, const char *what) {
+        if (req->netns)
+                fputs("drop-in: " NETNS_NOTE "\n", f);
+        else
+                fprintf(f, "drop-in %s: %s\n", res->dropin_path, what);
+}
+
+static json_object *changes_json(const struct apply_result *res) {
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < res->n_changes; i++) {
+                json_object *c = json_object_new_object();
+                json_object_object_add(c, "key", json_object_new_string(res->changes[i].key));
+                json_object_object_add(c, "old", json_object_new_string(res->changes[i].old));
+                json_object_object_add(c, "new", json_object_new_string(res->changes[i].new));
+                json_object_array_add(a, c);
+        }
+        return a;
+}
+
+static json_object *dropin_json(const struct apply_result *res, const char *action) {
+        json_object *d = json_object_new_object();
+        json_object_object_add(d, "path", res->dropin_path ? json_object_new_string(res->dropin_path) : NULL);
+        json_object_object_add(d, "action", json_object_new_string(action));
+        return d;
+}
+
+static int print_json(struct context *ctx, json_object *o) {
+        int r = json_print(o, ctx->out);
+        json_object_put(o);
+        return r;
+}
+
+int output_apply(struct context *ctx, const struct apply_request *req, const struct apply_result *res, int r) {
+        bool pending = r > 0 && req->dry_run;
+        const char *action = apply_dropin_action_to_string(res->dropin);
+        if (req->dry_run && res->dropin == APPLY_DROPIN_WRITTEN)
+                action = "pending";
+
+        if (ctx->format == FORMAT_JSON) {
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "action", json_object_new_string("apply"));
+                json_object_object_add(o, "profile", json_object_new_string(strempty(req->profile_name)));
+                json_object_object_add(o, "profile_file",
+                                       req->profile_file ? json_object_new_string(req->profile_file) : NULL);
+                json_object_object_add(o, "netns", ctx->netns ? json_object_new_string(ctx->netns) : NULL);
+                json_object_object_add(o, "dry_run", json_object_new_boolean(req->dry_run));
+                json_object_object_add(o, "dropin", dropin_json(res, action));
+                json_object_object_add(o, "changes", changes_json(res));
+                json_object_object_add(o, "changed", json_object_new_boolean(r > 0 && !req->dry_run));
+                json_object_object_add(o, "pending", json_object_new_boolean(pending));
+                json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
+                return print_json(ctx, o);
+        }
+        FILE *f = ctx->out;
+        if (r < 0)
+                return 0; /* the error line on stderr says it all */
+        fprintf(f, "profile %s", strempty(req->profile_name));
+        if (req->profile_file)
+                fprintf(f, " (%s)", req->profile_file);
+        fputc('\n', f);
+        if (r == 0) {
+                if (req->netns)
+                        print_dropin(f, req, res, NULL);
+                fputs("already in place: nothing changed\n", f);
+                return 0;
+        }
+        print_dropin(f, req, res,
+                     res->dropin == APPLY_DROPIN_KEPT ? "already in place"
+                     : req->dry_run                   ? "would be written"
+                                                      : "written");
+        if (res->n_changes > 0)
+                fprintf(f, "live values%s:\n", req->dry_run ? " to set" : "");
+        print_changes(f, res);
+        size_t n = res->n_changes + (res->dropin == APPLY_DROPIN_WRITTEN);
+        if (req->dry_run)
+                fprintf(f, "dry run: %zu change%s pending, nothing written\n", n, n == 1 ? "" : "s");
+        else
+                fprintf(f, "applied: %zu live value%s changed; `tcptune profile revert` undoes it\n",
+                        res->n_changes, res->n_changes == 1 ? "" : "s");
+        return 0;
+}
+
+int output_revert(struct context *ctx, const struct apply_request *req, const struct apply_result *res, int r) {
+        if (ctx->format == FORMAT_JSON) {
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "action", json_object_new_string("revert"));
+                json_object_object_add(o, "netns", ctx->netns ? json_object_new_string(ctx->netns) : NULL);
+                json_object_object_add(o, "nothing_to_revert", json_object_new_boolean(res->nothing_to_revert));
+                json_object_object_add(o, "dropin",
+                                       dropin_json(res, apply_dropin_action_to_string(res->dropin)));
+                json_object_object_add(o, "changes", changes_json(res));
+                json_object_object_add(o, "changed", json_object_new_boolean(r > 0));
+                json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
+                return print_json(ctx, o);
+        }
+        FILE *f = ctx->out;
+        if (r < 0)
+                return 0;
+        if (res->nothing_to_revert) {
+                fputs("nothing to revert: tcptune has recorded no apply here\n", f);
+                return 0;
+        }
+        print_dropin(f, req, res,
+                     res->dropin == APPLY_DROPIN_RESTORED  ? "previous one restored"
+                     : res->dropin == APPLY_DROPIN_REMOVED ? "removed (there was none before)"
+                                                           : "already as before");
+        if (res->n_changes > 0)
+                fputs("live values restored:\n", f);
+        print_changes(f, res);
+        fputs(r > 0 ? "reverted: the state before tcptune's first apply is back\n"
+                    : "reverted: nothing differed from the state before tcptune's first apply\n",
+              f);
+        return 0;
+}

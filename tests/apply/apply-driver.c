@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* Test driver for the apply engine until `tcptune profile apply` is wired
+ * to profiles: the same command layer, with settings from the command line.
+ *   apply-driver [--root DIR] [--netns SPEC] [--json] [--file PROFILE_FILE]
+ *                apply [--dry-run] [--dropin N] [--reload] PROFILE KEY=VALUE...
+ *   apply-driver [--root DIR] [--netns SPEC] [--json] revert [--dropin N] [--reload]
+ * Keys and values are checked against the catalog as profiles are. Exit
+ * status and output are those of the commands. */
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "cmd-apply.h"
+#include "cmd-util.h"
+#include "log.h"
+#include "sysctl.h"
+#include "tunables.h"
+
+static int usage(void) {
+        log_error("usage: apply-driver [--root DIR] [--netns SPEC] [--json] [--file F] apply|revert ...");
+        return EXIT_USAGE;
+}
+
+static int run_apply(struct context *ctx, int argc, char **argv, const char *file) {
+        /* Options go to the command; the first other word is the profile
+         * name, the rest KEY=VALUE. */
+        char **cargv = calloc((size_t) argc + 1, sizeof(char *));
+        struct apply_setting *settings = calloc((size_t) argc, sizeof(*settings));
+        char **keys = calloc((size_t) argc + 1, sizeof(char *));
+        const char *name = NULL;
+        int cargc = 0, r = EXIT_OK;
+        size_t n = 0;
+
+        if (!cargv || !settings || !keys) {
+                log_error("out of memory");
+                r = EXIT_OPERATION;
+                goto out;
+        }
+        cargv[cargc++] = argv[0];
+        for (int i = 1; i < argc; i++) {
+                const char *a = argv[i];
+                if (a[0] == '-') {
+                        cargv[cargc++] = argv[i];
+                        if ((streq(a, "--dropin")) && i + 1 < argc)
+                                cargv[cargc++] = argv[++i];
+                        continue;
+                }
+                if (!name) {
+                        name = a;
+                        continue;
+                }
+                const char *eq = strchr(a, '=');
+                if (!eq) {
+                        log_error("'%s': not KEY=VALUE", a);
+                        r = EXIT_USAGE;
+                        goto out;
+                }
+                _cleanup_free_ char *k = strndup(a, (size_t) (eq - a));
+                const struct tunable *t = k ? tunable_find(k) : NULL;
+                if (!t) {
+                        log_error("'%s': not a tunable tcptune knows (see tcptune explain)", k ? k : a);
+                        r = EXIT_USAGE;
+                        goto out;
+                }
+                unsigned hz = context_kernel(ctx)->hz;
+                int e = tunable_check_value(t, eq + 1, hz ? hz : 250, NULL);
+                if (e < 0) {
+                        log_error("%s = %s: %s", t->key, eq + 1, e == -ERANGE ? "out of range" : "not a valid value");
+                        r = EXIT_USAGE;
+                        goto out;
+                }
+                if (sysctl_key_normalize(k, &keys[n]) < 0) {
+                        log_error("'%s': malformed key", k);
+                        r = EXIT_USAGE;
+                        goto out;
+                }
+                settings[n] = (struct apply_setting) { keys[n], eq + 1 };
+                n++;
+        }
+        if (!name) {
+                log_error("apply: no profile name");
+                r = EXIT_USAGE;
+                goto out;
+        }
+        r = cmd_profile_apply(ctx, cargc, cargv, name, file, settings, n);
+out:
+        strv_free(keys);
+        free(settings);
+        free(cargv);
+        return r;
+}
+
+int main(int argc, char **argv) {
+        struct context ctx = { .format = FORMAT_TEXT, .out = stdout };
+        const char *file = NULL;
+        int i = 1, r;
+
+        for (; i < argc && argv[i][0] == '-'; i++) {
+                if (streq(argv[i], "--json"))
+                        ctx.format = FORMAT_JSON;
+                else if (streq(argv[i], "--root") && i + 1 < argc) {
+                        struct stat st;
+                        ctx.root = argv[++i];
+                        if (stat(ctx.root, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                                log_error("--root '%s': not a directory", ctx.root);
+                                return EXIT_USAGE;
+                        }
+                } else if (streq(argv[i], "--netns") && i + 1 < argc)
+                        ctx.netns = argv[++i];
+                else if (streq(argv[i], "--file") && i + 1 < argc)
+                        file = argv[++i];
+                else
+                        return usage();
+        }
+        if (i >= argc)
+                return usage();
+        if (ctx.netns) {
+                r = cmd_enter_netns(ctx.netns);
+                if (r != EXIT_OK)
+                        return r;
+        }
+        if (streq(argv[i], "apply"))
+                r = run_apply(&ctx, argc - i, argv + i, file);
+        else if (streq(argv[i], "revert"))
+                r = cmd_profile_revert(&ctx, argc - i, argv + i);
+        else
+                return usage();
+        kernel_info_done(&ctx.kernel);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                log_error("cannot write output: %s", strerror(errno ? errno : EIO));
+                return EXIT_OPERATION;
+        }
+        return r;
+}
