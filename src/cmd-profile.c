@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* tcptune profile list|show|diff|verify NAME: named settings with their
- * promises ([expect]), compared with the live kernel and sysctl.d. apply
- * and revert belong to the apply engine (issue 6) and are wired later. */
+ * promises ([expect]), compared with the live kernel and sysctl.d; apply
+ * and revert hand the loaded profile to the apply engine (cmd-apply.c). */
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cmd-apply.h"
 #include "cmd.h"
 #include "log.h"
 #include "model-input.h"
@@ -260,9 +261,67 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
         return status;
 }
 
-static int not_yet(struct context *ctx, int argc, char **argv) {
-        log_error("profile %s: not implemented yet", argv[0]);
-        return EXIT_USAGE;
+/* apply NAME [--dry-run] [--dropin FILE] [--reload]: load and check the
+ * profile, keep the keys this kernel has (an optional "-KEY" it lacks is
+ * dropped, a required one is an error naming the profile line), and hand
+ * the rest to the apply engine with NAME taken out of its argv. */
+static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
+        _cleanup_(profile_freep) struct profile *p = NULL;
+        _cleanup_free_ char **cargv = calloc((size_t) argc + 1, sizeof(char *));
+        _cleanup_free_ struct apply_setting *settings = NULL;
+        const char *name = NULL;
+        int cargc = 0, r;
+        size_t n = 0;
+
+        if (!cargv)
+                return log_error("out of memory"), EXIT_OPERATION;
+        /* The engine parses the options; the one word that is not an
+         * option (nor --dropin's argument) is the profile. */
+        cargv[cargc++] = argv[0];
+        for (int i = 1; i < argc; i++) {
+                if (argv[i][0] == '-' && argv[i][1]) {
+                        cargv[cargc++] = argv[i];
+                        if (streq(argv[i], "--help") || streq(argv[i], "-h"))
+                                return cmd_profile_apply(ctx, 2, (char *[]) { argv[0], argv[i], NULL }, NULL, NULL,
+                                                         NULL, 0);
+                        if (streq(argv[i], "--dropin") && i + 1 < argc)
+                                cargv[cargc++] = argv[++i];
+                        continue;
+                }
+                if (name) {
+                        log_error("profile apply: unexpected argument '%s'", argv[i]);
+                        return EXIT_USAGE;
+                }
+                name = argv[i];
+        }
+        if (!name) {
+                log_error("profile apply: which profile? (see tcptune profile list)");
+                return EXIT_USAGE;
+        }
+        if ((r = load(ctx, name, &p)) != EXIT_OK)
+                return r;
+
+        settings = calloc(p->n_settings ? p->n_settings : 1, sizeof(*settings));
+        if (!settings)
+                return log_error("out of memory"), EXIT_OPERATION;
+        for (size_t i = 0; i < p->n_settings; i++) {
+                const struct profile_setting *set = &p->settings[i];
+                _cleanup_free_ char *live = NULL;
+                r = sysctl_read(ctx->root, set->key, &live);
+                if (r == -ENOENT && set->optional)
+                        continue;
+                if (r == -ENOENT)
+                        return log_error("%s:%u: %s does not exist on this kernel (%s); write it as '-%s' to make "
+                                         "it optional", set->file, set->line, set->key,
+                                         strempty(context_kernel(ctx)->release), set->key),
+                               EXIT_OPERATION;
+                settings[n++] = (struct apply_setting) { set->key, set->value };
+        }
+        return cmd_profile_apply(ctx, cargc, cargv, p->name, p->file, settings, n);
+}
+
+static int profile_revert_cmd(struct context *ctx, int argc, char **argv) {
+        return cmd_profile_revert(ctx, argc, argv);
 }
 
 static const struct {
@@ -273,8 +332,8 @@ static const struct {
         { "show",   profile_show     },
         { "diff",   profile_diff     },
         { "verify", profile_verify   },
-        { "apply",  not_yet          },
-        { "revert", not_yet          },
+        { "apply",  profile_apply_cmd  },
+        { "revert", profile_revert_cmd },
 };
 
 static void help(void) {
@@ -286,8 +345,11 @@ static void help(void) {
               "                  (exit 1 when something differs)\n"
               "  verify NAME     exit 0 when live and boot values match and every [expect] holds,\n"
               "                  1 listing each difference\n"
-              "  apply NAME [--dry-run], revert\n"
-              "                  not implemented yet\n\n"
+              "  apply NAME [--dry-run] [--dropin FILE.conf] [--reload]\n"
+              "                  write its sysctl.d drop-in atomically and set the live values\n"
+              "                  (--dry-run: list the changes, exit 1 when any are pending)\n"
+              "  revert [--dropin FILE.conf] [--reload]\n"
+              "                  put back the drop-in and live values from before tcptune's first apply\n\n"
               "NAME is a file of /usr/share/tcptune/profiles or /etc/tcptune/profiles.d without .ini,\n"
               "or a path containing '/'. See tcptune.profile(5).\n",
               stdout);
