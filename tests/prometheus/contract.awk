@@ -68,10 +68,11 @@ function parse_labels(s,    n, name, val, c, i, names, k, j, t) {
         return 1
 }
 
-# A sample value as a number; +Inf as a huge one. Sets ISINT.
+# A sample value as a number; +Inf as a huge one. Sets ISINT when it is
+# a whole number, however written (node_exporter writes 1.764651234e+09).
 function number(v) {
-        ISINT = (v ~ /^-?[0-9]+$/)
-        if (v == "+Inf") return 1e300
+        if (v == "+Inf") { ISINT = 0; return 1e300 }
+        ISINT = (v + 0 == int(v + 0))
         return v + 0
 }
 
@@ -157,7 +158,7 @@ BEGIN {
                 if (LBL["key"] !~ /^net\.ipv4\.tcp_[a-z0-9_]+$/) problem("key '" LBL["key"] "' is not a canonical net.ipv4.tcp_* key")
         } else if (name == "tcptune_audit_timestamp_seconds") {
                 if (!ISINT || v < 1000000000) problem("timestamp is not Unix seconds: " $0)
-                if (epoch != "" && value != epoch) problem("timestamp " value ", expected SOURCE_DATE_EPOCH " epoch)
+                if (epoch != "" && v != epoch + 0) problem("timestamp " value ", expected SOURCE_DATE_EPOCH " epoch)
         }
 }
 
