@@ -1,5 +1,5 @@
 # Checks a tcptune Prometheus textfile (text exposition 0.0.4) against the
-# contract in issue 7 that `tcptune audit --format prometheus` follows:
+# contract in issue 7 that `tcptune --format prometheus audit` follows:
 #   - only tcptune_* families, each with one # HELP and one # TYPE gauge line
 #     before its first sample, all its samples together (promtool does not
 #     catch a family that comes back later: checked here);

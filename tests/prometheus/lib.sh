@@ -37,9 +37,10 @@ check_textfile() {
 }
 
 # value_of TSV NAME LABELS: the value of one series in a contract.awk TSV
-# (LABELS sorted by name, as contract.awk writes them), or nothing.
+# (LABELS sorted by name, as contract.awk writes them), or nothing. Passed
+# through the environment: awk -v would undo the label escapes.
 value_of() {
-        awk -F '\t' -v n="$2" -v l="$3" '$1 == n && $2 == l { print $3 }' "$1"
+        N=$2 L=$3 awk -F '\t' '$1 == ENVIRON["N"] && $2 == ENVIRON["L"] { print $3 }' "$1"
 }
 
 # same_number A B: A and B are the same number (within a microsecond, the

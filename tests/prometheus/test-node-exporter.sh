@@ -36,8 +36,8 @@ mkdir "$dir"
 chmod 755 "$tmp" "$dir"
 
 # Two audits whose values differ everywhere that matters, each checked.
-"$tcptune" --root "$tests/fixtures/defaults" audit --format prometheus --output "$tmp/a.prom"
-"$tcptune" --root "$tests/fixtures/tuned" audit --format prometheus --output "$tmp/b.prom"
+"$tcptune" --root "$tests/fixtures/defaults" --format prometheus audit --output "$tmp/a.prom"
+"$tcptune" --root "$tests/fixtures/tuned" --format prometheus audit --output "$tmp/b.prom"
 for v in a b; do
         awk -f "$here/contract.awk" -v tsv="$tmp/$v.tsv" "$tmp/$v.prom" >/dev/null ||
                 { not_ok "the $v audit breaks the contract (see test-promtool.sh)"; exit 1; }
@@ -49,7 +49,7 @@ cmp -s "$tmp/a.tsv" "$tmp/b.tsv" && { not_ok "defaults and tuned audits are the 
 as_user=()
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
         as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-"$tcptune" --root "$tests/fixtures/defaults" audit --format prometheus --output "$dir/tcptune.prom"
+"$tcptune" --root "$tests/fixtures/defaults" --format prometheus audit --output "$dir/tcptune.prom"
 
 # A free loopback port: try a few; the exporter exits if the port is taken.
 url=
@@ -136,9 +136,10 @@ rm "$dir/tcptune.prom.tmp.XXXXXX"
 (
         for i in $(seq 200); do
                 [ $((i % 2)) = 0 ] && r=defaults || r=tuned
-                "$tcptune" --root "$tests/fixtures/$r" audit --format prometheus --output "$dir/tcptune.prom" 2>/dev/null
+                "$tcptune" --root "$tests/fixtures/$r" --format prometheus audit --output "$dir/tcptune.prom" 2>/dev/null
                 rc=$?
                 [ $rc -le 1 ] || { echo "rewrite $i: exit $rc" >"$tmp/rewrite.err"; exit 1; }
+                sleep 0.01      # spread the rewrites over the scrapes
         done
 ) &
 rewriter=$!
