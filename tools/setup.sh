@@ -16,10 +16,11 @@ build_deps="gcc libc6-dev pkg-config meson ninja-build libsystemd-dev libinih-de
 # oracle for sysctl.d semantics), prometheus (promtool checks the
 # Prometheus output) and prometheus-node-exporter (its textfile collector
 # reads that output end to end), curl (fetches the exporter's /metrics),
-# hyperfine and bc (tools/bench.sh's timer and ratios). On a systemd host
-# the two prometheus packages enable and start their services (on :9090
-# and :9100): the tests need neither running.
-test_deps="iproute2 util-linux procps jq systemd prometheus prometheus-node-exporter curl hyperfine bc"
+# hyperfine and bc (tools/bench.sh's timer and ratios), strace (the system
+# calls of tcptune-audit.service against its SystemCallFilter=). On a
+# systemd host the two prometheus packages enable and start their services
+# (on :9090 and :9100): the tests need neither running.
+test_deps="iproute2 util-linux procps jq systemd prometheus prometheus-node-exporter curl hyperfine bc strace"
 
 case $mode in
 run) want=$build_deps ;;
