@@ -34,4 +34,4 @@ median_us() {
 }
 
 # ratio A B: A / B with two decimals.
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
+ratio() { LC_ALL=C printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
