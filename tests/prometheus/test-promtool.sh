@@ -144,6 +144,11 @@ for dir in "$tests"/fixtures/*/; do
         [ -z "$left" ] && ok "$f: --output leaves no temp file" || not_ok "$f: --output left: $left"
 done
 
+# The contract's spelling, with --format after the verb, says the same.
+"$tcptune" --root "$tests/fixtures/defaults" audit --format prometheus >"$tmp/after.prom" 2>&1
+cmp -s "$tmp/after.prom" "$tmp/defaults.prom" && ok "audit --format prometheus is --format prometheus audit" ||
+        { not_ok "audit --format prometheus differs:"; diff "$tmp/defaults.prom" "$tmp/after.prom" | head -5 | sed 's/^/#   /'; }
+
 # The live host, read-only.
 audit host "0 1 3" audit
 check_textfile host "$tmp/host.prom" -v require=tcptune_sysctl_value -v tsv="$tmp/host.tsv"
