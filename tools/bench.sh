@@ -79,6 +79,10 @@ else
                 ip netns exec "$prefix$i" sh -c "echo $((3 + i % 12)) >/proc/sys/net/ipv4/tcp_retries2"
         done
         all=$(ip netns list | wc -l)
+        # Each of them must really be audited, with its own value.
+        seen=$("$tcptune" --format prometheus audit --all-netns 2>/dev/null |
+                grep -c "^tcptune_sysctl_value{netns=\"$prefix[0-9]*\",key=\"net.ipv4.tcp_retries2\"}")
+        [ "$seen" = $n_ns ] || { echo "bench.sh: --all-netns audited $seen of the $n_ns namespaces" >&2; verdicts=$((verdicts + 1)); }
         for args in "audit --all-netns" "--format prometheus audit --all-netns"; do
                 # shellcheck disable=SC2086
                 bench "tcptune $args ($all netns)" -r $((runs < 30 ? runs : 30)) $args || continue
