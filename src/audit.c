@@ -126,7 +126,9 @@ int audit_run(const char *root, const struct kernel_info *k, const struct policy
         int r = 0;
 
         if (host) {
-                r = sysctld_load(root, &rep.sysctld);
+                /* Drift and conflicts are about catalog keys: every one
+                 * is net.ipv4.tcp_*, so other globs need no expanding. */
+                r = sysctld_load_prefix(root, "net.ipv4.tcp_", &rep.sysctld);
                 if (r < 0)
                         goto fail;
         }

@@ -165,8 +165,9 @@ int cmd_audit(struct context *ctx, int argc, char **argv) {
                 const struct sysctld_diag *d = &rep.sysctld->diags[i];
                 if (!d->error)
                         continue;
-                _cleanup_free_ char *f = d->file ? sysctld_escape(d->file, SIZE_MAX) : NULL;
-                log_error("%s: %s", f ? f : "sysctl.d", d->message);
+                _cleanup_free_ char *f = d->file ? sysctld_escape(d->file, SIZE_MAX) : NULL,
+                                    *m = sysctld_escape(d->message, SIZE_MAX);
+                log_error("%s: %s", f ? f : "sysctl.d", m ? m : d->message);
                 status = EXIT_OPERATION;
         }
 

@@ -17,37 +17,46 @@ static bool newer(const struct tunable *t) {
         return t->since && kernel_version_at_least(t->since, "4.20");
 }
 
-static void print_kernel(struct context *ctx, const struct audit_report *rep) {
+static int print_kernel(struct context *ctx, const struct audit_report *rep) {
         const struct kernel_info *k = rep->kernel;
         const struct audit_ns *ns = &rep->ns[0];
-        size_t n;
+        size_t n, len = 0;
         const struct tunable *t = tunable_all(&n);
+        _cleanup_free_ char *line = NULL;
         fprintf(ctx->out, "Kernel %s, HZ %u", k->release ? k->release : "(unknown)", k->hz ? k->hz : 250);
         if (k->hz)
-                fprintf(ctx->out, " (from %s)", strempty(k->hz_source));
+                fprintf(ctx->out, " (from %s)\n", strempty(k->hz_source));
         else
-                fputs(" (assumed: no kernel config found)", ctx->out);
-        const char *sep = "; has ";
+                fputs(" (assumed: no kernel config found)\n", ctx->out);
+        FILE *f = open_memstream(&line, &len);
+        if (!f)
+                return -ENOMEM;
+        const char *sep = "Has ";
         for (int pass = 0; pass < 2; pass++) {
                 for (size_t i = 0; i < n && i < ns->live.n; i++) {
                         bool absent = ns->error == 0 && ns->live.error[i] == -ENOENT;
                         if (!newer(&t[i]) || absent != (pass == 1))
                                 continue;
-                        fprintf(ctx->out, "%s%s (%s)", sep, tunable_short_key(t[i].key), t[i].since);
+                        fprintf(f, "%s%s (%s)", sep, tunable_short_key(t[i].key), t[i].since);
                         sep = ", ";
                 }
-                sep = "; lacks ";
+                sep = strcmp(sep, "Has ") ? "; lacks " : "Lacks ";
         }
-        fputc('\n', ctx->out);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        if (len)
+                output_wrap(ctx->out, "", "  ", line, 79);
+        return 0;
 }
 
 static int print_detect(struct context *ctx, const struct audit_ns *ns) {
-        static const char *const headers[] = { "SCENARIO", "TYPICAL", "LATEST", "ERRNO", "GOVERNED BY" };
-        _cleanup_(table_freep) struct table *t = table_new(5, headers);
+        /* Sized for 80 columns: model shows the errno, range and every governor. */
+        static const char *const headers[] = { "SCENARIO", "TYPICAL", "LATEST", "GOVERNED BY" };
+        _cleanup_(table_freep) struct table *t = table_new(4, headers);
         _cleanup_free_ char *rtt = format_duration(ns->in.srtt_us), *rto = format_duration(model_rto_us(&ns->in));
         if (!t)
                 return -ENOMEM;
-        fprintf(ctx->out, "\n%sHow long until a dead peer is noticed%s (RTT %s, RTO %s, %u segment%s in flight)\n",
+        fprintf(ctx->out, "\n%sHow long until a dead peer is noticed%s (RTT %s, RTO %s, %u segment%s)\n",
                 color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF), strempty(rtt), strempty(rto),
                 ns->in.segments, ns->in.segments == 1 ? "" : "s");
         for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
@@ -55,20 +64,26 @@ static int print_detect(struct context *ctx, const struct audit_ns *ns) {
                 char gov[160] = "";
                 _cleanup_free_ char *typ = r->never ? strdup("never") : format_duration(r->detect_us),
                                     *max = r->never ? strdup("never") : format_duration(r->detect_max_us);
-                for (size_t g = 0; g < r->n_governed_by && g < 3; g++)
-                        snprintf(gov + strlen(gov), sizeof(gov) - strlen(gov), "%s%s", g ? ", " : "",
-                                 tunable_short_key(r->governed_by[g]));
-                if (r->n_governed_by > 3)
-                        snprintf(gov + strlen(gov), sizeof(gov) - strlen(gov), ", ...");
-                const char *e = output_errno_name(r->error);
-                const char *cells[] = { scenario_to_string(s), typ, max, e ? e : "(none)", gov };
+                /* Two governors; without the blanks when that keeps the row in 80 columns. */
+                for (const char *sep = ", "; sep; sep = strlen(gov) > 43 && sep[1] ? "," : NULL) {
+                        gov[0] = '\0';
+                        for (size_t g = 0; g < r->n_governed_by && g < 2; g++)
+                                snprintf(gov + strlen(gov), sizeof(gov) - strlen(gov), "%s%s", g ? sep : "",
+                                         tunable_short_key(r->governed_by[g]));
+                        if (r->n_governed_by > 2)
+                                snprintf(gov + strlen(gov), sizeof(gov) - strlen(gov), "%s...", sep);
+                }
+                const char *cells[] = { scenario_to_string(s), typ, max, gov };
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
         table_print(t, ctx->out, NULL);
         for (unsigned s = 0; s < _SCENARIO_MAX; s++)
-                if (ns->results[s].note)
-                        fprintf(ctx->out, "  %s: %s\n", scenario_to_string(s), ns->results[s].note);
+                if (ns->results[s].note) {
+                        char first[32];
+                        snprintf(first, sizeof(first), "  %s: ", scenario_to_string(s));
+                        output_wrap(ctx->out, first, "    ", ns->results[s].note, 79);
+                }
         return 0;
 }
 
@@ -88,7 +103,10 @@ static int print_drift(struct context *ctx, const struct audit_ns *ns) {
                                     *safe_boot = sysctld_escape(d->boot, 40), *safe_where = NULL;
                 if (asprintf(&where, "%s:%u", d->file, d->line) < 0 || !(safe_where = sysctld_escape(where, SIZE_MAX)))
                         return -ENOMEM;
-                const char *cells[] = { tunable_short_key(d->key), safe_live ? safe_live : "?", safe_boot, safe_where };
+                _cleanup_free_ char *boot = NULL;
+                if (asprintf(&boot, "%s%s", strempty(safe_boot), d->problem ? " (refused)" : "") < 0)
+                        return -ENOMEM;
+                const char *cells[] = { tunable_short_key(d->key), safe_live ? safe_live : "?", boot, safe_where };
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
                 shown++;
@@ -125,12 +143,12 @@ static int print_tunables(struct context *ctx, const struct audit_report *rep, c
         return output_explain_differing(ctx, &ns->live);
 }
 
-static void print_findings(struct context *ctx, const struct audit_ns *ns) {
+static int print_findings(struct context *ctx, const struct audit_ns *ns) {
         static const enum color col[] = { COLOR_DIM, COLOR_YELLOW, COLOR_RED };
         const struct findings *f = &ns->findings;
         if (f->n == 0) {
                 fprintf(ctx->out, "\nFindings: none\n");
-                return;
+                return 0;
         }
         fprintf(ctx->out, "\n%sFindings%s\n", color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF));
         for (size_t i = 0; i < f->n; i++) {
@@ -141,11 +159,15 @@ static void print_findings(struct context *ctx, const struct audit_ns *ns) {
                 snprintf(sev, sizeof(sev), "%s", severity_to_string(x->severity));
                 for (char *p = sev; *p; p++)
                         *p = (char) (*p - 'a' + 'A');
-                fprintf(ctx->out, "%s%-8s%s  %s: %s\n", color(ctx->color, col[x->severity]), sev,
-                        color(ctx->color, COLOR_OFF), x->id, ev ? ev : strempty(x->evidence));
+                _cleanup_free_ char *text = NULL, *first = NULL;
+                if (asprintf(&text, "%s: %s", x->id, ev ? ev : strempty(x->evidence)) < 0 ||
+                    asprintf(&first, "%s%-8s%s  ", color(ctx->color, col[x->severity]), sev, color(ctx->color, COLOR_OFF)) < 0)
+                        return -ENOMEM;
+                output_wrap(ctx->out, first, "          ", text, 79);
                 if (x->fix)
-                        fprintf(ctx->out, "          fix: %s\n", fix ? fix : x->fix);
+                        output_wrap(ctx->out, "          fix: ", "               ", fix ? fix : x->fix, 79);
         }
+        return 0;
 }
 
 static int text_ns(struct context *ctx, const struct audit_report *rep, const struct audit_ns *ns) {
@@ -158,8 +180,7 @@ static int text_ns(struct context *ctx, const struct audit_report *rep, const st
                 if (r < 0)
                         return r;
         }
-        print_findings(ctx, ns);
-        return 0;
+        return print_findings(ctx, ns);
 }
 
 static int emit_text(struct context *ctx, const struct audit_report *rep) {
@@ -170,7 +191,9 @@ static int emit_text(struct context *ctx, const struct audit_report *rep) {
                 if (i == 0) {
                         fprintf(ctx->out, "%stcptune audit%s: %s%s\n", b, o,
                                 streq(ns->label, "host") && !rep->all_netns ? "" : "network namespace ", ns->label);
-                        print_kernel(ctx, rep);
+                        r = print_kernel(ctx, rep);
+                        if (r < 0)
+                                break;
                 } else
                         fprintf(ctx->out, "\n%s== network namespace %s%s%s%s ==%s\n", b, ns->label,
                                 ns->path ? " (" : "", strempty(ns->path), ns->path ? ")" : "", o);

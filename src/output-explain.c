@@ -132,24 +132,6 @@ static int explain_table(struct context *ctx, const struct live *live, bool only
         return 0;
 }
 
-/* Wrap prose at 76 columns under an indent. */
-static void print_wrapped(FILE *f, const char *indent, const char *text) {
-        size_t col = 0, max = 76 - strlen(indent);
-        for (const char *p = text; *p;) {
-                size_t w = strcspn(p, " ");
-                if (col > 0 && col + 1 + w > max) {
-                        fputc('\n', f);
-                        col = 0;
-                }
-                fprintf(f, "%s%.*s", col == 0 ? indent : " ", (int) w, p);
-                col += w + (col ? 1 : 0);
-                p += w;
-                while (*p == ' ')
-                        p++;
-        }
-        fputc('\n', f);
-}
-
 int output_explain_one(struct context *ctx, const struct tunable *t, const struct live *live) {
         const struct kernel_info *k = context_kernel(ctx);
         size_t idx = (size_t) (t - tunable_all(&(size_t) { 0 }));
@@ -190,6 +172,6 @@ int output_explain_one(struct context *ctx, const struct tunable *t, const struc
         fprintf(ctx->out, "  since     %s\n", t->since ? t->since : "before 4.19");
         fprintf(ctx->out, "  governs   %s\n", output_scenario_list(t->scenarios, gov, sizeof(gov)));
         fprintf(ctx->out, "  source    %s\n\n", t->source);
-        print_wrapped(ctx->out, "  ", t->detail);
+        output_wrap(ctx->out, "  ", "  ", t->detail, 76);
         return 0;
 }

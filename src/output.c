@@ -79,12 +79,21 @@ void table_align_right(struct table *t, size_t column) {
                 t->right[column] = true;
 }
 
-/* Display width: count UTF-8 lead bytes, so "µs" is two columns. */
+/* Display width: count UTF-8 lead bytes, so "µs" is two columns; colour
+ * sequences ("\033[1;31m") take none. */
 static size_t width(const char *s) {
         size_t w = 0;
-        for (; *s; s++)
+        for (; *s; s++) {
+                if (*s == '\033' && s[1] == '[') {
+                        while (s[1] && s[1] != 'm')
+                                s++;
+                        if (s[1])
+                                s++;
+                        continue;
+                }
                 if (((unsigned char) *s & 0xC0) != 0x80)
                         w++;
+        }
         return w;
 }
 
@@ -123,6 +132,29 @@ void table_free(struct table *t) {
         free(t->cells);
         free(t->right);
         free(t);
+}
+
+void output_wrap(FILE *f, const char *first, const char *indent, const char *text, size_t columns) {
+        size_t col = width(first), start = col, max = columns > col ? columns : col + 1;
+        fputs(first, f);
+        for (const char *p = text; *p;) {
+                size_t w = strcspn(p, " ");
+                if (col > start && col + 1 + w > max) {
+                        fputc('\n', f);
+                        fputs(indent, f);
+                        col = start = width(indent);
+                }
+                if (col > start) {
+                        fputc(' ', f);
+                        col++;
+                }
+                fprintf(f, "%.*s", (int) w, p);
+                col += w;
+                p += w;
+                while (*p == ' ')
+                        p++;
+        }
+        fputc('\n', f);
 }
 
 json_object *json_seconds(uint64_t usec) {

@@ -45,6 +45,11 @@ static inline void table_freep(struct table **t) {
         table_free(*t);
 }
 
+/* Print text word-wrapped to `columns` columns: `first` before the first
+ * line, `indent` before the others (both count towards the width); a word
+ * longer than a line gets a line of its own. Ends with a newline. */
+void output_wrap(FILE *f, const char *first, const char *indent, const char *text, size_t columns);
+
 /* A JSON number holding seconds with microsecond precision, printed
  * without binary noise ("938.7", not "938.70000000000005"). */
 json_object *json_seconds(uint64_t usec);

@@ -24,6 +24,7 @@ static const struct {
 struct parse_state {
         const char *buf, *end, *pos;
         unsigned line;           /* number of the line last handed to inih */
+        unsigned section_line;   /* where the current [section] started */
         unsigned error_line;
         char *error;             /* first error, malloc'ed */
         bool oom;
@@ -68,6 +69,8 @@ static char *reader(char *str, int num, void *stream) {
                 fail(st, "indented line (inih takes it as a continuation of the previous value): remove the indentation");
                 return NULL;
         }
+        if (st->pos[ws] == '[')
+                st->section_line = st->line;
         memcpy(str, st->pos, len);
         str[len] = '\n';
         str[len + 1] = '\0';
@@ -131,8 +134,13 @@ static int handler(void *user, const char *section, const char *name, const char
         }
         if (!*section)
                 fail(st, "%s: outside a section (start with [limits] or [findings])", name);
-        else
+        else {
+                /* Reported at the header, where the mistake is. */
+                bool first = !st->error;
                 fail(st, "[%s]: unknown section (only [limits] and [findings])", section);
+                if (first && st->error && st->section_line)
+                        st->error_line = st->section_line;
+        }
         return 0;
 }
 

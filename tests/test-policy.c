@@ -67,7 +67,7 @@ static void test_errors(void) {
         expect_error("[limits]\nestablished = 5x\n", 2, "established = 5x: not a duration");
         expect_error("[limits]\nestablished = 0\n", 2, "not a duration");
         expect_error("[limits]\nforever = 5m\n", 2, "forever: not a scenario");
-        expect_error("\n\n[nonsense]\nx = 1\n", 4, "[nonsense]: unknown section");
+        expect_error("\n\n[nonsense]\nx = 1\n", 3, "[nonsense]: unknown section");
         expect_error("established = 5m\n", 1, "outside a section");
         expect_error("[findings]\nsilence = drift no-such-id\n", 2, "'no-such-id' is not a finding id");
         expect_error("[findings]\nquiet = drift\n", 2, "unknown key");
