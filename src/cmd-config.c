@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "live.h"
 #include "log.h"
 #include "output-config.h"
 #include "sysctl.h"
@@ -146,12 +147,8 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
                         log_error("out of memory");
                         break;
                 }
-                if (row->check.live_error && row->check.live_error != -ENOENT) {
-                        _cleanup_free_ char *path = sysctl_path(ctx->root, e->key), *p = NULL;
-                        p = path ? output_config_safe(path) : NULL;
-                        log_error("%s: %s", p ? p : e->key, strerror(-row->check.live_error));
+                if (live_report_error(ctx->root, e->key, row->check.live_error))
                         status = EXIT_OPERATION;
-                }
                 differs = differs || row->check.drift || row->rejected;
         }
         r = output_config(ctx, &rep);

@@ -60,17 +60,8 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                 return log_error("out of memory"), EXIT_OPERATION;
 
         /* Absent keys are normal on older kernels; anything else is worth a line. */
-        size_t n;
-        const struct tunable *t = tunable_all(&n);
-        for (size_t i = 0; i < n; i++) {
-                if (only && only != &t[i])
-                        continue;
-                if (live.error[i] < 0 && live.error[i] != -ENOENT) {
-                        _cleanup_free_ char *path = sysctl_path(ctx->root, t[i].key);
-                        log_error("%s: %s", path ? path : t[i].key, strerror(-live.error[i]));
-                        status = EXIT_OPERATION;
-                }
-        }
+        if (live_report_errors(ctx->root, &live, only) > 0)
+                status = EXIT_OPERATION;
 
         if (ctx->format == FORMAT_PROMETHEUS) {
                 log_error("explain: --format prometheus is for audit; use text or json");

@@ -40,10 +40,11 @@ int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **r
 
 /* zlib reads gzip and plain files alike, so one reader serves both
  * /proc/config.gz and /boot/config-*. */
-static int read_config(const char *path, const char *shown, struct kernel_info *k) {
+static int read_config(const char *path, const char *shown, bool want_cc, struct kernel_info *k) {
         gzFile f = gzopen(path, "rb");
         _cleanup_free_ char *buf = NULL;
-        size_t len = 0, cap = 0;
+        size_t len = 0, cap = 0, scanned = 0;
+        size_t hz = SIZE_MAX, cc = SIZE_MAX; /* offsets of the "\nCONFIG_..." lines */
 
         if (!f)
                 return -ENOENT;
@@ -59,17 +60,26 @@ static int read_config(const char *path, const char *shown, struct kernel_info *
                         }
                         buf = nb;
                 }
-                int n = gzread(f, buf + len, (unsigned) (cap - len));
+                /* Small steps: inflate no more than the lines we want need. */
+                size_t step = cap - len < 8192 ? cap - len : 8192;
+                int n = gzread(f, buf + len, (unsigned) step);
                 if (n <= 0)
                         break;
                 len += (size_t) n;
                 /* Both lines sit in the first part of a .config: stop
-                 * decompressing once they are in (saves ~0.5 ms). */
-                if (memmem(buf, len, "\nCONFIG_HZ=", 11) && memmem(buf, len, "\nCONFIG_DEFAULT_TCP_CONG=", 25)) {
-                        const char *q = memmem(buf, len, "\nCONFIG_DEFAULT_TCP_CONG=", 25);
-                        if (memchr(q + 1, '\n', (size_t) (buf + len - q - 1)))
-                                break;
-                }
+                 * decompressing once they are in (saves ~0.5 ms), and
+                 * look only at what is new (a line may straddle steps). */
+                size_t from = scanned > 32 ? scanned - 32 : 0;
+                const char *q;
+                if (hz == SIZE_MAX && (q = memmem(buf + from, len - from, "\nCONFIG_HZ=", 11)))
+                        hz = (size_t) (q - buf);
+                if (cc == SIZE_MAX && (q = memmem(buf + from, len - from, "\nCONFIG_DEFAULT_TCP_CONG=", 25)))
+                        cc = (size_t) (q - buf);
+                scanned = len;
+                bool hz_done = hz != SIZE_MAX && memchr(buf + hz + 1, '\n', len - hz - 1);
+                bool cc_done = cc != SIZE_MAX && memchr(buf + cc + 1, '\n', len - cc - 1);
+                if (hz_done && (cc_done || !want_cc))
+                        break;
         }
         gzclose(f);
         if (kernel_config_parse(buf ? buf : "", len, &k->hz, &k->default_cc) < 0)
@@ -80,6 +90,10 @@ static int read_config(const char *path, const char *shown, struct kernel_info *
 }
 
 int kernel_info_read(const char *root, struct kernel_info *ret) {
+        return kernel_info_read_full(root, /* want_cc= */ true, ret);
+}
+
+int kernel_info_read_full(const char *root, bool want_cc, struct kernel_info *ret) {
         struct kernel_info k = {};
         const char *r = root && *root && !streq(root, "/") ? root : "";
         _cleanup_free_ char *gz = NULL, *boot = NULL;
@@ -88,12 +102,12 @@ int kernel_info_read(const char *root, struct kernel_info *ret) {
 
         if (asprintf(&gz, "%s/proc/config.gz", r) < 0)
                 return -ENOMEM;
-        if (read_config(gz, gz + strlen(r), &k) == -ENOMEM)
+        if (read_config(gz, gz + strlen(r), want_cc, &k) == -ENOMEM)
                 goto oom;
         if (k.hz == 0 && k.release) {
                 if (asprintf(&boot, "%s/boot/config-%s", r, k.release) < 0)
                         goto oom;
-                if (read_config(boot, boot + strlen(r), &k) == -ENOMEM)
+                if (read_config(boot, boot + strlen(r), want_cc, &k) == -ENOMEM)
                         goto oom;
         }
         *ret = k;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "live.h"
+#include "log.h"
 #include "sysctl.h"
+#include "sysctld.h"
 
 int live_read(const char *root, struct live *ret) {
         size_t n;
@@ -40,4 +42,22 @@ const char *live_get(const struct live *l, const char *key) {
                 if (streq(t[i].key, key))
                         return l->value[i];
         return NULL;
+}
+
+bool live_report_error(const char *root, const char *key, int error) {
+        if (error >= 0 || error == -ENOENT)
+                return false;
+        /* Keys from sysctl.d files may hold any byte: keep the line safe. */
+        _cleanup_free_ char *path = sysctl_path(root, key), *safe = path ? sysctld_escape(path, SIZE_MAX) : NULL;
+        log_error("%s: %s", safe ? safe : key, strerror(-error));
+        return true;
+}
+
+size_t live_report_errors(const char *root, const struct live *l, const struct tunable *only) {
+        size_t n, logged = 0;
+        const struct tunable *t = tunable_all(&n);
+        for (size_t i = 0; i < n && i < l->n; i++)
+                if ((!only || only == &t[i]) && live_report_error(root, t[i].key, l->error[i]))
+                        logged++;
+        return logged;
 }

@@ -3,6 +3,7 @@
 
 #include "output-explain.h"
 #include "parse.h"
+#include "tunables.h"
 
 const char *output_scenario_list(unsigned mask, char *buf, size_t size) {
         size_t off = 0;
@@ -17,11 +18,6 @@ const char *output_scenario_list(unsigned mask, char *buf, size_t size) {
         if (off == 0)
                 snprintf(buf, size, "-");
         return buf;
-}
-
-static const char *short_key(const char *key) {
-        const char *s = startswith(key, "net.ipv4.");
-        return s ? s : key;
 }
 
 static json_object *json_value(const struct tunable *t, const char *v) {
@@ -74,6 +70,8 @@ static const char *default_text(const struct tunable *t, const struct kernel_inf
         return buf;
 }
 
+static int explain_table(struct context *ctx, const struct live *live, bool only_differing);
+
 int output_explain_all(struct context *ctx, const struct live *live) {
         size_t n;
         const struct tunable *t = tunable_all(&n);
@@ -88,7 +86,16 @@ int output_explain_all(struct context *ctx, const struct live *live) {
                 json_object_put(doc);
                 return r;
         }
+        return explain_table(ctx, live, false);
+}
 
+int output_explain_differing(struct context *ctx, const struct live *live) {
+        return explain_table(ctx, live, true);
+}
+
+static int explain_table(struct context *ctx, const struct live *live, bool only_differing) {
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
         static const char *const headers[] = { "TUNABLE", "LIVE", "DEFAULT", "UNIT", "GOVERNS" };
         const struct kernel_info *k = context_kernel(ctx);
         _cleanup_(table_freep) struct table *tab = table_new(5, headers);
@@ -100,6 +107,8 @@ int output_explain_all(struct context *ctx, const struct live *live) {
         for (size_t i = 0; i < n; i++) {
                 char def[64], gov[128], val[96];
                 const char *v = live->value[i];
+                if (only_differing && (!v || tunable_is_default(&t[i], v)))
+                        continue;
                 if (!v) {
                         snprintf(val, sizeof(val), "%s", live->error[i] == -ENOENT ? "absent" : "?");
                         any_absent |= live->error[i] == -ENOENT;
@@ -109,7 +118,7 @@ int output_explain_all(struct context *ctx, const struct live *live) {
                 } else
                         snprintf(val, sizeof(val), "%s", v);
                 const char *cells[] = {
-                        short_key(t[i].key), val, default_text(&t[i], k, def, sizeof(def)),
+                        tunable_short_key(t[i].key), val, default_text(&t[i], k, def, sizeof(def)),
                         tunable_unit_to_string(t[i].unit), output_scenario_list(t[i].scenarios, gov, sizeof(gov)),
                 };
                 if (table_add_row(tab, cells) < 0)
@@ -121,24 +130,6 @@ int output_explain_all(struct context *ctx, const struct live *live) {
         if (any_absent)
                 fprintf(ctx->out, "%sabsent: this kernel does not have the tunable\n", any_diff ? "" : "\n");
         return 0;
-}
-
-/* Wrap prose at 76 columns under an indent. */
-static void print_wrapped(FILE *f, const char *indent, const char *text) {
-        size_t col = 0, max = 76 - strlen(indent);
-        for (const char *p = text; *p;) {
-                size_t w = strcspn(p, " ");
-                if (col > 0 && col + 1 + w > max) {
-                        fputc('\n', f);
-                        col = 0;
-                }
-                fprintf(f, "%s%.*s", col == 0 ? indent : " ", (int) w, p);
-                col += w + (col ? 1 : 0);
-                p += w;
-                while (*p == ' ')
-                        p++;
-        }
-        fputc('\n', f);
 }
 
 int output_explain_one(struct context *ctx, const struct tunable *t, const struct live *live) {
@@ -181,6 +172,6 @@ int output_explain_one(struct context *ctx, const struct tunable *t, const struc
         fprintf(ctx->out, "  since     %s\n", t->since ? t->since : "before 4.19");
         fprintf(ctx->out, "  governs   %s\n", output_scenario_list(t->scenarios, gov, sizeof(gov)));
         fprintf(ctx->out, "  source    %s\n\n", t->source);
-        print_wrapped(ctx->out, "  ", t->detail);
+        output_wrap(ctx->out, "  ", "  ", t->detail, 76);
         return 0;
 }

@@ -6,6 +6,9 @@
 #include "live.h"
 
 int output_explain_all(struct context *ctx, const struct live *live);
+/* Text: the same table with only the keys whose live value differs from
+ * the kernel default (nothing when none does). */
+int output_explain_differing(struct context *ctx, const struct live *live);
 int output_explain_one(struct context *ctx, const struct tunable *t, const struct live *live);
 
 /* Shared with other emitters: the catalog entry's facts as a JSON object

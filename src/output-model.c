@@ -4,6 +4,7 @@
 #include "model-input.h"
 #include "output-model.h"
 #include "parse.h"
+#include "tunables.h"
 
 const char *output_errno_name(int err) {
         return err ? strerrorname_np(err) : NULL;
@@ -13,11 +14,6 @@ const char *output_range(const struct model_result *r, char *buf, size_t size) {
         _cleanup_free_ char *a = format_duration(r->detect_min_us), *b = format_duration(r->detect_max_us);
         snprintf(buf, size, "%s .. %s", strempty(a), strempty(b));
         return buf;
-}
-
-static const char *short_key(const char *key) {
-        const char *s = startswith(key, "net.ipv4.");
-        return s ? s : key;
 }
 
 json_object *output_model_result_json(const struct model_result *r, bool with_events) {
@@ -157,7 +153,7 @@ int output_model(struct context *ctx, const struct model_report *rep) {
                 _cleanup_free_ char *naive = r->has_naive && r->naive_us != UINT64_MAX ? format_duration(r->naive_us) : NULL;
                 for (size_t g = 0; g < r->n_governed_by && g < 3; g++) {
                         strncat(gov, g ? ", " : "", sizeof(gov) - strlen(gov) - 1);
-                        strncat(gov, short_key(r->governed_by[g]), sizeof(gov) - strlen(gov) - 1);
+                        strncat(gov, tunable_short_key(r->governed_by[g]), sizeof(gov) - strlen(gov) - 1);
                 }
                 if (r->n_governed_by > 3)
                         strncat(gov, ", ...", sizeof(gov) - strlen(gov) - 1);

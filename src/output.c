@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "output.h"
 #include "parse.h"
 
@@ -76,12 +79,21 @@ void table_align_right(struct table *t, size_t column) {
                 t->right[column] = true;
 }
 
-/* Display width: count UTF-8 lead bytes, so "µs" is two columns. */
+/* Display width: count UTF-8 lead bytes, so "µs" is two columns; colour
+ * sequences ("\033[1;31m") take none. */
 static size_t width(const char *s) {
         size_t w = 0;
-        for (; *s; s++)
+        for (; *s; s++) {
+                if (*s == '\033' && s[1] == '[') {
+                        while (s[1] && s[1] != 'm')
+                                s++;
+                        if (s[1])
+                                s++;
+                        continue;
+                }
                 if (((unsigned char) *s & 0xC0) != 0x80)
                         w++;
+        }
         return w;
 }
 
@@ -122,6 +134,29 @@ void table_free(struct table *t) {
         free(t);
 }
 
+void output_wrap(FILE *f, const char *first, const char *indent, const char *text, size_t columns) {
+        size_t col = width(first), start = col, max = columns > col ? columns : col + 1;
+        fputs(first, f);
+        for (const char *p = text; *p;) {
+                size_t w = strcspn(p, " ");
+                if (col > start && col + 1 + w > max) {
+                        fputc('\n', f);
+                        fputs(indent, f);
+                        col = start = width(indent);
+                }
+                if (col > start) {
+                        fputc(' ', f);
+                        col++;
+                }
+                fprintf(f, "%.*s", (int) w, p);
+                col += w;
+                p += w;
+                while (*p == ' ')
+                        p++;
+        }
+        fputc('\n', f);
+}
+
 json_object *json_seconds(uint64_t usec) {
         char buf[32];
         return json_object_new_double_s((double) usec / (double) USEC_PER_SEC,
@@ -133,5 +168,75 @@ int json_print(json_object *o, FILE *f) {
                 o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
         if (!s || fputs(s, f) < 0 || fputc('\n', f) < 0)
                 return -EIO;
+        return 0;
+}
+
+int output_file_open(const char *path, struct output_file *ret) {
+        const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+        struct output_file of = {};
+        int fd;
+        if (!*base)
+                return -EISDIR;
+        of.path = strdup(path);
+        if (!of.path || asprintf(&of.tmp, "%.*s.%s.XXXXXX", slash ? (int) (base - path) : 0, path, base) < 0) {
+                free(of.path);
+                return -ENOMEM;
+        }
+        fd = mkostemp(of.tmp, O_CLOEXEC);
+        if (fd < 0) {
+                int e = -errno;
+                free(of.path);
+                free(of.tmp);
+                return e;
+        }
+        /* The file node_exporter reads must be readable like any other. */
+        (void) fchmod(fd, 0644);
+        of.f = fdopen(fd, "w");
+        if (!of.f) {
+                int e = -errno;
+                close(fd);
+                unlink(of.tmp);
+                free(of.path);
+                free(of.tmp);
+                return e;
+        }
+        *ret = of;
+        return 0;
+}
+
+void output_file_abort(struct output_file *of) {
+        if (of->f)
+                fclose(of->f);
+        if (of->tmp)
+                unlink(of->tmp);
+        free(of->path);
+        free(of->tmp);
+        *of = (struct output_file) {};
+}
+
+int output_file_commit(struct output_file *of) {
+        int r = 0;
+        if (fflush(of->f) != 0 || ferror(of->f) || fsync(fileno(of->f)) < 0)
+                r = -(errno ? errno : EIO);
+        if (fclose(of->f) != 0 && r == 0)
+                r = -errno;
+        of->f = NULL;
+        if (r == 0 && rename(of->tmp, of->path) < 0)
+                r = -errno;
+        if (r < 0) {
+                output_file_abort(of);
+                return r;
+        }
+        /* The rename is durable once the directory is. */
+        const char *slash = strrchr(of->path, '/');
+        _cleanup_free_ char *dir = slash ? strndup(of->path, slash == of->path ? 1 : (size_t) (slash - of->path)) : strdup(".");
+        int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+        if (dfd >= 0) {
+                (void) fsync(dfd);
+                close(dfd);
+        }
+        free(of->path);
+        free(of->tmp);
+        *of = (struct output_file) {};
         return 0;
 }

@@ -45,8 +45,30 @@ static inline void table_freep(struct table **t) {
         table_free(*t);
 }
 
+/* Print text word-wrapped to `columns` columns: `first` before the first
+ * line, `indent` before the others (both count towards the width); a word
+ * longer than a line gets a line of its own. Ends with a newline. */
+void output_wrap(FILE *f, const char *first, const char *indent, const char *text, size_t columns);
+
 /* A JSON number holding seconds with microsecond precision, printed
  * without binary noise ("938.7", not "938.70000000000005"). */
 json_object *json_seconds(uint64_t usec);
 /* Print a document followed by a newline. Returns 0 or -EIO. */
 int json_print(json_object *o, FILE *f);
+
+/* --output FILE: written atomically, since readers (node_exporter's
+ * textfile collector) scan the directory while we write. A temp file in
+ * FILE's directory (".NAME.XXXXXX": never ending in .prom), then fsync,
+ * rename over FILE (a symlink there is replaced, never followed), fsync
+ * the directory. */
+struct output_file {
+        char *path, *tmp;
+        FILE *f;
+};
+/* Returns 0 or a negative errno (-ENOENT: no such directory, -EACCES). */
+int output_file_open(const char *path, struct output_file *ret);
+/* Flush, fsync, rename. Returns 0 or a negative errno; the temp file is
+ * removed on failure. Frees *of either way. */
+int output_file_commit(struct output_file *of);
+/* Remove the temp file and free (safe on a zeroed struct). */
+void output_file_abort(struct output_file *of);

@@ -338,6 +338,10 @@ static int check_sysctl_conf(struct sysctld *s, int root_fd) {
 }
 
 int sysctld_load(const char *root, struct sysctld **ret) {
+        return sysctld_load_prefix(root, NULL, ret);
+}
+
+int sysctld_load_prefix(const char *root, const char *glob_prefix, struct sysctld **ret) {
         _cleanup_(sysctld_freep) struct sysctld *s = sysctld_new();
         _cleanup_close_ int root_fd = open_root(root);
         int dir_fds[ELEMENTSOF(dirs)] = { -1, -1, -1, -1, -1 };
@@ -346,7 +350,7 @@ int sysctld_load(const char *root, struct sysctld **ret) {
         bool saw = false;
         int r;
 
-        if (!s)
+        if (!s || sysctld_set_glob_prefix(s, glob_prefix) < 0)
                 return -ENOMEM;
         if (root_fd < 0)
                 return root_fd;

@@ -25,6 +25,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "sysctl.h"
 #include "sysctld.h"
 
 #define GROW(arr, n, cap)                                                        \
@@ -57,6 +58,7 @@ struct map {
 };
 
 struct sysctld_state {
+        char *glob_prefix;    /* slash form; NULL: expand every glob */
         struct opt *opts;
         size_t n_opts, cap_opts, cap_files, cap_diags, cap_overrides, cap_entries, cap_shadowed;
         struct map byname;    /* key -> live opt */
@@ -456,6 +458,15 @@ struct sysctld *sysctld_new(void) {
         return s;
 }
 
+int sysctld_set_glob_prefix(struct sysctld *s, const char *canonical_prefix) {
+        char *p = canonical_prefix ? sysctl_key_to_subpath(canonical_prefix) : NULL;
+        if (canonical_prefix && !p)
+                return -ENOMEM;
+        free(s->state->glob_prefix);
+        s->state->glob_prefix = p;
+        return 0;
+}
+
 int sysctld_parse_buffer(struct sysctld *s, const char *file, const char *buf, size_t len) {
         int k = add_file(s, file);
         if (k < 0)
@@ -557,6 +568,13 @@ static int writes_of(struct sysctld *s, const char *root, size_t i, struct write
                 }
                 (*w)[(*n)++] = (struct write) { k, i };
                 return 0;
+        }
+        /* A glob whose literal start rules out every wanted key is not
+         * expanded at all (sysctld_set_glob_prefix()). */
+        if (st->glob_prefix) {
+                size_t lit = strcspn(o->key, "*?[{\\"), want = strlen(st->glob_prefix);
+                if (strncmp(o->key, st->glob_prefix, lit < want ? lit : want) != 0)
+                        return 0;
         }
         if ((r = expand(root, o->key, &keys)) < 0)
                 return r;
@@ -668,6 +686,7 @@ void sysctld_free(struct sysctld *s) {
                         free(s->state->opts[i].key), free(s->state->opts[i].value);
                 free(s->state->opts);
                 map_done(&s->state->byname);
+                free(s->state->glob_prefix);
                 free(s->state);
         }
         free(s->files);

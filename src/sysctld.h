@@ -67,6 +67,14 @@ struct sysctld {
  * globs against root's /proc/sys. Unreadable files are diagnostics, not
  * failures. Returns 0 or -ENOMEM; *ret is owned by the caller. */
 int sysctld_load(const char *root, struct sysctld **ret);
+/* The same, expanding only globs that can match a key starting with
+ * glob_prefix (canonical, "net.ipv4.tcp_"; NULL: all): the others leave no
+ * entry behind. For callers that look at those keys only (audit: a glob
+ * over net.ipv4.conf.* costs ~60 us of /proc/sys walking). */
+int sysctld_load_prefix(const char *root, const char *glob_prefix, struct sysctld **ret);
+/* Before sysctld_finish(): the glob_prefix of sysctld_load_prefix().
+ * Returns 0 or -ENOMEM. */
+int sysctld_set_glob_prefix(struct sysctld *s, const char *canonical_prefix);
 
 /* The same in steps, for tests and fuzzing: new, one parse_buffer per file
  * (the bytes of the file named `file`, appended to files[]), then finish,

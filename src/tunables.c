@@ -198,3 +198,8 @@ bool tunable_is_default(const struct tunable *t, const char *live) {
         long v;
         return parse_kernel_long(live, &v) >= 0 && v == t->def;
 }
+
+const char *tunable_short_key(const char *key) {
+        const char *s = startswith(key, "net.ipv4.");
+        return s ? s : key;
+}

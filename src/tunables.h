@@ -53,3 +53,6 @@ int tunable_check_value(const struct tunable *t, const char *value, unsigned hz,
 /* Whether the live value equals the kernel default (strings: exact). A
  * build-dependent default (def_string NULL) is never "different". */
 bool tunable_is_default(const struct tunable *t, const char *live);
+
+/* "tcp_retries2" for "net.ipv4.tcp_retries2"; other keys unchanged. */
+const char *tunable_short_key(const char *key);

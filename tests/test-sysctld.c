@@ -465,6 +465,37 @@ static void test_read_lines(void) {
         unlink(p);
 }
 
+/* sysctld_load_prefix(): globs that cannot reach the prefix are not
+ * expanded; those that can, and plain keys, are kept as sysctld_load()
+ * keeps them. */
+static void test_glob_prefix(void) {
+        rm_rf("pfx");
+        puts_("pfx/proc/sys/net/ipv4/conf/lo/rp_filter", "0\n");
+        puts_("pfx/proc/sys/net/ipv4/conf/all/rp_filter", "0\n");
+        puts_("pfx/proc/sys/net/ipv4/tcp_retries2", "15\n");
+        puts_("pfx/proc/sys/net/ipv4/tcp_syn_retries", "6\n");
+        puts_("pfx/etc/sysctl.d/50-default.conf",
+              "net.ipv4.conf.*.rp_filter = 2\nnet.ipv4.tcp_s*_retries = 3\nnet.*.tcp_retries2 = 8\nkernel.sysrq = 0\n");
+        char *r = NULL;
+        test_assert(asprintf(&r, "%s/pfx", root) > 0);
+        struct sysctld *all = NULL, *some = NULL;
+        test_assert_int(sysctld_load(r, &all), 0);
+        test_assert_int(sysctld_load_prefix(r, "net.ipv4.tcp_", &some), 0);
+        test_assert(all && sysctld_find(all, "net.ipv4.conf.lo.rp_filter"));
+        test_assert(some && !sysctld_find(some, "net.ipv4.conf.lo.rp_filter"));
+        test_assert(some && !sysctld_find(some, "net.ipv4.conf.all.rp_filter"));
+        const struct sysctld_entry *e = some ? sysctld_find(some, "net.ipv4.tcp_syn_retries") : NULL;
+        test_assert(e && streq(e->value, "3"));
+        e = some ? sysctld_find(some, "net.ipv4.tcp_retries2") : NULL;
+        test_assert(e && streq(e->value, "8"));
+        test_assert(some && sysctld_find(some, "kernel.sysrq"));
+        test_assert_int(all ? all->n_entries : 0, 5);
+        test_assert_int(some ? some->n_entries : 0, 3);
+        sysctld_free(all);
+        sysctld_free(some);
+        free(r);
+}
+
 int main(void) {
         if (!mkdtemp(root)) {
                 perror("mkdtemp");
@@ -484,6 +515,7 @@ int main(void) {
         TEST(test_check);
         TEST(test_settle);
         TEST(test_read_lines);
+        TEST(test_glob_prefix);
         rm_rf("");
         return test_done();
 }

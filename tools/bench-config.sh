@@ -11,12 +11,8 @@
 # usage: tools/bench-config.sh [RUNS]   (needs build/tcptune; TCPTUNE overrides)
 set -eu
 cd "$(dirname "$0")/.."
-runs=${1:-500}
-tcptune=${TCPTUNE:-build/tcptune}
-[ -x "$tcptune" ] || { echo "bench-config.sh: build tcptune first (ninja -C build)" >&2; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cc -O2 -o "$tmp/floor" tools/floor-reader.c
+. tools/bench-lib.sh
+bench_init "${1:-500}"
 
 root=$tmp/root
 mkdir -p "$root/etc/sysctl.d" "$root/run/sysctl.d" "$root/usr/lib/sysctl.d"
@@ -41,21 +37,6 @@ for i in $(seq -w 1 50); do
         } >"$f"
 done
 ln -s /dev/null "$root/etc/sysctl.d/99-masked.conf"
-
-median_us() {
-        if command -v hyperfine >/dev/null; then
-                hyperfine -N -w 30 -r "$runs" -i --export-json "$tmp/h.json" -- "$(printf '%q ' "$@")" >/dev/null 2>&1
-                jq '.results[0].median * 1000000 | floor' "$tmp/h.json"
-                return
-        fi
-        local i t0 t1
-        for ((i = 0; i < runs; i++)); do
-                t0=$(date +%s%N)
-                "$@" >/dev/null 2>&1 || true
-                t1=$(date +%s%N)
-                echo $(((t1 - t0) / 1000))
-        done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
 
 "$tcptune" --root "$root" config >/dev/null 2>&1 || [ $? = 1 ] ||
         { echo "bench-config.sh: tcptune config failed on the tree" >&2; exit 1; }

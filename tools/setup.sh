@@ -14,9 +14,14 @@ build_deps="gcc libc6-dev pkg-config meson ninja-build libsystemd-dev libinih-de
 # Tests: iproute2 (namespaces, veth), util-linux (unshare, setpriv), procps
 # (sysctl), jq (reading JSON in shell tests), systemd (systemd-sysctl, the
 # oracle for sysctl.d semantics), strace (fault injection for profile
-# apply: failing write/fsync/rename, SIGKILL at the rename), dbus-daemon
-# (a private bus for testing profile apply --reload over sd-bus).
-test_deps="iproute2 util-linux procps jq systemd strace dbus-daemon"
+# apply: failing write/fsync/rename, SIGKILL at the rename; and the system
+# calls of tcptune-audit.service against its SystemCallFilter=),
+# dbus-daemon (a private bus for testing profile apply --reload over
+# sd-bus), prometheus (promtool checks the Prometheus output) and
+# prometheus-node-exporter (its textfile collector reads that output end to
+# end), curl (fetches the exporter's /metrics), hyperfine and bc
+# (tools/bench.sh's timer and ratios).
+test_deps="iproute2 util-linux procps jq systemd strace dbus-daemon prometheus prometheus-node-exporter curl hyperfine bc"
 
 case $mode in
 run) want=$build_deps ;;
@@ -34,9 +39,27 @@ if [ -n "$missing" ]; then
                 echo "tools/setup.sh: run as root to install them" >&2
                 exit 3
         fi
+        # On a systemd host, installing prometheus and
+        # prometheus-node-exporter would start their servers (:9090, :9100);
+        # the tests start their own on loopback. A policy-rc.d that answers
+        # 101 keeps the packages' services from starting during this install
+        # (only where no policy-rc.d exists; removed again afterwards).
+        norc=""
+        if [ "$mode" = test ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+                echo "tools/setup.sh: services of the packages installed now are not started (policy-rc.d)"
+                printf '#!/bin/sh\n# tools/setup.sh of tcptune: start no service during its install\nexit 101\n' \
+                        >/usr/sbin/policy-rc.d
+                chmod 0755 /usr/sbin/policy-rc.d
+                norc=1
+                trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+        fi
         DEBIAN_FRONTEND=noninteractive apt-get update -qq
         # shellcheck disable=SC2086
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+        if [ -n "$norc" ]; then
+                rm -f /usr/sbin/policy-rc.d
+                trap - EXIT
+        fi
 else
         echo "tools/setup.sh: all needed Debian packages are installed"
 fi

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* What `tcptune audit` reads and computes, for one network namespace or
+ * all of them: live values, detection times from the model, drift against
+ * sysctl.d (the namespace systemd-sysctl configures at boot only) and the
+ * findings. One report struct that every emitter renders; no printing. */
+#pragma once
+
+#include "findings.h"
+#include "kernel.h"
+#include "model.h"
+#include "policy.h"
+#include "sysctld.h"
+
+struct audit_ns {
+        char *label;                    /* "host", --netns as typed, a /run/netns name, "pid:PID" */
+        char *path;                     /* namespace file; NULL: the one tcptune runs in */
+        int error;                      /* < 0: could not be entered or vanished (nothing else is filled) */
+        bool boot_config;               /* sysctl.d applies here: drift was checked */
+        struct live live;
+        struct model_input in;
+        bool hz_assumed;
+        struct model_result *results;   /* _SCENARIO_MAX, indexed by scenario */
+        struct findings_drift *drift;   /* catalog keys sysctl.d sets, in sysctl.d order */
+        size_t n_drift;
+        struct sysctld_check *checks;   /* private: owns drift[].live */
+        struct findings findings;
+};
+
+struct audit_report {
+        const struct kernel_info *kernel;
+        const struct policy *policy;
+        struct sysctld *sysctld;        /* owned; NULL when no namespace is the boot one */
+        struct audit_ns *ns;            /* ns[0] is the host or the --netns namespace */
+        size_t n_ns;
+        bool all_netns;
+        bool all_tunables;              /* --all: the whole catalog in text */
+        uint64_t timestamp;             /* Unix seconds (SOURCE_DATE_EPOCH in tests) */
+        unsigned count[_SEVERITY_MAX];  /* findings over every namespace */
+        size_t n_silenced;
+};
+
+/* Audit the namespace we are in (label: "host" or the --netns spec; the
+ * host is the boot one) or, with all_netns, every namespace of the host,
+ * entering each with setns() and coming back. Per-key read failures and
+ * namespaces that cannot be entered are findings, not failures. Returns
+ * 0, -ENOMEM, or -errno when we could not return to our own namespace
+ * (the report is then unusable). Free with audit_report_done(). */
+int audit_run(const char *root, const struct kernel_info *k, const struct policy *p, const char *label,
+              bool all_netns, struct audit_report *ret);
+void audit_report_done(struct audit_report *r);
+
+/* Fill ns from the namespace we are in: live values, model, and (with s)
+ * drift. Returns 0 or -ENOMEM. */
+int audit_collect(const char *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns);
+
+/* Whether any live key in the report exists but could not be read. */
+bool audit_read_failed(const struct audit_report *r);

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* --all-netns: every network namespace on the host, each once. The one we
+ * run in ("host") first, then the names in /run/netns (sorted), then the
+ * unnamed namespaces of running processes ("pid:PID", lowest PID), deduped
+ * by the namespace's st_dev/st_ino. Enumeration only stats; entering is
+ * netns_scan_enter(), so a namespace that vanishes in between is reported
+ * by the caller, not fatal. */
+#pragma once
+
+#include <sys/types.h>
+
+#include "util.h"
+
+struct netns_entry {
+        char *label;     /* "host", the /run/netns name, "pid:PID" */
+        char *path;      /* NULL for the namespace we run in */
+        dev_t dev;
+        ino_t ino;       /* 0 when it could not be stat'ed (entering will say why) */
+};
+
+/* Returns the number of entries (>= 1) or -ENOMEM; -errno when even our own
+ * namespace cannot be stat'ed. *ret is owned by the caller. */
+int netns_scan(struct netns_entry **ret);
+void netns_entries_free(struct netns_entry *e, size_t n);
+
+/* Enter e's namespace (a no-op for the host entry), checking that the file
+ * still is the namespace enumerated. Returns 0, -ENOENT when it vanished,
+ * -ESTALE when the path now names another namespace, or setns()'s errno
+ * (-EPERM, -EINVAL). */
+int netns_scan_enter(const struct netns_entry *e);

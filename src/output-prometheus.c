@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+#include <inttypes.h>
+
+#include "output-prometheus.h"
+#include "parse.h"
+#include "tunables.h"
+
+char *prometheus_escape_label(const char *s) {
+        size_t n = 0;
+        for (const char *p = s; *p; p++)
+                n += *p == '\\' || *p == '"' || *p == '\n' ? 2 : 1;
+        char *r = malloc(n + 1), *q = r;
+        if (!r)
+                return NULL;
+        for (const char *p = s; *p; p++) {
+                if (*p == '\\' || *p == '"' || *p == '\n') {
+                        *q++ = '\\';
+                        *q++ = *p == '\n' ? 'n' : *p;
+                } else
+                        *q++ = *p;
+        }
+        *q = '\0';
+        return r;
+}
+
+const char *prometheus_seconds(uint64_t usec, char *buf, size_t size) {
+        if (usec == UINT64_MAX) {
+                snprintf(buf, size, "+Inf");
+                return buf;
+        }
+        return format_seconds(usec, buf, size);
+}
+
+static void family(FILE *f, const char *name, const char *help) {
+        fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+static bool readable(const struct audit_ns *ns) {
+        return ns->error == 0 && ns->results;
+}
+
+static void emit_detect(FILE *f, const struct audit_report *rep, char *const *labels) {
+        static const char *const bounds[] = { "min", "typical", "max" };
+        family(f, "tcptune_detect_seconds",
+               "Predicted time until the kernel reports a dead peer, per scenario and bound.");
+        for (size_t i = 0; i < rep->n_ns; i++) {
+                const struct audit_ns *ns = &rep->ns[i];
+                if (!readable(ns))
+                        continue;
+                for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
+                        const struct model_result *r = &ns->results[s];
+                        uint64_t v[] = { r->detect_min_us, r->detect_us, r->detect_max_us };
+                        for (size_t b = 0; b < ELEMENTSOF(bounds); b++) {
+                                char buf[32];
+                                fprintf(f, "tcptune_detect_seconds{netns=\"%s\",scenario=\"%s\",bound=\"%s\"} %s\n",
+                                        labels[i], scenario_to_string(s), bounds[b],
+                                        prometheus_seconds(r->never ? UINT64_MAX : v[b], buf, sizeof(buf)));
+                        }
+                }
+        }
+}
+
+static void emit_values(FILE *f, const struct audit_report *rep, char *const *labels) {
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+        family(f, "tcptune_sysctl_value", "Live value of a net.ipv4 tunable tcptune models (integer tunables only).");
+        for (size_t i = 0; i < rep->n_ns; i++) {
+                const struct audit_ns *ns = &rep->ns[i];
+                for (size_t k = 0; readable(ns) && k < n && k < ns->live.n; k++) {
+                        long v;
+                        if (t[k].type != TUNABLE_INT || !ns->live.value[k] || parse_kernel_long(ns->live.value[k], &v) < 0)
+                                continue;
+                        fprintf(f, "tcptune_sysctl_value{netns=\"%s\",key=\"%s\"} %ld\n", labels[i], t[k].key, v);
+                }
+        }
+}
+
+static void emit_drift(FILE *f, const struct audit_report *rep, char *const *labels) {
+        bool any = false;
+        for (size_t i = 0; i < rep->n_ns; i++)
+                any = any || (readable(&rep->ns[i]) && rep->ns[i].n_drift > 0);
+        /* A family without samples is left out rather than printed empty. */
+        if (!any)
+                return;
+        family(f, "tcptune_drift", "1 when the live value differs from what sysctl.d sets at boot, per key sysctl.d sets.");
+        for (size_t i = 0; i < rep->n_ns; i++) {
+                const struct audit_ns *ns = &rep->ns[i];
+                for (size_t d = 0; readable(ns) && d < ns->n_drift; d++)
+                        fprintf(f, "tcptune_drift{netns=\"%s\",key=\"%s\"} %d\n", labels[i], ns->drift[d].key,
+                                ns->drift[d].drift ? 1 : 0);
+        }
+}
+
+static void emit_findings(FILE *f, const struct audit_report *rep, char *const *labels) {
+        family(f, "tcptune_findings", "Audit findings by severity.");
+        for (size_t i = 0; i < rep->n_ns; i++)
+                for (unsigned s = 0; s < _SEVERITY_MAX; s++)
+                        fprintf(f, "tcptune_findings{netns=\"%s\",severity=\"%s\"} %u\n", labels[i],
+                                severity_to_string(s), rep->ns[i].findings.count[s]);
+}
+
+int output_prometheus(FILE *f, const struct audit_report *rep) {
+        char **labels = calloc(rep->n_ns + 1, sizeof(char *));
+        int r = labels ? 0 : -ENOMEM;
+        for (size_t i = 0; r == 0 && i < rep->n_ns; i++)
+                if (!(labels[i] = prometheus_escape_label(rep->ns[i].label)))
+                        r = -ENOMEM;
+        if (r == 0) {
+                emit_detect(f, rep, labels);
+                emit_values(f, rep, labels);
+                emit_drift(f, rep, labels);
+                emit_findings(f, rep, labels);
+                family(f, "tcptune_audit_timestamp_seconds", "When the audit ran (Unix time).");
+                fprintf(f, "tcptune_audit_timestamp_seconds %" PRIu64 "\n", rep->timestamp);
+                if (ferror(f))
+                        r = -EIO;
+        }
+        strv_free(labels);
+        return r;
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/* The policy file through inih's ini_parse_stream() with our own reader, so
+ * every message has its line, and inih's r55 quirks (lines split at its
+ * buffer size, indented lines taken as continuations) become errors. */
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "findings.h"
+#include "parse.h"
+#include "policy.h"
+#include "sysctld.h"
+
+#define POLICY_SIZE_MAX (1024 * 1024)
+
+/* The default limit: a dead peer noticed within 5 minutes (issue 7). */
+static const struct {
+        enum scenario scenario;
+        const char *text;
+} default_limits[] = {
+        { SCENARIO_ESTABLISHED, "5m" },
+};
+
+struct parse_state {
+        const char *buf, *end, *pos;
+        unsigned line;           /* number of the line last handed to inih */
+        unsigned section_line;   /* where the current [section] started */
+        unsigned error_line;
+        char *error;             /* first error, malloc'ed */
+        bool oom;
+        struct policy *p;
+        char **silence;
+        size_t n_silence;
+};
+
+static void fail(struct parse_state *st, const char *fmt, ...) _printf_(2, 3);
+static void fail(struct parse_state *st, const char *fmt, ...) {
+        if (st->error || st->oom)
+                return;
+        va_list ap;
+        va_start(ap, fmt);
+        if (vasprintf(&st->error, fmt, ap) < 0) {
+                st->error = NULL;
+                st->oom = true;
+        }
+        va_end(ap);
+        st->error_line = st->line;
+}
+
+/* fgets() for inih over the buffer, one line per call. */
+static char *reader(char *str, int num, void *stream) {
+        struct parse_state *st = stream;
+        if (st->pos >= st->end || st->error || st->oom)
+                return NULL;
+        const char *nl = memchr(st->pos, '\n', (size_t) (st->end - st->pos));
+        size_t len = nl ? (size_t) (nl - st->pos) : (size_t) (st->end - st->pos);
+        st->line++;
+        if (memchr(st->pos, '\0', len)) {
+                fail(st, "NUL byte in the line");
+                return NULL;
+        }
+        /* inih needs room for the newline and the NUL. */
+        if (len + 2 > (size_t) num) {
+                fail(st, "line longer than %d bytes (inih would split it)", num - 2);
+                return NULL;
+        }
+        size_t ws = strspn(st->pos, " \t");
+        if (ws > 0 && ws < len && !strchr(";#\r", st->pos[ws])) {
+                fail(st, "indented line (inih takes it as a continuation of the previous value): remove the indentation");
+                return NULL;
+        }
+        if (st->pos[ws] == '[')
+                st->section_line = st->line;
+        memcpy(str, st->pos, len);
+        str[len] = '\n';
+        str[len + 1] = '\0';
+        st->pos += len + (nl ? 1 : 0);
+        return str;
+}
+
+static int add_silence(struct parse_state *st, const char *list) {
+        _cleanup_free_ char *copy = strdup(list);
+        if (!copy)
+                return st->oom = true, 0;
+        for (char *save = NULL, *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+                if (!findings_id_known(w)) {
+                        fail(st, "silence: '%s' is not a finding id (tcptune(8) lists them)", w);
+                        return 0;
+                }
+                char **n = realloc(st->silence, (st->n_silence + 2) * sizeof(char *));
+                if (!n)
+                        return st->oom = true, 0;
+                st->silence = n;
+                if (!(st->silence[st->n_silence] = strdup(w)))
+                        return st->oom = true, 0;
+                st->silence[++st->n_silence] = NULL;
+        }
+        return 1;
+}
+
+static int set_limit(struct parse_state *st, const char *name, const char *value) {
+        int s = scenario_from_string(name);
+        uint64_t us = 0;
+        if (s < 0) {
+                fail(st, "[limits] %s: not a scenario (established, idle, connect, accept, orphan, fin-wait-2, zero-window)",
+                     name);
+                return 0;
+        }
+        if (!streq(value, "off")) {
+                int r = parse_duration(value, &us);
+                if (r < 0 || us == 0) {
+                        fail(st, "%s = %s: not a duration (try 5m, 30s or off)", name, value);
+                        return 0;
+                }
+        }
+        char *text = us ? strdup(value) : NULL;
+        if (us && !text)
+                return st->oom = true, 0;
+        free(st->p->limit_text[s]);
+        st->p->limit_text[s] = text;
+        st->p->limit_us[s] = us;
+        return 1;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value) {
+        struct parse_state *st = user;
+        if (streq(section, "limits"))
+                return set_limit(st, name, value);
+        if (streq(section, "findings")) {
+                if (streq(name, "silence"))
+                        return add_silence(st, value);
+                fail(st, "[findings] %s: unknown key (only silence)", name);
+                return 0;
+        }
+        if (!*section)
+                fail(st, "%s: outside a section (start with [limits] or [findings])", name);
+        else {
+                /* Reported at the header, where the mistake is. */
+                bool first = !st->error;
+                fail(st, "[%s]: unknown section (only [limits] and [findings])", section);
+                if (first && st->error && st->section_line)
+                        st->error_line = st->section_line;
+        }
+        return 0;
+}
+
+int policy_init(struct policy *ret) {
+        struct policy p = {};
+        p.silence = calloc(1, sizeof(char *));
+        if (!p.silence)
+                return -ENOMEM;
+        for (size_t i = 0; i < ELEMENTSOF(default_limits); i++) {
+                enum scenario s = default_limits[i].scenario;
+                if (parse_duration(default_limits[i].text, &p.limit_us[s]) < 0 ||
+                    !(p.limit_text[s] = strdup(default_limits[i].text))) {
+                        policy_done(&p);
+                        return -ENOMEM;
+                }
+        }
+        *ret = p;
+        return 0;
+}
+
+int policy_parse(const char *file, const char *buf, size_t len, struct policy *ret, unsigned *ret_line,
+                 char **ret_message) {
+        struct policy p;
+        int r = policy_init(&p);
+        if (r < 0)
+                return r;
+        struct parse_state st = { .buf = buf, .end = buf + len, .pos = buf, .p = &p };
+        r = ini_parse_stream(reader, &st, handler, &st);
+        if (st.oom || r == -2 || !(p.file = strdup(file))) {
+                strv_free(st.silence);
+                free(st.error);
+                policy_done(&p);
+                return -ENOMEM;
+        }
+        if (st.error || r != 0) {
+                *ret_line = st.error ? st.error_line : (unsigned) (r > 0 ? r : 0);
+                *ret_message = st.error ? st.error : strdup("syntax error (expected [section] or key = value)");
+                strv_free(st.silence);
+                policy_done(&p);
+                return *ret_message ? -EINVAL : -ENOMEM;
+        }
+        if (st.silence) {
+                strv_free(p.silence);
+                p.silence = st.silence;
+        }
+        *ret = p;
+        return 0;
+}
+
+int policy_load(const char *root, struct policy *ret, unsigned *ret_line, char **ret_message) {
+        int fd = sysctld_open(root, POLICY_FILE);
+        if (fd == -ENOENT || fd == -ENODEV)
+                return policy_init(ret);
+        if (fd == -EISDIR || fd == -ELOOP || fd == -ENXIO) {
+                *ret_line = 0;
+                *ret_message = strdup(fd == -EISDIR ? "a directory, not a policy file"
+                                      : fd == -ELOOP ? "symbolic link loop"
+                                                     : "not a regular file");
+                return *ret_message ? -EINVAL : -ENOMEM;
+        }
+        if (fd < 0)
+                return fd;
+        _cleanup_close_ int f = fd;
+        _cleanup_free_ char *buf = malloc(POLICY_SIZE_MAX + 1);
+        size_t len = 0;
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = read(f, buf + len, POLICY_SIZE_MAX + 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+                if (len > POLICY_SIZE_MAX) {
+                        *ret_line = 0;
+                        *ret_message = strdup("larger than 1 MiB: not a policy file");
+                        return *ret_message ? -EINVAL : -ENOMEM;
+                }
+        }
+        return policy_parse(POLICY_FILE, buf, len, ret, ret_line, ret_message);
+}
+
+bool policy_silenced(const struct policy *p, const char *finding_id) {
+        for (char **s = p->silence; s && *s; s++)
+                if (streq(*s, finding_id))
+                        return true;
+        return false;
+}
+
+void policy_done(struct policy *p) {
+        free(p->file);
+        for (size_t i = 0; i < _SCENARIO_MAX; i++)
+                free(p->limit_text[i]);
+        strv_free(p->silence);
+        *p = (struct policy) {};
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "policy.h"
+#include "test.h"
+
+static int parse(const char *text, struct policy *p, unsigned *line, char **msg) {
+        *line = 0;
+        *msg = NULL;
+        return policy_parse(POLICY_FILE, text, strlen(text), p, line, msg);
+}
+
+static void test_defaults(void) {
+        struct policy p;
+        test_assert_int(policy_init(&p), 0);
+        test_assert_int(p.limit_us[SCENARIO_ESTABLISHED], 5 * 60 * USEC_PER_SEC);
+        test_assert_str(p.limit_text[SCENARIO_ESTABLISHED], "5m");
+        test_assert_int(p.limit_us[SCENARIO_IDLE], 0);
+        test_assert(p.silence && !p.silence[0]);
+        test_assert(!policy_silenced(&p, "drift"));
+        policy_done(&p);
+}
+
+static void test_good(void) {
+        struct policy p;
+        unsigned line;
+        char *msg;
+        int r = parse("# comment\n; other\n[limits]\nestablished = 30s\nidle=10m ; inline\nconnect = off\r\n\n"
+                      "[findings]\nsilence = drift, netns-differs\nsilence = below-rfc1122\n",
+                      &p, &line, &msg);
+        test_assert_int(r, 0);
+        test_assert_int(p.limit_us[SCENARIO_ESTABLISHED], 30 * USEC_PER_SEC);
+        test_assert_str(p.limit_text[SCENARIO_ESTABLISHED], "30s");
+        test_assert_int(p.limit_us[SCENARIO_IDLE], 10 * 60 * USEC_PER_SEC);
+        test_assert_int(p.limit_us[SCENARIO_CONNECT], 0);
+        test_assert(policy_silenced(&p, "drift"));
+        test_assert(policy_silenced(&p, "netns-differs"));
+        test_assert(policy_silenced(&p, "below-rfc1122"));
+        test_assert(!policy_silenced(&p, "slow-established"));
+        test_assert_str(p.file, POLICY_FILE);
+        policy_done(&p);
+
+        /* "off" removes the default limit. */
+        test_assert_int(parse("[limits]\nestablished = off\n", &p, &line, &msg), 0);
+        test_assert_int(p.limit_us[SCENARIO_ESTABLISHED], 0);
+        test_assert(p.limit_text[SCENARIO_ESTABLISHED] == NULL);
+        policy_done(&p);
+}
+
+static void expect_error(const char *text, unsigned want_line, const char *want_substr) {
+        struct policy p = {};
+        unsigned line;
+        char *msg;
+        int r = parse(text, &p, &line, &msg);
+        test_assert_int(r, -EINVAL);
+        test_assert_int(line, want_line);
+        test_assert(msg && strstr(msg, want_substr));
+        if (msg && !strstr(msg, want_substr))
+                printf("# message: %s\n", msg);
+        free(msg);
+        /* Nothing is filled on failure. */
+        test_assert(p.silence == NULL && p.file == NULL);
+}
+
+static void test_errors(void) {
+        expect_error("[limits]\nestablished = 5x\n", 2, "established = 5x: not a duration");
+        expect_error("[limits]\nestablished = 0\n", 2, "not a duration");
+        expect_error("[limits]\nforever = 5m\n", 2, "forever: not a scenario");
+        expect_error("\n\n[nonsense]\nx = 1\n", 3, "[nonsense]: unknown section");
+        expect_error("established = 5m\n", 1, "outside a section");
+        expect_error("[findings]\nsilence = drift no-such-id\n", 2, "'no-such-id' is not a finding id");
+        expect_error("[findings]\nquiet = drift\n", 2, "unknown key");
+        /* inih's own syntax errors keep their line. */
+        expect_error("[limits]\n\nestablished 5m\n", 3, "syntax error");
+        expect_error("[limits\n", 1, "syntax error");
+        /* r55 quirks: an indented line continues the previous value. */
+        expect_error("[limits]\nestablished = 5m\n  idle = 1h\n", 3, "indented line");
+        /* An indented comment is fine. */
+        struct policy p;
+        unsigned line;
+        char *msg;
+        test_assert_int(parse("[limits]\n   # note\nidle = 1h\n", &p, &line, &msg), 0);
+        policy_done(&p);
+}
+
+static void test_long_line(void) {
+        /* inih r55's buffer is 200 bytes: 198 characters, newline, NUL. */
+        char ok[300], bad[300];
+        snprintf(ok, sizeof(ok), "[limits]\n#%s\nidle = 1h\n", "");
+        memset(ok + 10, 'x', 197); /* "#" + 197 = 198 characters */
+        memcpy(ok + 207, "\nidle = 1h\n", 12);
+        struct policy p;
+        unsigned line;
+        char *msg;
+        test_assert_int(parse(ok, &p, &line, &msg), 0);
+        test_assert_int(p.limit_us[SCENARIO_IDLE], 3600 * USEC_PER_SEC);
+        policy_done(&p);
+
+        memcpy(bad, ok, sizeof(ok));
+        memset(bad + 10, 'x', 198); /* 199 characters */
+        memcpy(bad + 208, "\nidle = 1h\n", 12);
+        expect_error(bad, 2, "line longer than 198 bytes");
+}
+
+static char *tmpdir;
+
+static void put(const char *rel, const char *text) {
+        char *p = NULL;
+        test_assert(asprintf(&p, "%s/%s", tmpdir, rel) > 0);
+        int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        test_assert(fd >= 0);
+        test_assert(write(fd, text, strlen(text)) == (ssize_t) strlen(text));
+        close(fd);
+        free(p);
+}
+
+static void test_load(void) {
+        char tmpl[] = "/tmp/tcptune-policy-XXXXXX", *d, *p = NULL, *q = NULL;
+        struct policy pol;
+        unsigned line;
+        char *msg = NULL;
+        d = mkdtemp(tmpl);
+        test_assert(d != NULL);
+        tmpdir = d;
+        test_assert(asprintf(&p, "%s/etc", d) > 0 && mkdir(p, 0755) == 0);
+        free(p);
+        test_assert(asprintf(&p, "%s/etc/tcptune", d) > 0 && mkdir(p, 0755) == 0);
+
+        /* Missing: the defaults, no file. */
+        test_assert_int(policy_load(d, &pol, &line, &msg), 0);
+        test_assert(pol.file == NULL);
+        test_assert_int(pol.limit_us[SCENARIO_ESTABLISHED], 300 * USEC_PER_SEC);
+        policy_done(&pol);
+
+        put("etc/tcptune/real.conf", "[limits]\nconnect = 20s\n");
+        /* An absolute link resolves inside the root, never on the host. */
+        test_assert(asprintf(&q, "%s/etc/tcptune/tcptune.conf", d) > 0);
+        test_assert(symlink("/etc/tcptune/real.conf", q) == 0);
+        test_assert_int(policy_load(d, &pol, &line, &msg), 0);
+        test_assert_int(pol.limit_us[SCENARIO_CONNECT], 20 * USEC_PER_SEC);
+        policy_done(&pol);
+
+        /* A malformed file: -EINVAL with the line. */
+        put("etc/tcptune/real.conf", "[limits]\nconnect = soon\n");
+        test_assert_int(policy_load(d, &pol, &line, &msg), -EINVAL);
+        test_assert_int(line, 2);
+        free(msg);
+
+        /* A link to a file missing in the root is no policy, as a missing file. */
+        unlink(q);
+        test_assert(symlink("/nonexistent/tcptune.conf", q) == 0);
+        test_assert_int(policy_load(d, &pol, &line, &msg), 0);
+        policy_done(&pol);
+
+        /* A directory is a malformed policy. */
+        unlink(q);
+        test_assert(mkdir(q, 0755) == 0);
+        msg = NULL;
+        test_assert_int(policy_load(d, &pol, &line, &msg), -EINVAL);
+        test_assert(msg && strstr(msg, "directory"));
+        free(msg);
+        rmdir(q);
+
+        free(p);
+        free(q);
+        char *cmd = NULL;
+        test_assert(asprintf(&cmd, "rm -rf '%s'", d) > 0);
+        test_assert(system(cmd) == 0);
+        free(cmd);
+}
+
+int main(void) {
+        TEST(test_defaults);
+        TEST(test_good);
+        TEST(test_errors);
+        TEST(test_long_line);
+        TEST(test_load);
+        return test_done();
+}
