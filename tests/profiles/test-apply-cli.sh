@@ -1,0 +1,126 @@
+#!/bin/bash
+# `tcptune profile apply|verify|revert` end to end, the way a provisioning
+# script calls them (README's session), on copies of fixture roots in a
+# temporary directory: apply twice, verify, drift, verify again, revert to
+# a byte-identical tree; dry runs write nothing; optional keys on an old
+# kernel; a required key the kernel lacks; a malformed profile; --json.
+# Needs no privilege: fixture roots only, never the host.
+set -u
+tcptune=${TCPTUNE:?TCPTUNE must point at the binary}
+tests=${TESTS_DIR:?}
+profiles=${PROFILES_DIR:?}
+command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TCPTUNE_PROFILES_DIR=$profiles
+
+n=0
+fail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
+check() { # description, expected exit, actual exit
+        if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: exit $3, expected $2"; sed 's/^/#   /' "$tmp/out"; fi
+}
+# Every file with its mode and bytes, and every directory, except the lock
+# and the (empty) state and lock directories that apply creates.
+listing() {
+        (cd "$1" && find . \( -path ./run -o -path ./var \) -prune -o -print0 | sort -z |
+                xargs -0 stat -c '%n %F %a %s' && find . -path ./run -prune -o -path ./var -prune -o -type f -print0 |
+                sort -z | xargs -0 sha256sum)
+}
+tt() { "$tcptune" --root "$root" "$@" >"$tmp/out" 2>&1; }
+
+root=$tmp/host
+cp -a "$tests/fixtures/profile-host" "$root"
+listing "$root" >"$tmp/before"
+
+tt profile apply fast-failover --dry-run
+check "dry run with changes pending exits 1" 1 $?
+grep -q 'nothing written' "$tmp/out" && ok "dry run says nothing was written" || not_ok "dry run output"
+listing "$root" >"$tmp/after-dry"
+cmp -s "$tmp/before" "$tmp/after-dry" && [ ! -e "$root/var/lib/tcptune" ] && ok "dry run wrote nothing" ||
+        not_ok "dry run changed the tree"
+
+tt profile verify fast-failover
+check "verify before apply exits 1" 1 $?
+
+tt profile apply fast-failover
+check "apply exits 0" 0 $?
+grep -q '^applied' "$tmp/out" && ok "apply says applied" || { not_ok "apply output"; sed 's/^/#   /' "$tmp/out"; }
+dropin=$root/etc/sysctl.d/90-tcptune.conf
+[ "$(stat -c %a "$dropin")" = 644 ] && ok "drop-in mode 0644" || not_ok "drop-in mode $(stat -c %a "$dropin")"
+grep -qx 'net.ipv4.tcp_retries2 = 6' "$dropin" && ok "drop-in sets tcp_retries2 = 6" || not_ok "drop-in content"
+[ "$(cat "$root/proc/sys/net/ipv4/tcp_retries2")" = 6 ] && ok "live tcp_retries2 is 6" || not_ok "live value"
+stamp=$(stat -c '%Y %i' "$dropin")
+
+sleep 1.1
+tt profile apply fast-failover
+check "second apply exits 0" 0 $?
+grep -q 'already in place' "$tmp/out" && ok "second apply says already in place" || not_ok "second apply output"
+[ "$(stat -c '%Y %i' "$dropin")" = "$stamp" ] && ok "second apply rewrote nothing" || not_ok "drop-in rewritten"
+
+tt profile verify fast-failover
+check "verify after apply exits 0" 0 $?
+
+echo 15 >"$root/proc/sys/net/ipv4/tcp_retries2"
+tt profile verify fast-failover
+check "verify after drift exits 1" 1 $?
+grep -q 'tcp_retries2' "$tmp/out" && ok "verify names the drifted key" || not_ok "verify output"
+tt profile apply fast-failover
+check "apply repairs the drift" 0 $?
+[ "$(cat "$root/proc/sys/net/ipv4/tcp_retries2")" = 6 ] && ok "live tcp_retries2 is 6 again" || not_ok "repair"
+
+tt --json profile apply roaming
+check "apply of another profile exits 0" 0 $?
+jq -e . "$tmp/out" >/dev/null && ok "apply --json is one JSON document" || not_ok "apply --json"
+tt profile verify roaming
+check "verify roaming exits 0" 0 $?
+
+tt profile revert
+check "revert exits 0" 0 $?
+listing "$root" >"$tmp/after"
+if cmp -s "$tmp/before" "$tmp/after"; then ok "apply, apply, revert round-trips byte for byte"; else
+        not_ok "tree differs after revert"; diff "$tmp/before" "$tmp/after" | sed 's/^/#   /'; fi
+tt profile revert
+check "a second revert has nothing to do and exits 0" 0 $?
+
+# A kernel without tcp_rto_min_us: datacenter's optional key is left out of
+# the drop-in and the live writes; verify still holds.
+root=$tmp/old
+cp -a "$tests/fixtures/old-kernel" "$root"
+tt profile apply datacenter
+check "datacenter on a kernel without tcp_rto_min_us exits 0" 0 $?
+grep -q rto_min "$root/etc/sysctl.d/90-tcptune.conf" && not_ok "optional key written" ||
+        ok "the optional key the kernel lacks is not in the drop-in"
+tt profile verify datacenter
+check "verify datacenter there exits 0" 0 $?
+
+# A required key the kernel lacks: one line naming the profile's line, exit 3.
+mkdir -p "$root/etc/tcptune/profiles.d"
+printf '[profile]\ndescription = needs 6.11\n[sysctl]\ntcp_rto_min_us = 5000\n' \
+        >"$root/etc/tcptune/profiles.d/needs-new.ini"
+listing "$root" >"$tmp/b2"
+tt profile apply needs-new
+check "a required key the kernel lacks exits 3" 3 $?
+grep -q '^tcptune: /etc/tcptune/profiles.d/needs-new.ini:4: net.ipv4.tcp_rto_min_us does not exist' "$tmp/out" &&
+        [ "$(wc -l <"$tmp/out")" = 1 ] && ok "one line naming file:line" || { not_ok "message"; cat "$tmp/out"; }
+listing "$root" >"$tmp/a2"
+cmp -s "$tmp/b2" "$tmp/a2" && ok "nothing written for it" || not_ok "tree changed"
+
+# A malformed profile: exit 2, nothing written.
+printf '[profile]\ndescription = x\n[sysctl]\ntcp_retries2 = 300\n' >"$root/etc/tcptune/profiles.d/bad.ini"
+listing "$root" >"$tmp/b3"
+tt profile apply bad
+check "an out-of-range value exits 2" 2 $?
+grep -q '^tcptune: /etc/tcptune/profiles.d/bad.ini:4: ' "$tmp/out" && ok "the error names file:line" ||
+        not_ok "message: $(cat "$tmp/out")"
+listing "$root" >"$tmp/a3"
+cmp -s "$tmp/b3" "$tmp/a3" && ok "nothing written for a malformed profile" || not_ok "tree changed"
+
+tt profile apply
+check "apply without a name exits 2" 2 $?
+tt profile apply fast-failover roaming
+check "apply with two names exits 2" 2 $?
+
+echo "1..$n"
+exit $fail
