@@ -4,12 +4,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/uio.h>
-#include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
-#include <systemd/sd-journal.h>
 #include <time.h>
 
 #include "apply-internal.h"
+#include "sd-dlopen.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 #define SYSCTL_UNIT "systemd-sysctl.service"
@@ -40,7 +38,7 @@ static int add_field(struct iovec **iov, size_t *n, const char *fmt, ...) {
 
 void apply_journal(const struct apply_request *req, const char *action, const struct apply_result *res) {
         /* A --root tree is a fixture or an image, not this host's kernel. */
-        if (!root_is_host(req->root) || access(JOURNAL_SOCKET, F_OK) < 0)
+        if (!root_is_host(req->root) || access(JOURNAL_SOCKET, F_OK) < 0 || sd_dlopen() < 0)
                 return;
 
         struct iovec *iov = NULL;
@@ -75,7 +73,7 @@ void apply_journal(const struct apply_request *req, const char *action, const st
         /* The journal is a record, not a precondition: a failure to log
          * does not undo a change that is made. */
         if (r == 0)
-                (void) sd_journal_sendv(iov, (int) n);
+                (void) sym_sd_journal_sendv(iov, (int) n);
         for (size_t i = 0; i < n; i++)
                 free(iov[i].iov_base);
         free(iov);
@@ -92,7 +90,7 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error
         struct job_wait *w = userdata;
         const char *path, *unit, *result;
         uint32_t id;
-        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+        if (sym_sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
                 return 0;
         if (!streq(unit, SYSCTL_UNIT))
                 return 0;
@@ -133,21 +131,23 @@ int apply_reload_sysctl(char **ret_error) {
         const char *job;
         int r;
 
-        if (sd_booted() <= 0)
+        if (sd_dlopen() < 0)
+                return fail(ret_error, -EOPNOTSUPP, "--reload needs libsystemd.so.0, which cannot be loaded");
+        if (sym_sd_booted() <= 0)
                 return -EOPNOTSUPP;
-        r = sd_bus_open_system(&bus);
+        r = sym_sd_bus_open_system(&bus);
         if (r < 0) {
                 r = fail(ret_error, r, "cannot connect to the system bus: %s", strerror(-r));
                 goto finish;
         }
         /* Match before the call: the job may finish before the reply. */
-        r = sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+        r = sym_sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                 "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, &w);
         if (r < 0) {
                 r = fail(ret_error, r, "cannot watch systemd's jobs: %s", strerror(-r));
                 goto finish;
         }
-        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+        r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                "org.freedesktop.systemd1.Manager", "RestartUnit", &error, &reply, "ss",
                                SYSCTL_UNIT, "replace");
         if (r < 0) {
@@ -155,7 +155,7 @@ int apply_reload_sysctl(char **ret_error) {
                          error.message ? error.message : strerror(-r));
                 goto finish;
         }
-        r = sd_bus_message_read(reply, "o", &job);
+        r = sym_sd_bus_message_read(reply, "o", &job);
         if (r < 0) {
                 r = fail(ret_error, r, "RestartUnit %s: unexpected reply", SYSCTL_UNIT);
                 goto finish;
@@ -168,7 +168,7 @@ int apply_reload_sysctl(char **ret_error) {
         if (w.early_job && streq(w.early_job, w.job))
                 w.result = TAKE_PTR(w.early_result);
         for (uint64_t deadline = now_usec() + RELOAD_TIMEOUT_USEC; !w.result;) {
-                r = sd_bus_process(bus, NULL);
+                r = sym_sd_bus_process(bus, NULL);
                 if (r < 0) {
                         r = fail(ret_error, r, "system bus: %s", strerror(-r));
                         goto finish;
@@ -181,7 +181,7 @@ int apply_reload_sysctl(char **ret_error) {
                                  w.job, (unsigned long long) (RELOAD_TIMEOUT_USEC / USEC_PER_SEC));
                         goto finish;
                 }
-                r = sd_bus_wait(bus, deadline - t);
+                r = sym_sd_bus_wait(bus, deadline - t);
                 if (r < 0) {
                         r = fail(ret_error, r, "system bus: %s", strerror(-r));
                         goto finish;
@@ -198,13 +198,13 @@ finish:
         free(w.result);
         free(w.early_job);
         free(w.early_result);
-        sd_bus_error_free(&error);
-        sd_bus_message_unref(reply);
-        sd_bus_slot_unref(slot);
-        sd_bus_flush_close_unref(bus);
+        sym_sd_bus_error_free(&error);
+        sym_sd_bus_message_unref(reply);
+        sym_sd_bus_slot_unref(slot);
+        sym_sd_bus_flush_close_unref(bus);
         return r;
 }
 
 bool apply_reload_available(void) {
-        return sd_booted() > 0;
+        return sd_dlopen() == 0 && sym_sd_booted() > 0;
 }
