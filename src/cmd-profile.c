@@ -12,6 +12,7 @@
 #include "output-profile.h"
 #include "parse.h"
 #include "sysctl.h"
+#include "sysctld.h"
 
 static unsigned ctx_hz(struct context *ctx) {
         unsigned hz = context_kernel(ctx)->hz;
@@ -261,6 +262,34 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
         return status;
 }
 
+/* After an apply: a key that a drop-in sorting after ours also sets gets
+ * that file's value at boot (systemd-sysctl applies later files last).
+ * The live value is ours until the next boot, so it is a warning naming
+ * the file and line, and `profile verify` reports it as a difference. */
+static void warn_shadowed(struct context *ctx, int argc, char **argv, const struct apply_setting *settings,
+                          size_t n) {
+        _cleanup_(sysctld_freep) struct sysctld *s = NULL;
+        _cleanup_free_ char *ours = NULL;
+        const char *dropin = APPLY_DROPIN_DEFAULT;
+
+        for (int i = 1; i < argc; i++) {
+                if (streq(argv[i], "--dry-run"))
+                        return;
+                if (streq(argv[i], "--dropin") && i + 1 < argc)
+                        dropin = argv[++i];
+                else if (startswith(argv[i], "--dropin="))
+                        dropin = argv[i] + strlen("--dropin=");
+        }
+        if (asprintf(&ours, "/etc/sysctl.d/%s", dropin) < 0 || sysctld_load(ctx->root, &s) < 0)
+                return;
+        for (size_t i = 0; i < n; i++) {
+                const struct sysctld_entry *e = sysctld_find(s, settings[i].key);
+                if (e && !streq(e->file, ours))
+                        log_warning("%s:%u: sets %s = %s after %s, and wins at boot (see tcptune profile verify)",
+                                    e->file, e->line, e->key, e->value, ours);
+        }
+}
+
 /* apply NAME [--dry-run] [--dropin FILE] [--reload]: load and check the
  * profile, keep the keys this kernel has (an optional "-KEY" it lacks is
  * dropped, a required one is an error naming the profile line), and hand
@@ -317,7 +346,10 @@ static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
                                EXIT_OPERATION;
                 settings[n++] = (struct apply_setting) { set->key, set->value };
         }
-        return cmd_profile_apply(ctx, cargc, cargv, p->name, p->file, settings, n);
+        r = cmd_profile_apply(ctx, cargc, cargv, p->name, p->file, settings, n);
+        if (r == EXIT_OK && !ctx->netns)
+                warn_shadowed(ctx, cargc, cargv, settings, n);
+        return r;
 }
 
 static int profile_revert_cmd(struct context *ctx, int argc, char **argv) {

@@ -117,6 +117,19 @@ grep -q '^tcptune: /etc/tcptune/profiles.d/bad.ini:4: ' "$tmp/out" && ok "the er
 listing "$root" >"$tmp/a3"
 cmp -s "$tmp/b3" "$tmp/a3" && ok "nothing written for a malformed profile" || not_ok "tree changed"
 
+# A later drop-in that sets the same key wins at boot: apply warns, naming
+# it; verify reports the difference.
+root=$tmp/shadow
+cp -a "$tests/fixtures/defaults" "$root"
+mkdir -p "$root/etc/sysctl.d"
+printf 'net.ipv4.tcp_retries2 = 15\n' >"$root/etc/sysctl.d/99-local.conf"
+"$tcptune" --root "$root" profile apply rfc1122 >/dev/null 2>"$tmp/err"
+check "apply under a later drop-in still exits 0" 0 $?
+grep -q '^tcptune: warning: /etc/sysctl.d/99-local.conf:1: sets net.ipv4.tcp_retries2 = 15 after /etc/sysctl.d/90-tcptune.conf' \
+        "$tmp/err" && ok "apply warns about the later drop-in" || { not_ok "no warning"; sed 's/^/#   /' "$tmp/err"; }
+tt profile verify rfc1122
+check "verify reports the shadowed key" 1 $?
+
 tt profile apply
 check "apply without a name exits 2" 2 $?
 tt profile apply fast-failover roaming
