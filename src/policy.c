@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The policy file through inih's ini_parse_stream() with our own reader, so
- * every message has its line, and inih's r55 quirks (lines split at its
- * buffer size, indented lines taken as continuations) become errors. */
-#include <ini.h>
+/* The policy file, in tcptune's INI dialect (ini-reader.h, shared with
+ * profiles): every message has its line, and what inih r55 would do
+ * silently (split long lines, continue indented ones, cut inline
+ * comments) is an error. */
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "findings.h"
+#include "ini-reader.h"
 #include "parse.h"
 #include "policy.h"
 #include "sysctld.h"
@@ -22,11 +23,7 @@ static const struct {
 };
 
 struct parse_state {
-        const char *buf, *end, *pos;
-        unsigned line;           /* number of the line last handed to inih */
-        unsigned section_line;   /* where the current [section] started */
-        unsigned error_line;
-        char *error;             /* first error, malloc'ed */
+        struct ini_reader ini;
         bool oom;
         struct policy *p;
         char **silence;
@@ -35,47 +32,23 @@ struct parse_state {
 
 static void fail(struct parse_state *st, const char *fmt, ...) _printf_(2, 3);
 static void fail(struct parse_state *st, const char *fmt, ...) {
-        if (st->error || st->oom)
-                return;
+        _cleanup_free_ char *msg = NULL;
         va_list ap;
         va_start(ap, fmt);
-        if (vasprintf(&st->error, fmt, ap) < 0) {
-                st->error = NULL;
-                st->oom = true;
-        }
+        int r = vasprintf(&msg, fmt, ap);
         va_end(ap);
-        st->error_line = st->line;
+        if (r < 0)
+                st->oom = true;
+        else
+                (void) ini_reader_fail(&st->ini, -EINVAL, "%s", msg);
 }
 
-/* fgets() for inih over the buffer, one line per call. */
-static char *reader(char *str, int num, void *stream) {
-        struct parse_state *st = stream;
-        if (st->pos >= st->end || st->error || st->oom)
-                return NULL;
-        const char *nl = memchr(st->pos, '\n', (size_t) (st->end - st->pos));
-        size_t len = nl ? (size_t) (nl - st->pos) : (size_t) (st->end - st->pos);
-        st->line++;
-        if (memchr(st->pos, '\0', len)) {
-                fail(st, "NUL byte in the line");
-                return NULL;
-        }
-        /* inih needs room for the newline and the NUL. */
-        if (len + 2 > (size_t) num) {
-                fail(st, "line longer than %d bytes (inih would split it)", num - 2);
-                return NULL;
-        }
-        size_t ws = strspn(st->pos, " \t");
-        if (ws > 0 && ws < len && !strchr(";#\r", st->pos[ws])) {
-                fail(st, "indented line (inih takes it as a continuation of the previous value): remove the indentation");
-                return NULL;
-        }
-        if (st->pos[ws] == '[')
-                st->section_line = st->line;
-        memcpy(str, st->pos, len);
-        str[len] = '\n';
-        str[len + 1] = '\0';
-        st->pos += len + (nl ? 1 : 0);
-        return str;
+/* Only [limits] and [findings]; an unknown one is reported at its header. */
+static int on_section(struct ini_reader *r, const char *name, size_t len, void *userdata) {
+        if ((len == 6 && memcmp(name, "limits", 6) == 0) || (len == 8 && memcmp(name, "findings", 8) == 0))
+                return 0;
+        return ini_reader_fail(r, -EINVAL, "[%.*s]: unknown section (only [limits] and [findings])",
+                               (int) (len > 40 ? 40 : len), name);
 }
 
 static int add_silence(struct parse_state *st, const char *list) {
@@ -126,21 +99,9 @@ static int handler(void *user, const char *section, const char *name, const char
         struct parse_state *st = user;
         if (streq(section, "limits"))
                 return set_limit(st, name, value);
-        if (streq(section, "findings")) {
-                if (streq(name, "silence"))
-                        return add_silence(st, value);
-                fail(st, "[findings] %s: unknown key (only silence)", name);
-                return 0;
-        }
-        if (!*section)
-                fail(st, "%s: outside a section (start with [limits] or [findings])", name);
-        else {
-                /* Reported at the header, where the mistake is. */
-                bool first = !st->error;
-                fail(st, "[%s]: unknown section (only [limits] and [findings])", section);
-                if (first && st->error && st->section_line)
-                        st->error_line = st->section_line;
-        }
+        if (streq(name, "silence"))
+                return add_silence(st, value);
+        fail(st, "[findings] %s: unknown key (only silence)", name);
         return 0;
 }
 
@@ -167,20 +128,21 @@ int policy_parse(const char *file, const char *buf, size_t len, struct policy *r
         int r = policy_init(&p);
         if (r < 0)
                 return r;
-        struct parse_state st = { .buf = buf, .end = buf + len, .pos = buf, .p = &p };
-        r = ini_parse_stream(reader, &st, handler, &st);
-        if (st.oom || r == -2 || !(p.file = strdup(file))) {
+        struct parse_state st = { .p = &p };
+        st.ini = (struct ini_reader) { .buf = buf, .len = len, .on_section = on_section };
+        r = ini_reader_parse(&st.ini, handler, &st);
+        if (st.oom || r == -ENOMEM || !(p.file = strdup(file))) {
                 strv_free(st.silence);
-                free(st.error);
+                free(st.ini.message);
                 policy_done(&p);
                 return -ENOMEM;
         }
-        if (st.error || r != 0) {
-                *ret_line = st.error ? st.error_line : (unsigned) (r > 0 ? r : 0);
-                *ret_message = st.error ? st.error : strdup("syntax error (expected [section] or key = value)");
+        if (r < 0) {
+                *ret_line = st.ini.err_line;
+                *ret_message = st.ini.message;
                 strv_free(st.silence);
                 policy_done(&p);
-                return *ret_message ? -EINVAL : -ENOMEM;
+                return -EINVAL;
         }
         if (st.silence) {
                 strv_free(p.silence);

@@ -1,41 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* One profile file: inih's ini_parse_stream() fed by our own line reader.
- *
- * inih r55 (Debian 12's libinih 55, built with its defaults; we link the
- * shared library and may not change them with -DINI_*) does things a
- * profile must never have done to it silently, so the reader checks every
- * line first and hands inih only lines it reads the one obvious way:
- *
- *  1. Lines are cut at INI_MAX_LINE (200 bytes with "\r\n\0") and the rest
- *     is parsed as a line of its own: a line longer than PROFILE_LINE_MAX
- *     is an error.
- *  2. INI_ALLOW_MULTILINE: an indented line continues the previous value;
- *     an indented KEY = VALUE or [section] is an error (indented comments
- *     and blank lines are fine).
- *  3. Inline comments: inih cuts a value at " ;" but keeps "a;b" and
- *     "a # b". Our rule is one a user can predict: ';' and '#' start a
- *     comment only as the first non-blank character of a line, and
- *     anywhere else they are an error.
- *  4. ':' also separates a name from its value; section names are cut at
- *     49 bytes. Keys here are [A-Za-z0-9_./-] followed by '=', and section
- *     names are checked before inih sees them.
- *  5. NUL bytes end fgets() lines early; control characters are refused.
- *     A UTF-8 BOM at the start and CRLF line ends are accepted (stripped
- *     here, so inih's own BOM rule never matters).
- *
- * The handler is called for the line the reader returned last, so the
- * reader's count is the line number. Comments reach inih as blank lines. */
-#include <ini.h>
+/* One profile file, in tcptune's INI dialect (ini-reader.h: what inih r55
+ * would do silently and which lines are therefore errors). Here: the
+ * sections [profile], [sysctl], [expect] and what each key means. */
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "ini-reader.h"
 #include "parse.h"
 #include "profile.h"
 #include "sysctl.h"
 #include "tunables.h"
-
-/* Room for the line, "\n" and the NUL in inih's buffer, with one to spare. */
-#define PROFILE_LINE_MAX (INI_MAX_LINE - 3)
 
 enum section { SECTION_NONE, SECTION_PROFILE, SECTION_SYSCTL, SECTION_EXPECT, _SECTION_MAX };
 static const char *const section_names[_SECTION_MAX] = {
@@ -43,123 +17,47 @@ static const char *const section_names[_SECTION_MAX] = {
 };
 
 struct parser {
+        struct ini_reader ini;    /* first: the reader's userdata is the parser */
         const char *file;
-        const char *buf;
-        size_t len, pos;
         unsigned hz;
-        unsigned lineno;
         enum section section;
         unsigned section_line[_SECTION_MAX];
         unsigned description_line, rtt_line;
-        char *error;
-        int err;
         struct profile_file *out;
 };
 
 _printf_(3, 4) static int fail(struct parser *p, int err, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL;
         va_list ap;
-        if (p->err)
-                return 0;
         va_start(ap, fmt);
         int r = vasprintf(&msg, fmt, ap);
         va_end(ap);
-        p->err = err;
-        if (r < 0 || asprintf(&p->error, "%s:%u: %s", p->file, p->lineno, msg) < 0) {
-                p->error = NULL;
-                p->err = -ENOMEM;
-        }
-        return 0;
-}
-
-static bool key_char(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("_./-", c);
-}
-
-/* Check one line (without its terminator) and say what inih should see:
- * 0 the line as it is, 1 a blank line, or an error recorded in p. */
-static int check_line(struct parser *p, const char *line, size_t n) {
-        if (n > PROFILE_LINE_MAX)
-                return fail(p, -EINVAL, "line of %zu bytes: at most %d (inih would split it)", n, PROFILE_LINE_MAX), -1;
-        if (memchr(line, '\0', n))
-                return fail(p, -EINVAL, "NUL byte: binary data, not a profile"), -1;
-        for (size_t i = 0; i < n; i++) {
-                unsigned char c = (unsigned char) line[i];
-                if ((c < ' ' && c != '\t') || c == 0x7f)
-                        return fail(p, -EINVAL, "control character 0x%02x: not a text line", c), -1;
-        }
-        size_t lead = strspn(line, " \t");
-        const char *s = line + lead;
-        size_t rest = n - lead;
-        while (rest > 0 && (s[rest - 1] == ' ' || s[rest - 1] == '\t'))
-                rest--;
-        if (rest == 0 || *s == ';' || *s == '#')
-                return 1;
-        if (lead > 0)
-                return fail(p, -EINVAL, "indented line: inih would read it as a continuation of the previous "
-                                        "value (remove the leading blanks)"), -1;
-        const char *c = memchr(s, ';', rest) ? memchr(s, ';', rest) : memchr(s, '#', rest);
-        if (c)
-                return fail(p, -EINVAL, "'%c' inside a line: comments go on a line of their own", *c), -1;
-        if (*s == '[') {
-                if (s[rest - 1] != ']')
-                        return fail(p, -EINVAL, "section header without ']'"), -1;
-                size_t len = rest - 2;
-                for (unsigned i = 1; i < _SECTION_MAX; i++)
-                        if (strlen(section_names[i]) == len && memcmp(s + 1, section_names[i], len) == 0) {
-                                if (p->section_line[i])
-                                        return fail(p, -EINVAL, "duplicate section [%s] (first at line %u)",
-                                                    section_names[i], p->section_line[i]), -1;
-                                p->section_line[i] = p->lineno;
-                                p->section = (enum section) i;
-                                return 0;
-                        }
-                return fail(p, -EINVAL, "unknown section [%.*s] (profile, sysctl or expect)",
-                            (int) (len > 40 ? 40 : len), s + 1), -1;
-        }
-        size_t k = 0;
-        while (k < rest && key_char(s[k]))
-                k++;
-        size_t eq = k + strspn(s + k, " \t");
-        if (k == 0 || eq >= rest || s[eq] != '=')
-                return fail(p, -EINVAL, "expected KEY = VALUE"), -1;
-        if (p->section == SECTION_NONE)
-                return fail(p, -EINVAL, "%.*s = ... before any [section]", (int) k, s), -1;
-        return 0;
-}
-
-/* inih's fgets-style reader: one checked line per call. */
-static char *reader(char *str, int num, void *stream) {
-        struct parser *p = stream;
-        if (p->err || p->pos >= p->len)
-                return NULL;
-        const char *line = p->buf + p->pos;
-        const char *nl = memchr(line, '\n', p->len - p->pos);
-        size_t n = nl ? (size_t) (nl - line) : p->len - p->pos;
-        p->pos += n + (nl ? 1 : 0);
-        p->lineno++;
-        if (n > 0 && line[n - 1] == '\r')
-                n--;
-        if (p->lineno == 1 && n >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-                line += 3, n -= 3;
-        int r = check_line(p, line, n);
         if (r < 0)
-                return NULL;
-        if (r == 1)
-                n = 0;
-        if (n + 2 > (size_t) num) {
-                fail(p, -EINVAL, "line of %zu bytes: at most %d (inih would split it)", n, num - 2);
-                return NULL;
-        }
-        memcpy(str, line, n);
-        str[n] = '\n';
-        str[n + 1] = '\0';
-        return str;
+                p->ini.err = p->ini.err ? p->ini.err : -ENOMEM;
+        else
+                (void) ini_reader_fail(&p->ini, err, "%s", msg);
+        return 0;
+}
+
+/* Only [profile], [sysctl] and [expect], each once. */
+static int on_section(struct ini_reader *r, const char *name, size_t len, void *userdata) {
+        struct parser *p = userdata;
+        for (unsigned i = 1; i < _SECTION_MAX; i++)
+                if (strlen(section_names[i]) == len && memcmp(name, section_names[i], len) == 0) {
+                        if (p->section_line[i])
+                                return ini_reader_fail(r, -EINVAL, "duplicate section [%s] (first at line %u)",
+                                                       section_names[i], p->section_line[i]);
+                        p->section_line[i] = r->lineno;
+                        p->section = (enum section) i;
+                        return 0;
+                }
+        return ini_reader_fail(r, -EINVAL, "unknown section [%.*s] (profile, sysctl or expect)",
+                               (int) (len > 40 ? 40 : len), name);
 }
 
 static int dup_string(struct parser *p, char **dst, const char *s) {
         if (!(*dst = strdup(s)))
-                p->err = -ENOMEM;
+                p->ini.err = -ENOMEM;
         return *dst ? 0 : -ENOMEM;
 }
 
@@ -169,7 +67,7 @@ static void on_profile(struct parser *p, const char *name, const char *value) {
                 if (p->description_line)
                         return (void) fail(p, -EINVAL, "duplicate key description (first at line %u)",
                                            p->description_line);
-                p->description_line = p->lineno;
+                p->description_line = p->ini.lineno;
                 (void) dup_string(p, &f->description, value);
         } else if (streq(name, "include")) {
                 if (f->include_line)
@@ -177,7 +75,7 @@ static void on_profile(struct parser *p, const char *name, const char *value) {
                                            f->include_line);
                 if (!*value)
                         return (void) fail(p, -EINVAL, "include = needs a profile name or a path");
-                f->include_line = p->lineno;
+                f->include_line = p->ini.lineno;
                 (void) dup_string(p, &f->include, value);
         } else
                 fail(p, -EINVAL, "unknown key '%s' in [profile] (description, include)", name);
@@ -192,7 +90,7 @@ static void on_sysctl(struct parser *p, const char *name, const char *value) {
 
         int r = sysctl_key_normalize(key, &canon);
         if (r == -ENOMEM)
-                return (void) (p->err = -ENOMEM);
+                return (void) (p->ini.err = -ENOMEM);
         if (r < 0)
                 return (void) fail(p, -EINVAL, "'%s' is not a sysctl key", key);
         if (!startswith(canon, "net."))
@@ -218,13 +116,13 @@ static void on_sysctl(struct parser *p, const char *name, const char *value) {
 
         struct profile_setting *ns = reallocarray(f->settings, f->n_settings + 1, sizeof(*ns));
         if (!ns)
-                return (void) (p->err = -ENOMEM);
+                return (void) (p->ini.err = -ENOMEM);
         f->settings = ns;
         struct profile_setting *s = &ns[f->n_settings];
-        *s = (struct profile_setting) { .line = p->lineno, .optional = optional };
+        *s = (struct profile_setting) { .line = p->ini.lineno, .optional = optional };
         if (!(s->key = strdup(t->key)) || !(s->value = strdup(value)) || !(s->file = strdup(p->file))) {
                 free(s->key), free(s->value), free(s->file);
-                return (void) (p->err = -ENOMEM);
+                return (void) (p->ini.err = -ENOMEM);
         }
         f->n_settings++;
 }
@@ -257,7 +155,7 @@ static void on_expect(struct parser *p, const char *name, const char *value) {
         bool rtt = streq(name, "rtt");
         int r = rtt ? 0 : expect_key(name, &sc, &b);
         if (r == -ENOMEM)
-                return (void) (p->err = -ENOMEM);
+                return (void) (p->ini.err = -ENOMEM);
         if (r < 0)
                 return (void) fail(p, -EINVAL, "unknown key '%s' in [expect] (rtt, SCENARIO_max, SCENARIO_min with "
                                                "a scenario of tcptune model)", name);
@@ -271,7 +169,7 @@ static void on_expect(struct parser *p, const char *name, const char *value) {
                         return (void) fail(p, -EINVAL, "duplicate key rtt (first at line %u)", p->rtt_line);
                 if (us == 0)
                         return (void) fail(p, -EINVAL, "rtt = %s: an RTT is more than 0", value);
-                p->rtt_line = p->lineno;
+                p->rtt_line = p->ini.lineno;
                 f->rtt_us = us;
                 return;
         }
@@ -281,19 +179,19 @@ static void on_expect(struct parser *p, const char *name, const char *value) {
                                            f->expects[i].line);
         struct profile_expect *ne = reallocarray(f->expects, f->n_expects + 1, sizeof(*ne));
         if (!ne)
-                return (void) (p->err = -ENOMEM);
+                return (void) (p->ini.err = -ENOMEM);
         f->expects = ne;
         ne[f->n_expects] = (struct profile_expect) {
-                .scenario = sc, .bound = b, .limit_us = us, .line = p->lineno, .file = strdup(p->file),
+                .scenario = sc, .bound = b, .limit_us = us, .line = p->ini.lineno, .file = strdup(p->file),
         };
         if (!ne[f->n_expects].file)
-                return (void) (p->err = -ENOMEM);
+                return (void) (p->ini.err = -ENOMEM);
         f->n_expects++;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value) {
         struct parser *p = user;
-        if (p->err || !name)
+        if (p->ini.err || !name)
                 return 1;
         switch (p->section) {
         case SECTION_PROFILE: on_profile(p, name, value); break;
@@ -307,25 +205,23 @@ static int handler(void *user, const char *section, const char *name, const char
 int profile_parse_buffer(const char *file, const char *buf, size_t len, unsigned hz, struct profile_file *ret,
                          char **ret_error) {
         struct profile_file f = {};
-        struct parser p = { .file = file, .buf = buf, .len = len, .hz = hz, .out = &f };
+        struct parser p = { .file = file, .hz = hz, .out = &f };
+        p.ini = (struct ini_reader) { .buf = buf, .len = len, .on_section = on_section, .userdata = &p };
 
-        int r = ini_parse_stream(reader, &p, handler, &p);
-        if (!p.err && r == -2)
-                p.err = -ENOMEM;
-        if (!p.err && r != 0) {
-                /* Not reached with the checks above; kept so inih's verdict is never ignored. */
-                p.lineno = r > 0 ? (unsigned) r : p.lineno;
-                fail(&p, -EINVAL, "inih cannot parse this line");
+        int r = ini_reader_parse(&p.ini, handler, &p);
+        char *error = NULL;
+        if (r == -EINVAL && asprintf(&error, "%s:%u: %s", file, p.ini.err_line, strempty(p.ini.message)) < 0)
+                r = -ENOMEM, error = NULL;
+        if (r == 0 && !f.description) {
+                if (asprintf(&error, "%s: no description in [profile] (say what the profile trades)", file) < 0)
+                        error = NULL;
+                r = -EINVAL;
         }
-        if (!p.err && !f.description) {
-                if (asprintf(&p.error, "%s: no description in [profile] (say what the profile trades)", file) < 0)
-                        p.error = NULL;
-                p.err = -EINVAL;
-        }
-        if (p.err) {
+        free(p.ini.message);
+        if (r < 0) {
                 profile_file_done(&f);
-                *ret_error = p.error;
-                return p.err;
+                *ret_error = error;
+                return r;
         }
         *ret = f;
         return 0;

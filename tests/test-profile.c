@@ -193,7 +193,7 @@ static void test_binary(void) {
         struct profile_file f = {};
         char *err = NULL;
         test_assert_int(profile_parse_buffer("t.ini", text, sizeof(text) - 1, 250, &f, &err), -EINVAL);
-        test_assert_str(err, "t.ini:4: NUL byte: binary data, not a profile");
+        test_assert_str(err, "t.ini:4: NUL byte: binary data, not a text file");
         free(err);
 }
 

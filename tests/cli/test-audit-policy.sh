@@ -27,12 +27,13 @@ while IFS='|' read -r line msg text; do
 done <<'CASES'
 3|idle = forever: not a duration (try 5m, 30s or off)|[limits]\nestablished = 5m\nidle = forever\n
 2|[limits] soon: not a scenario (established, idle, connect, accept, orphan, fin-wait-2, zero-window)|[limits]\nsoon = 5m\n
-1|established: outside a section (start with [limits] or [findings])|established = 5m\n
+1|established = ... before any [section]|established = 5m\n
 2|[policy]: unknown section (only [limits] and [findings])|# site\n[policy]\nx = 1\n
 2|silence: 'drfit' is not a finding id (tcptune(8) lists them)|[findings]\nsilence = drift drfit\n
-3|indented line (inih takes it as a continuation of the previous value): remove the indentation|[limits]\nestablished = 5m\n  connect = 1m\n
-2|line longer than 198 bytes (inih would split it)|[limits]\n@LONG@\n
-2|syntax error (expected [section] or key = value)|[limits]\nestablished 5m\n
+3|indented line: inih would read it as a continuation of the previous value (remove the leading blanks)|[limits]\nestablished = 5m\n  connect = 1m\n
+2|line of 200 bytes: at most 197 (inih would split it)|[limits]\n@LONG@\n
+2|expected KEY = VALUE|[limits]\nestablished 5m\n
+2|';' inside a line: comments go on a line of their own|[limits]\nidle = 1h ; one hour\n
 CASES
 echo "1..$n"
 exit $fail
