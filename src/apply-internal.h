@@ -44,7 +44,7 @@ void applyfs_clean_temps(int dfd, const char *name);
 int applyfs_lock(const char *root, uint64_t timeout_usec);
 
 /* --- apply-state.c: what revert restores. One text file per target, the
- * host's "state" or a namespace's "netns-INODE.state", in /var/lib/tcptune. */
+ * host's "state" or a namespace's "netns-BOOTID-COOKIE.state", in /var/lib/tcptune. */
 
 struct apply_state {
         char *profile;
@@ -67,7 +67,8 @@ const char *apply_state_get(const struct apply_state *s, const char *key);
 int apply_state_format(const struct apply_state *s, char **ret);
 /* Parse what apply_state_format() wrote. Returns 0, -EBADMSG or -ENOMEM. */
 int apply_state_parse(const char *data, struct apply_state *ret);
-/* "state", or "netns-INODE.state" for the current namespace (netns). */
+/* "state", or "netns-BOOTID-COOKIE.state" for the current namespace (netns;
+ * "netns-INODE.state" on kernels without SO_NETNS_COOKIE). */
 int apply_state_file_name(bool netns, char **ret);
 
 /* --- apply-run.c: what apply.c and apply-revert.c share. */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "apply-internal.h"
@@ -201,13 +202,52 @@ int apply_state_parse(const char *data, struct apply_state *ret) {
         return 0;
 }
 
+/* The namespace's cookie (SO_NETNS_COOKIE, Linux 5.14+): a 64-bit number
+ * the kernel never hands to another namespace until it reboots. */
+static int netns_cookie(uint64_t *ret) {
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        uint64_t cookie;
+        socklen_t len = sizeof(cookie);
+        if (fd < 0)
+                return -errno;
+        if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+                return -errno;
+        *ret = cookie;
+        return 0;
+}
+
+/* This boot's id, without the dashes: 32 hex digits. */
+static int boot_id(char ret[static 33]) {
+        _cleanup_close_ int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+        char buf[64];
+        size_t n = 0;
+        if (fd < 0)
+                return -errno;
+        ssize_t k = read(fd, buf, sizeof(buf) - 1);
+        if (k < 0)
+                return -errno;
+        for (ssize_t i = 0; i < k && n < 32; i++)
+                if ((buf[i] >= '0' && buf[i] <= '9') || (buf[i] >= 'a' && buf[i] <= 'f'))
+                        ret[n++] = buf[i];
+        ret[n] = '\0';
+        return n == 32 ? 0 : -EIO;
+}
+
 int apply_state_file_name(bool netns, char **ret) {
         if (!netns) {
                 *ret = strdup("state");
                 return *ret ? 0 : -ENOMEM;
         }
-        /* Namespaces are kernel objects: the inode names this one for as
-         * long as it lives, whatever name or path reached it. */
+        /* Namespaces are kernel objects, so the key is the kernel's name
+         * for this one, whatever name or path reached it. An inode number
+         * is reused once the namespace is gone (a new container could pick
+         * up another's recorded values); the cookie is not, within a boot,
+         * and the boot id tells one boot's cookies from the next. The
+         * inode remains for kernels without SO_NETNS_COOKIE. */
+        uint64_t cookie = 0;
+        char boot[33];
+        if (netns_cookie(&cookie) == 0 && boot_id(boot) == 0)
+                return asprintf(ret, "netns-%s-%" PRIu64 ".state", boot, cookie) < 0 ? -ENOMEM : 0;
         struct stat st;
         if (stat("/proc/self/ns/net", &st) < 0)
                 return -errno;

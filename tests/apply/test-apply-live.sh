@@ -81,8 +81,12 @@ live values:
 applied: 1 live value changed; \`tcptune profile revert\` undoes it"
 check_eq "the namespace's value changed" "$(nsenter -t $holder -n cat $ipv4/tcp_retries2)" 5
 check_eq "ours did not" "$(cat $ipv4/tcp_retries2)" 15
-check_eq "no drop-in, state keyed by the namespace inode" "$(ls -A /etc/sysctl.d /var/lib/tcptune | tr '\n' ' ')" \
-        "/etc/sysctl.d:  /var/lib/tcptune: netns-$ino.state "
+# Keyed by this boot and the namespace's cookie (never reused within a
+# boot, unlike the inode $ino).
+boot=$(tr -d '-' </proc/sys/kernel/random/boot_id)
+cookie=$(nsenter -t $holder -n python3 -c 'import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); print(int.from_bytes(s.getsockopt(socket.SOL_SOCKET, 71, 8), "little"))')
+check_eq "no drop-in, state keyed by boot id and namespace cookie" "$(ls -A /etc/sysctl.d /var/lib/tcptune | tr '\n' ' ')" \
+        "/etc/sysctl.d:  /var/lib/tcptune: netns-$boot-$cookie.state "
 check "journal says NETNS=yes" grep -qx "NETNS=yes" <<<"$(last_entry 3)"
 "$driver" apply host tcp_retries2=9 >/dev/null
 out=$("$driver" --netns pid:$holder --json revert); rc=$?
