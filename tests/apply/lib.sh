@@ -1,11 +1,7 @@
 # Shared by the tests/apply/*.sh tests: a fixture root, snapshots, checks.
 # DRIVER is the apply driver (same command layer as `tcptune profile apply`).
 driver=${DRIVER:?DRIVER must point at apply-driver}
-fail=0
-n=0
-skip() { echo "1..0 # SKIP $*"; exit 77; }
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 check() { # description, condition... (a command)
         local d=$1; shift
         if "$@"; then ok "$d"; else not_ok "$d"; fi
@@ -14,7 +10,6 @@ check_eq() { # description, actual, expected
         if [ "$2" = "$3" ]; then ok "$1"; else
                 not_ok "$1"; diff -u <(echo "$3") <(echo "$2") | sed 's/^/# /'; fi
 }
-finish() { echo "1..$n"; exit $fail; }
 
 # A fixture root: proc/sys as plain files, the usual directories.
 make_root() { # dir

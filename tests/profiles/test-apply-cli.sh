@@ -14,10 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export TCPTUNE_PROFILES_DIR=$profiles
 
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
+. "$tests/tap.sh"
 check() { # description, expected exit, actual exit
         if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: exit $3, expected $2"; sed 's/^/#   /' "$tmp/out"; fi
 }
@@ -135,5 +132,4 @@ check "apply without a name exits 2" 2 $?
 tt profile apply fast-failover roaming
 check "apply with two names exits 2" 2 $?
 
-echo "1..$n"
-exit $fail
+finish

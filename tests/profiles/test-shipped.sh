@@ -12,10 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export TCPTUNE_PROFILES_DIR=$profiles
 
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
+. "$tests/tap.sh"
 
 for file in "$profiles"/*.ini; do
         name=$(basename "$file" .ini)
@@ -67,5 +64,4 @@ for file in "$profiles"/*.ini; do
                 not_ok "$name: drift of $key: exit $rc"; sed 's/^/#   /' "$tmp/out"
         fi
 done
-echo "1..$n"
-exit $fail
+finish
