@@ -46,9 +46,15 @@ static int parse_options(struct context *ctx, int argc, char **argv, bool apply,
                 case 'h':
                         fputs(apply ? "Usage: tcptune profile apply NAME [--dry-run] [--dropin FILE.conf] [--reload]\n"
                                       "Write the profile's drop-in to /etc/sysctl.d (atomically) and set the live\n"
-                                      "values; --dry-run lists what would change and exits 1 if anything would.\n"
+                                      "values, in a way profile revert undoes.\n"
+                                      "  --dry-run           list what would change; exit 1 if anything would\n"
+                                      "  --dropin FILE.conf  the drop-in's name in /etc/sysctl.d (default "
+                                      APPLY_DROPIN_DEFAULT ")\n"
+                                      "  --reload            restart systemd-sysctl.service instead of writing /proc/sys\n"
                                     : "Usage: tcptune profile revert [--dropin FILE.conf] [--reload]\n"
-                                      "Put back the drop-in and live values as they were before tcptune's first apply.\n",
+                                      "Put back the drop-in and live values as they were before tcptune's first apply.\n"
+                                      "  --dropin FILE.conf  the drop-in that apply recorded\n"
+                                      "  --reload            restart systemd-sysctl.service after restoring the drop-in\n",
                               stdout);
                         return -1;
                 default:

@@ -115,7 +115,7 @@ int cmd_audit(struct context *ctx, int argc, char **argv) {
                               "  --all-netns   every network namespace of the host, each once\n"
                               "  --output FILE write atomically to FILE (for node_exporter: --format prometheus)\n"
                               "Policy: " POLICY_FILE ". Exit 0 ok, 1 warning or critical findings, 2 usage or\n"
-                              "bad policy file, 3 cannot read.\n",
+                              "bad policy file, 3 cannot read (or cannot write --output).\n",
                               stdout);
                         return EXIT_OK;
                 default:

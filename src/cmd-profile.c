@@ -188,7 +188,7 @@ static int parse_args(const char *verb, int argc, char **argv, const char **ret)
         optind = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
                 if (c == 'h') {
-                        printf("Usage: tcptune profile %s%s\nSee tcptune(8), PROFILE, and tcptune.profile(5).\n", verb,
+                        printf("Usage: tcptune profile %s%s\nSee tcptune(8), COMMANDS, and tcptune.profile(5).\n", verb,
                                ret ? " NAME" : "");
                         return HELP_SHOWN;
                 }
