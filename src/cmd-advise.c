@@ -74,6 +74,9 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
 
         if (live_read(ctx->root, &live) < 0)
                 return log_error("out of memory"), EXIT_OPERATION;
+        /* A value that exists but cannot be read is modelled as the
+         * kernel default: say so, and fail once the figures are out. */
+        bool unreadable = cmd_report_live(ctx->root, &live, context_kernel(ctx)->hz);
         const struct kernel_info *k = context_kernel(ctx);
         model_input_from_live(&live, k, &in, NULL);
         if (cmd_parse_assumptions(&in, rtt, rto, segments) != EXIT_OK)
@@ -89,7 +92,7 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
         bool have_linear = live_get(&live, "net.ipv4.tcp_syn_linear_timeouts") != NULL;
         if (advise_run(&in, target, scenarios, have_rto_max, have_linear, rep) < 0)
                 return log_error("advise: nothing to advise"), EXIT_USAGE;
-        if (output_advise(ctx, rep, &in) < 0)
+        if (output_advise(ctx, rep, &in) < 0 || unreadable)
                 return EXIT_OPERATION;
         for (size_t i = 0; i < rep->n_scenarios; i++)
                 if (!rep->scenarios[i].possible)

@@ -99,6 +99,9 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
 
         if (live_read(ctx->root, &live) < 0)
                 return log_error("out of memory"), EXIT_OPERATION;
+        /* A value that exists but cannot be read is modelled as the
+         * kernel default: say so, and fail once the figures are out. */
+        bool unreadable = cmd_report_live(ctx->root, &live, context_kernel(ctx)->hz);
         model_input_from_live(&live, context_kernel(ctx), &in, &hz_assumed);
 
         if (hz) {
@@ -194,5 +197,5 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
         };
         if (output_model(ctx, &rep) < 0)
                 return EXIT_OPERATION;
-        return EXIT_OK;
+        return unreadable ? EXIT_OPERATION : EXIT_OK;
 }

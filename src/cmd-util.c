@@ -4,6 +4,7 @@
 #include "log.h"
 #include "netns.h"
 #include "parse.h"
+#include "sysctl.h"
 
 int cmd_parse_scenario(const char *arg, unsigned *mask) {
         int r = scenario_from_string(arg);
@@ -64,4 +65,20 @@ int cmd_enter_netns(const char *spec) {
         if (r < 0)
                 return log_error("--netns '%s': cannot enter %s: %s", spec, path, strerror(-r)), EXIT_OPERATION;
         return EXIT_OK;
+}
+
+bool cmd_report_live(const char *root, const struct live *live, unsigned hz) {
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+        bool bad = live_report_errors(root, live, NULL) > 0;
+        for (size_t i = 0; i < n && i < live->n; i++) {
+                if (!live->value[i] || t[i].type != TUNABLE_INT ||
+                    tunable_check_value(&t[i], live->value[i], hz ? hz : 250, NULL) >= 0)
+                        continue;
+                _cleanup_free_ char *path = sysctl_path(root, t[i].key);
+                log_error("%s: '%s' is not a value the kernel holds; the figures use the default %ld",
+                          path ? path : t[i].key, live->value[i], t[i].def);
+                bad = true;
+        }
+        return bad;
 }

@@ -4,6 +4,7 @@
  * EXIT_OK. */
 #pragma once
 
+#include "live.h"
 #include "model.h"
 
 /* --scenario NAME: add it to *mask. */
@@ -20,3 +21,9 @@ int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *r
  * (malformed, missing, not a network namespace) or EXIT_OPERATION, having
  * logged one line. */
 int cmd_enter_netns(const char *spec);
+
+/* Before modelling live values: log each catalog key that exists but
+ * cannot be read, and each integer value the kernel could not hold (the
+ * model then uses the default in its place). Returns true when there was
+ * either: the figures rest on a guess, and the command exits 3. */
+bool cmd_report_live(const char *root, const struct live *live, unsigned hz);
