@@ -253,8 +253,13 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
                 return log_error("out of memory"), EXIT_OPERATION;
         for (size_t i = 0; i < n; i++)
                 if (e[i].load_error) {
-                        log_error("%s", e[i].error ? e[i].error : strerror(-e[i].load_error));
-                        status = EXIT_USAGE;
+                        int le = e[i].load_error;
+                        log_error("%s", e[i].error ? e[i].error : strerror(-le));
+                        /* As load(): a profile that cannot be read is 3, a malformed one 2. */
+                        if (le == -EACCES || le == -EIO || le == -EPERM)
+                                status = EXIT_OPERATION;
+                        else if (status == EXIT_OK)
+                                status = EXIT_USAGE;
                 }
         if (output_profile_list(ctx, e, n) < 0)
                 status = EXIT_OPERATION;

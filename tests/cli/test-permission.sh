@@ -29,6 +29,12 @@ nobody() { TCPTUNE_PROFILES_DIR=$tmp/shipped setpriv --reuid=65534 --regid=65534
 out=$(nobody profile show fast-failover 2>&1 >/dev/null); rc=$?
 [ "$out" = "tcptune: $tmp/shipped/fast-failover.ini: Permission denied" ] && [ $rc = 3 ] &&
         echo "ok - unreadable profile: one line, exit 3" || { echo "not ok - unreadable profile: exit $rc: $out"; fail=1; }
+out=$(nobody profile list 2>&1 >/dev/null); rc=$?
+# datacenter includes fast-failover: both are named.
+grep -qxF "tcptune: $tmp/shipped/fast-failover.ini: Permission denied" <<<"$out" && [ $rc = 3 ] &&
+        [ "$(wc -l <<<"$out")" = 2 ] &&
+        echo "ok - profile list with an unreadable profile: its line, exit 3" ||
+        { echo "not ok - profile list: exit $rc: $out"; fail=1; }
 chmod 644 "$tmp/shipped/fast-failover.ini"
 nobody profile verify fast-failover >/dev/null 2>&1 && echo "ok - readable: verify exits 0" ||
         { echo "not ok - verify of profile-match as nobody"; fail=1; }
