@@ -70,6 +70,7 @@ int audit_collect(const char *root, const struct kernel_info *k, const struct sy
                 r = model_run(&ns->in, sc, &ns->results[sc]);
                 if (r < 0)
                         return r;
+                model_result_drop_absent(&ns->results[sc], &ns->live);
         }
         if (s) {
                 ns->boot_config = true;

@@ -184,6 +184,9 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                         if (r < 0)
                                 return log_error("model: cannot compute %s: %s", scenario_to_string(s), strerror(-r)),
                                        EXIT_USAGE;
+                        /* A what-if (--set) may set a key this kernel lacks: then it governs. */
+                        if (n_sets == 0)
+                                model_result_drop_absent(&results[n], &live);
                         n++;
                 }
 

@@ -210,3 +210,18 @@ int model_input_parse_local_failure(struct model_input *in, const char *spec) {
                 }
         return -EINVAL;
 }
+
+void model_result_drop_absent(struct model_result *r, const struct live *live) {
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+        size_t k = 0;
+        for (size_t g = 0; g < r->n_governed_by; g++) {
+                bool absent = false;
+                for (size_t i = 0; i < n && i < live->n; i++)
+                        if (streq(t[i].key, r->governed_by[g]))
+                                absent = live->error[i] == -ENOENT;
+                if (!absent)
+                        r->governed_by[k++] = r->governed_by[g];
+        }
+        r->n_governed_by = k;
+}

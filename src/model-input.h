@@ -36,3 +36,9 @@ int model_input_parse_keepalive(struct model_input *in, const char *spec);
  * no-route, blackhole, neighbour; without @DUR from before the send.
  * Returns 0 or -EINVAL. */
 int model_input_parse_local_failure(struct model_input *in, const char *spec);
+
+/* Drop from r->governed_by the catalog tunables this kernel does not have
+ * (absent from live: tcp_rto_min_us before 6.11, ...). The model names
+ * every knob of a scenario; a kernel without the key behaves as the
+ * kernels before it, where no sysctl governs that step. */
+void model_result_drop_absent(struct model_result *r, const struct live *live);

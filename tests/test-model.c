@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <math.h>
 
+#include "model-input.h"
 #include "model.h"
 #include "test.h"
 
@@ -383,6 +384,41 @@ static void test_invalid(void) {
         free(r);
 }
 
+/* Governors the kernel lacks are dropped; present ones keep their order. */
+static void test_drop_absent(void) {
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+        struct live live = { .n = n, .value = calloc(n, sizeof(char *)), .error = calloc(n, sizeof(int)) };
+        test_assert(live.value && live.error);
+        for (size_t i = 0; i < n; i++)
+                if (streq(t[i].key, "net.ipv4.tcp_rto_min_us") || streq(t[i].key, "net.ipv4.tcp_rto_max_ms"))
+                        live.error[i] = -ENOENT;
+                else if (streq(t[i].key, "net.ipv4.tcp_early_retrans"))
+                        live.error[i] = -EACCES; /* unreadable is not absent */
+        struct model_input in;
+        struct model_result r;
+        model_input_defaults(&in);
+        test_assert_int(model_run(&in, SCENARIO_ESTABLISHED, &r), 0);
+        size_t before = r.n_governed_by;
+        bool had_min = false;
+        for (size_t g = 0; g < before; g++)
+                had_min = had_min || streq(r.governed_by[g], "net.ipv4.tcp_rto_min_us");
+        test_assert(had_min);
+        model_result_drop_absent(&r, &live);
+        test_assert_int(r.n_governed_by, before - 2);
+        test_assert_str(r.governed_by[0], "net.ipv4.tcp_retries2");
+        for (size_t g = 0; g < r.n_governed_by; g++) {
+                test_assert(!streq(r.governed_by[g], "net.ipv4.tcp_rto_min_us"));
+                test_assert(!streq(r.governed_by[g], "net.ipv4.tcp_rto_max_ms"));
+        }
+        bool kept = false;
+        for (size_t g = 0; g < r.n_governed_by; g++)
+                kept = kept || streq(r.governed_by[g], "net.ipv4.tcp_early_retrans");
+        test_assert(kept);
+        free(live.value);
+        free(live.error);
+}
+
 int main(void) {
         TEST(test_kernel_cases);
         TEST(test_budget);
@@ -396,5 +432,6 @@ int main(void) {
         TEST(test_synack_ignores_rto_max);
         TEST(test_fin_wait_2_above_60);
         TEST(test_invalid);
+        TEST(test_drop_absent);
         return test_done();
 }
