@@ -49,6 +49,61 @@ static int print_kernel(struct context *ctx, const struct audit_report *rep) {
         return 0;
 }
 
+/* The GOVERNED BY cell: what fits in the 80 columns the rows leave
+ * (GOVERNORS_WIDTH), keys of one family folded the way a shell expands
+ * them ("tcp_keepalive_{time,intvl,probes}"), ", ..." when some are left
+ * out. */
+#define GOVERNORS_WIDTH 43
+static size_t family_prefix(const char *a, const char *b) {
+        size_t n = 0, cut = 0;
+        while (a[n] && a[n] == b[n]) {
+                if (a[n] == '_')
+                        cut = n + 1;
+                n++;
+        }
+        return cut;
+}
+
+static void format_governors(const struct model_result *r, char *buf, size_t size) {
+        char groups[MODEL_MAX_GOVERNORS][96];
+        size_t n = 0;
+        for (size_t i = 0; i < r->n_governed_by;) {
+                const char *first = tunable_short_key(r->governed_by[i]);
+                size_t j = i + 1, prefix = 0;
+                /* The longest run sharing more than "tcp_". */
+                for (; j < r->n_governed_by; j++) {
+                        size_t p = family_prefix(first, tunable_short_key(r->governed_by[j]));
+                        if (prefix)
+                                p = p < prefix ? p : prefix;
+                        if (p <= strlen("tcp_"))
+                                break;
+                        prefix = p;
+                }
+                if (j == i + 1)
+                        snprintf(groups[n], sizeof(groups[n]), "%s", first);
+                else {
+                        int k = snprintf(groups[n], sizeof(groups[n]), "%.*s{", (int) prefix, first);
+                        for (size_t g = i; g < j && k > 0 && (size_t) k < sizeof(groups[n]); g++)
+                                k += snprintf(groups[n] + k, sizeof(groups[n]) - (size_t) k, "%s%s", g > i ? "," : "",
+                                              tunable_short_key(r->governed_by[g]) + prefix);
+                        if (k > 0 && (size_t) k < sizeof(groups[n]))
+                                snprintf(groups[n] + k, sizeof(groups[n]) - (size_t) k, "}");
+                }
+                n++;
+                i = j;
+        }
+        buf[0] = '\0';
+        for (size_t g = 0; g < n; g++) {
+                size_t used = strlen(buf), add = (g ? 2 : 0) + strlen(groups[g]);
+                size_t tail = g + 1 < n ? strlen(", ...") : 0;
+                if (used + add + tail > GOVERNORS_WIDTH) {
+                        snprintf(buf + used, size - used, "%s...", g ? ", " : "");
+                        return;
+                }
+                snprintf(buf + used, size - used, "%s%s", g ? ", " : "", groups[g]);
+        }
+}
+
 static int print_detect(struct context *ctx, const struct audit_ns *ns) {
         /* Sized for 80 columns: model shows the errno, range and every governor. */
         static const char *const headers[] = { "SCENARIO", "TYPICAL", "LATEST", "GOVERNED BY" };
@@ -61,18 +116,10 @@ static int print_detect(struct context *ctx, const struct audit_ns *ns) {
                 ns->in.segments, ns->in.segments == 1 ? "" : "s");
         for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
                 const struct model_result *r = &ns->results[s];
-                char gov[160] = "";
+                char gov[GOVERNORS_WIDTH + 1];
                 _cleanup_free_ char *typ = r->never ? strdup("never") : format_duration(r->detect_us),
                                     *max = r->never ? strdup("never") : format_duration(r->detect_max_us);
-                /* Two governors; without the blanks when that keeps the row in 80 columns. */
-                for (const char *sep = ", "; sep; sep = strlen(gov) > 43 && sep[1] ? "," : NULL) {
-                        gov[0] = '\0';
-                        for (size_t g = 0; g < r->n_governed_by && g < 2; g++)
-                                snprintf(gov + strlen(gov), sizeof(gov) - strlen(gov), "%s%s", g ? sep : "",
-                                         tunable_short_key(r->governed_by[g]));
-                        if (r->n_governed_by > 2)
-                                snprintf(gov + strlen(gov), sizeof(gov) - strlen(gov), "%s...", sep);
-                }
+                format_governors(r, gov, sizeof(gov));
                 const char *cells[] = { scenario_to_string(s), typ, max, gov };
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
