@@ -17,6 +17,8 @@
  *    tcp_write_timeout() does; nothing aborts between expiries (§0.4). */
 #include "model.h"
 
+#define MAX_CHAIN 4096
+
 /* Kernel constants, in microseconds, with where they are defined. */
 enum {
         K_RTO_MIN,
@@ -52,7 +54,7 @@ static const struct kconst {
         [K_NEIGH_CYCLE_MIN]        = { "ARP failure cycle, lower bound", 3000 * USEC_PER_MSEC, "net/core/neighbour.c (measured)" },
         [K_NEIGH_CYCLE_TYPICAL]    = { "ARP failure cycle, measured", 3070 * USEC_PER_MSEC, "net/core/neighbour.c (measured)" },
         [K_NEIGH_CYCLE_MAX]        = { "ARP failure cycle, upper bound", 3120 * USEC_PER_MSEC, "net/core/neighbour.c (measured)" },
-        [K_MAX_CHAIN]              = { "model safety bound on timer expiries", 4096, "model.c" },
+        [K_MAX_CHAIN]              = { "model safety bound on timer expiries", MAX_CHAIN, "model.c" },
 };
 #define K(x) (kconsts[K_##x].value)
 
@@ -118,10 +120,30 @@ static unsigned wheel_level(uint64_t delta) {
         return n < 8 ? n : 8;
 }
 
+/* A chain's expiries, kept from one phase to the next (sweep()). Where
+ * every delay is fixed by its ordinal (no user timeout; for chain_rto no
+ * local failure either), expiry i + 1 onwards follow from expiry i
+ * alone: a phase whose chain starts elsewhere rewrites entries until it
+ * meets the kept one, and shares the rest. chain_rto keeps RTO #2 on,
+ * where only the give-up test differs between phases (through
+ * retrans_stamp, t1), and fills entries as far as some phase needed;
+ * chain_probe0 keeps every probe, its give-up a count. A timer's level
+ * follows from its delay alone, so the levels seen over a sweep are the
+ * ones its phases would see. */
+struct chain_memo {
+        size_t n;                    /* entries filled; 0: empty */
+        unsigned k;                  /* chain_rto: RTO ordinal of the last entry */
+        uint64_t armed;              /* chain_rto: the delay after the last entry */
+        uint64_t j[MAX_CHAIN + 1];   /* expiries: RTO #(i + 2), probe #(i + 1) */
+        uint64_t d[MAX_CHAIN + 1];   /* the delay that timer was armed for */
+        uint64_t T[MAX_CHAIN + 1];   /* chain_rto: give-up age in force there */
+};
+
 struct sim {
         unsigned max_level;          /* highest wheel level any timer used */
         struct model_result *rec;    /* record events here, or NULL */
         uint64_t rec_j0;
+        struct chain_memo *memo;     /* share expiries here, or NULL */
 };
 
 static inline uint64_t fire(struct sim *s, uint64_t j, uint64_t d, bool in_callback) {
@@ -160,6 +182,7 @@ struct params {
         /* The budgets as elapsed jiffies (ms_budget_j()), so that chains
          * compare without dividing; ut_j is J(ut_ms). */
         uint64_t T_j, T_dead_j, ut_budget_j, ut_j;
+        bool use_memo;       /* the chain may use a struct chain_memo */
         /* How a chain's end depends on J0 once J1 is fixed (sweep()). */
         enum {
                 J0_ANY,        /* in any way: every offset is simulated */
@@ -244,6 +267,43 @@ static uint64_t chain_rto(const struct params *p, struct sim *s, uint64_t j0, ui
         if (!(failing && qdisc))
                 armed = thin ? R : min_u64(2 * R, M);
         uint64_t next = failing && qdisc ? rpi : armed;
+
+        struct chain_memo *m = s->memo;
+        if (m) {
+                /* The loop below without its local-failure and user-timeout
+                 * branches; entry i is RTO #(i + 2). */
+                uint64_t j2 = fire(s, j, armed, true);
+                if (m->n == 0) {
+                        m->j[0] = j2;
+                        m->d[0] = armed;
+                        m->T[0] = orphan_dead && armed >= M ? T_dead : T_live;
+                        m->k = 2;
+                        m->armed = thin && m->k <= K(THIN_LINEAR_RETRIES) ? R : min_u64(2 * armed, M);
+                        m->n = 1;
+                } else if (m->j[0] != j2) {
+                        m->j[0] = j2;
+                        for (size_t i = 1; i < m->n; i++) {
+                                uint64_t ji = fire(s, m->j[i - 1], m->d[i], true);
+                                if (ji == m->j[i])
+                                        break;
+                                m->j[i] = ji;
+                        }
+                }
+                for (size_t i = 0;; i++) {
+                        if (i == m->n) {
+                                if (m->k >= K(MAX_CHAIN))
+                                        return m->j[i - 1];
+                                m->d[i] = m->armed;
+                                m->j[i] = fire(s, m->j[i - 1], m->armed, true);
+                                m->T[i] = orphan_dead && m->armed >= M ? T_dead : T_live;
+                                m->k++;
+                                m->armed = thin && m->k <= K(THIN_LINEAR_RETRIES) ? R : min_u64(2 * m->armed, M);
+                                m->n++;
+                        }
+                        if (m->j[i] - t1 >= m->T[i])
+                                return m->j[i];
+                }
+        }
 
         while (k < K(MAX_CHAIN)) {
                 uint64_t d = next;
@@ -379,6 +439,32 @@ static uint64_t chain_probe0(const struct params *p, struct sim *s, uint64_t j0,
         const uint64_t rpi = qdisc ? us_to_j(K(RESOURCE_PROBE_INTERVAL), p->hz) : 0;
         const unsigned retries2 = in->retries2;
         (void) j0;
+
+        struct chain_memo *m = s->memo;
+        if (m) {
+                /* The loop below without its user-timeout branches: it
+                 * fires once per probe until retries2 are out. */
+                size_t n = probes >= retries2 ? 0 : min_u64(retries2 - probes, K(MAX_CHAIN));
+                if (m->n == 0) {
+                        m->j[0] = j;
+                        for (size_t i = 1; i <= n; i++) {
+                                if (!qdisc && backoff < retries2)
+                                        backoff++;
+                                m->d[i] = qdisc ? rpi : probe0_when(base, M, backoff);
+                                m->j[i] = fire(s, m->j[i - 1], m->d[i], true);
+                        }
+                        m->n = n + 1;
+                } else if (m->j[0] != j) {
+                        m->j[0] = j;
+                        for (size_t i = 1; i <= n; i++) {
+                                uint64_t ji = fire(s, m->j[i - 1], m->d[i], true);
+                                if (ji == m->j[i])
+                                        break;
+                                m->j[i] = ji;
+                        }
+                }
+                return m->j[n];
+        }
 
         for (unsigned i = 0; i < K(MAX_CHAIN); i++) {
                 bool ut_expired = ut_ms && j - tstamp >= ut_j;
@@ -528,9 +614,11 @@ static void sweep(const struct params *p, chain_fn chain, struct model_result *r
         if (3 * wheel_level(max_u64(p->first_d, p->pending)) > 3 * L)
                 L = wheel_level(max_u64(p->first_d, p->pending));
 
+        struct chain_memo memo;
         for (bool exact_order = false;;) {
+                memo.n = 0;
                 uint64_t period = UINT64_C(1) << (3 * L), classes = period > g1 ? period / g1 : 1;
-                struct sim s = {};
+                struct sim s = { .memo = p->use_memo ? &memo : NULL };
                 struct sweep_class c = {
                         .p = p, .chain = chain, .s = &s,
                         .off_lo = off_lo, .off_hi = off_hi, .stride = stride, .n_offs = n_offs,
@@ -732,6 +820,7 @@ int model_run(const struct model_input *in, enum scenario scenario, struct model
                 p.j0_dep = p.ut_ms ? J0_MONOTONE : J0_NONE;
         else
                 p.j0_dep = J0_NONE;
+        p.use_memo = !p.ut_ms && (chain == chain_probe0 || (chain == chain_rto && in->local_failure == LOCAL_FAILURE_NONE));
         p.T_j = ms_budget_j(p.T_ms, in->hz);
         p.T_dead_j = ms_budget_j(p.T_dead_ms, in->hz);
         p.ut_budget_j = ms_budget_j(p.ut_ms, in->hz);
