@@ -289,6 +289,23 @@ static uint64_t chain_rto(const struct params *p, struct sim *s, uint64_t j0, ui
                                 m->j[i] = ji;
                         }
                 }
+                /* The give-up test only turns true along the entries:
+                 * expiries grow and, where T_dead <= T_live, the give-up
+                 * age never does (the delay never shrinks). Then the first
+                 * entry that passes is found by bisection when the last
+                 * kept one passes; else the chain grows past them. */
+                size_t last = m->n - 1;
+                if ((!orphan_dead || T_dead <= T_live) && m->j[last] - t1 >= m->T[last]) {
+                        size_t lo = 0, hi = last;
+                        while (lo < hi) {
+                                size_t mid = lo + (hi - lo) / 2;
+                                if (m->j[mid] - t1 >= m->T[mid])
+                                        hi = mid;
+                                else
+                                        lo = mid + 1;
+                        }
+                        return m->j[lo];
+                }
                 for (size_t i = 0;; i++) {
                         if (i == m->n) {
                                 if (m->k >= K(MAX_CHAIN))
