@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
 #include <stdio.h>
 #include <zlib.h>
 
@@ -38,51 +39,152 @@ int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **r
         return 0;
 }
 
-/* zlib reads gzip and plain files alike, so one reader serves both
- * /proc/config.gz and /boot/config-*. */
-static int read_config(const char *path, const char *shown, bool want_cc, struct kernel_info *k) {
-        gzFile f = gzopen(path, "rb");
-        _cleanup_free_ char *buf = NULL;
-        size_t len = 0, cap = 0, scanned = 0;
-        size_t hz = SIZE_MAX, cc = SIZE_MAX; /* offsets of the "\nCONFIG_..." lines */
+/* The start of the deflate data in a gzip file (RFC 1952 §2.3): after
+ * the 10-byte header and the optional extra field, name, comment and
+ * header CRC. Returns the offset, or 0 when buf is not gzip, is cut
+ * short or fails its header CRC. */
+static size_t gzip_data_offset(const unsigned char *buf, size_t len) {
+        enum { FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16, FRESERVED = 0xe0 };
+        size_t at = 10;
 
-        if (!f)
-                return -ENOENT;
+        if (len < at || buf[0] != 0x1f || buf[1] != 0x8b || buf[2] != 8 || (buf[3] & FRESERVED))
+                return 0;
+        if (buf[3] & FEXTRA) {
+                if (len < at + 2)
+                        return 0;
+                at += 2 + (size_t) (buf[at] | buf[at + 1] << 8);
+        }
+        for (unsigned flag = FNAME; flag <= FCOMMENT; flag <<= 1)
+                if (buf[3] & flag) {
+                        const unsigned char *z = at < len ? memchr(buf + at, 0, len - at) : NULL;
+                        if (!z)
+                                return 0;
+                        at = (size_t) (z - buf) + 1;
+                }
+        if (buf[3] & FHCRC) {
+                /* The low 16 bits of the CRC32 of the header before it; zlib checks it too. */
+                if (len < at + 2 || (crc32(0, buf, (uInt) at) & 0xffff) != (unsigned) (buf[at] | buf[at + 1] << 8))
+                        return 0;
+                at += 2;
+        }
+        return at < len ? at : 0;
+}
+
+/* The whole file, up to 16 MiB (a kernel .config is ~300 KiB, its gzip
+ * ~25 KiB), in as few read()s as its size allows. */
+static int read_file(const char *path, unsigned char **ret, size_t *ret_len) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_free_ unsigned char *buf = NULL;
+        size_t len = 0, cap = 0;
+
+        if (fd < 0)
+                return -errno;
         for (;;) {
-                if (len + 16384 > cap) {
-                        /* A kernel .config is ~300 KiB; refuse absurd inputs. */
-                        if (cap > 16 * 1024 * 1024)
+                if (len == cap) {
+                        if (cap >= 16 * 1024 * 1024)
                                 break;
-                        char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-                        if (!nb) {
-                                gzclose(f);
+                        unsigned char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
+                        if (!nb)
                                 return -ENOMEM;
-                        }
                         buf = nb;
                 }
-                /* Small steps: inflate no more than the lines we want need. */
-                size_t step = cap - len < 8192 ? cap - len : 8192;
-                int n = gzread(f, buf + len, (unsigned) step);
-                if (n <= 0)
+                ssize_t n = read(fd, buf + len, cap - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
                         break;
                 len += (size_t) n;
-                /* Both lines sit in the first part of a .config: stop
-                 * decompressing once they are in (saves ~0.5 ms), and
-                 * look only at what is new (a line may straddle steps). */
-                size_t from = scanned > 32 ? scanned - 32 : 0;
-                const char *q;
-                if (hz == SIZE_MAX && (q = memmem(buf + from, len - from, "\nCONFIG_HZ=", 11)))
-                        hz = (size_t) (q - buf);
-                if (cc == SIZE_MAX && (q = memmem(buf + from, len - from, "\nCONFIG_DEFAULT_TCP_CONG=", 25)))
-                        cc = (size_t) (q - buf);
-                scanned = len;
-                bool hz_done = hz != SIZE_MAX && memchr(buf + hz + 1, '\n', len - hz - 1);
-                bool cc_done = cc != SIZE_MAX && memchr(buf + cc + 1, '\n', len - cc - 1);
-                if (hz_done && (cc_done || !want_cc))
-                        break;
         }
-        gzclose(f);
-        if (kernel_config_parse(buf ? buf : "", len, &k->hz, &k->default_cc) < 0)
+        *ret = TAKE_PTR(buf);
+        *ret_len = len;
+        return 0;
+}
+
+/* Where the wanted lines are in text[0, len), looking only at what came
+ * since the last call (a line may straddle two calls). Returns true once
+ * every wanted line is complete. */
+struct config_scan {
+        size_t scanned;
+        size_t hz, cc;   /* offsets of the "\nCONFIG_..." lines, or SIZE_MAX */
+        bool want_cc;
+};
+
+static bool config_scan_done(struct config_scan *c, const char *text, size_t len) {
+        size_t from = c->scanned > 32 ? c->scanned - 32 : 0;
+        const char *q;
+        if (c->hz == SIZE_MAX && (q = memmem(text + from, len - from, "\nCONFIG_HZ=", 11)))
+                c->hz = (size_t) (q - text);
+        if (c->cc == SIZE_MAX && (q = memmem(text + from, len - from, "\nCONFIG_DEFAULT_TCP_CONG=", 25)))
+                c->cc = (size_t) (q - text);
+        c->scanned = len;
+        bool hz_done = c->hz != SIZE_MAX && memchr(text + c->hz + 1, '\n', len - c->hz - 1);
+        bool cc_done = c->cc != SIZE_MAX && memchr(text + c->cc + 1, '\n', len - c->cc - 1);
+        return hz_done && (cc_done || !c->want_cc);
+}
+
+/* Both lines sit in the first part of a .config, so text is looked at
+ * in steps and decompression stops once they are in. A gzip file
+ * (/proc/config.gz) is inflated raw, past a header parsed here: zlib's
+ * gzip layer would also CRC every byte, for a check that cannot pass
+ * before the end we never reach. Anything else is read as plain text
+ * (/boot/config-RELEASE). */
+static int read_config(const char *path, const char *shown, bool want_cc, struct kernel_info *k) {
+        enum { STEP = 4096 };
+        _cleanup_free_ unsigned char *file = NULL;
+        _cleanup_free_ char *out = NULL;
+        struct config_scan scan = { .hz = SIZE_MAX, .cc = SIZE_MAX, .want_cc = want_cc };
+        size_t file_len = 0, len = 0, at;
+        const char *text;
+        int r;
+
+        r = read_file(path, &file, &file_len);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return -ENOENT;
+        if ((at = gzip_data_offset(file, file_len)) > 0) {
+                z_stream z = { .next_in = file + at, .avail_in = (uInt) (file_len - at) };
+                size_t cap = 0;
+                if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
+                        return -ENOMEM;
+                for (;;) {
+                        if (len + STEP > cap) {
+                                if (cap > 16 * 1024 * 1024)
+                                        break;
+                                char *nb = realloc(out, cap = cap ? cap * 2 : 65536);
+                                if (!nb) {
+                                        inflateEnd(&z);
+                                        return -ENOMEM;
+                                }
+                                out = nb;
+                        }
+                        z.next_out = (unsigned char *) out + len;
+                        z.avail_out = STEP;
+                        int zr = inflate(&z, Z_NO_FLUSH);
+                        len += STEP - z.avail_out;
+                        if (zr != Z_OK || config_scan_done(&scan, out, len))
+                                break; /* the end, an error (keep what came), or done */
+                }
+                inflateEnd(&z);
+                text = out;
+        } else {
+                for (size_t step; len < file_len; len += step) {
+                        step = file_len - len < STEP ? file_len - len : STEP;
+                        if (config_scan_done(&scan, (const char *) file, len + step)) {
+                                len += step;
+                                break;
+                        }
+                }
+                text = (const char *) file;
+        }
+        /* Only a line start can set a value, and none before the first
+         * wanted line's "\n" did, but for the first line, which has none. */
+        size_t from = scan.hz < scan.cc ? scan.hz : scan.cc;
+        if (from == SIZE_MAX || (len >= 7 && memcmp(text, "CONFIG_", 7) == 0))
+                from = 0;
+        if (kernel_config_parse(text ? text + from : "", len - from, &k->hz, &k->default_cc) < 0)
                 return -ENOENT;
         /* Paths are reported as the host sees them, without --root. */
         k->hz_source = strdup(shown);

@@ -17,6 +17,8 @@
  *    tcp_write_timeout() does; nothing aborts between expiries (§0.4). */
 #include "model.h"
 
+#define MAX_CHAIN 4096
+
 /* Kernel constants, in microseconds, with where they are defined. */
 enum {
         K_RTO_MIN,
@@ -52,7 +54,7 @@ static const struct kconst {
         [K_NEIGH_CYCLE_MIN]        = { "ARP failure cycle, lower bound", 3000 * USEC_PER_MSEC, "net/core/neighbour.c (measured)" },
         [K_NEIGH_CYCLE_TYPICAL]    = { "ARP failure cycle, measured", 3070 * USEC_PER_MSEC, "net/core/neighbour.c (measured)" },
         [K_NEIGH_CYCLE_MAX]        = { "ARP failure cycle, upper bound", 3120 * USEC_PER_MSEC, "net/core/neighbour.c (measured)" },
-        [K_MAX_CHAIN]              = { "model safety bound on timer expiries", 4096, "model.c" },
+        [K_MAX_CHAIN]              = { "model safety bound on timer expiries", MAX_CHAIN, "model.c" },
 };
 #define K(x) (kconsts[K_##x].value)
 
@@ -106,21 +108,45 @@ static uint64_t max_u64(uint64_t a, uint64_t b) {
         return a > b ? a : b;
 }
 
-/* kernel/time/timer.c: calc_wheel_index(). LVL_START(n) = 63 << 3(n-1). */
+/* kernel/time/timer.c: calc_wheel_index(). LVL_START(n) = 63 << 3(n-1):
+ * the level is how many of 63, 63 * 8, ... 63 * 8^7 delta reaches, and
+ * delta >= 63 * 8^m holds exactly when delta / 63 >= 8^m, that is when
+ * ilog2(delta / 63) >= 3m. */
 static unsigned wheel_level(uint64_t delta) {
-        unsigned n = 0;
-        for (uint64_t start = 63; n < 8 && delta >= start; start <<= 3)
-                n++;
-        return n;
+        uint64_t q = delta / 63;
+        if (q == 0)
+                return 0;
+        unsigned n = 1 + (unsigned) (63 - __builtin_clzll(q)) / 3;
+        return n < 8 ? n : 8;
 }
+
+/* A chain's expiries, kept from one phase to the next (sweep()). Where
+ * every delay is fixed by its ordinal (no user timeout; for chain_rto no
+ * local failure either), expiry i + 1 onwards follow from expiry i
+ * alone: a phase whose chain starts elsewhere rewrites entries until it
+ * meets the kept one, and shares the rest. chain_rto keeps RTO #2 on,
+ * where only the give-up test differs between phases (through
+ * retrans_stamp, t1), and fills entries as far as some phase needed;
+ * chain_probe0 keeps every probe, its give-up a count. A timer's level
+ * follows from its delay alone, so the levels seen over a sweep are the
+ * ones its phases would see. */
+struct chain_memo {
+        size_t n;                    /* entries filled; 0: empty */
+        unsigned k;                  /* chain_rto: RTO ordinal of the last entry */
+        uint64_t armed;              /* chain_rto: the delay after the last entry */
+        uint64_t j[MAX_CHAIN + 1];   /* expiries: RTO #(i + 2), probe #(i + 1) */
+        uint64_t d[MAX_CHAIN + 1];   /* the delay that timer was armed for */
+        uint64_t T[MAX_CHAIN + 1];   /* chain_rto: give-up age in force there */
+};
 
 struct sim {
         unsigned max_level;          /* highest wheel level any timer used */
         struct model_result *rec;    /* record events here, or NULL */
         uint64_t rec_j0;
+        struct chain_memo *memo;     /* share expiries here, or NULL */
 };
 
-static uint64_t fire(struct sim *s, uint64_t j, uint64_t d, bool in_callback) {
+static inline uint64_t fire(struct sim *s, uint64_t j, uint64_t d, bool in_callback) {
         uint64_t e = j + d, clk = j + (in_callback ? 1 : 0);
         unsigned n = wheel_level(e > clk ? e - clk : 0);
         if (n > s->max_level)
@@ -153,7 +179,25 @@ struct params {
         uint64_t T_dead_ms;  /* orphan once icsk_rto reached rto_max */
         uint64_t first_d;    /* first timer, armed outside a callback at J0 */
         uint64_t pending;    /* zero-window: a probe timer already pending, up to this long */
+        /* The budgets as elapsed jiffies (ms_budget_j()), so that chains
+         * compare without dividing; ut_j is J(ut_ms). */
+        uint64_t T_j, T_dead_j, ut_budget_j, ut_j;
+        bool use_memo;       /* the chain may use a struct chain_memo */
+        /* How a chain's end depends on J0 once J1 is fixed (sweep()). */
+        enum {
+                J0_ANY,        /* in any way: every offset is simulated */
+                J0_MONOTONE,   /* expiries fixed by J1, the stop comes no later for an earlier J0 */
+                J0_NONE,       /* not at all */
+        } j0_dep;
 };
+
+/* The least elapsed jiffies x with j_to_ms(x) >= ms: x * 1000 / hz >= ms
+ * holds exactly when x * 1000 >= ms * hz, i.e. x >= ceil(ms * hz / 1000). */
+static uint64_t ms_budget_j(uint64_t ms, unsigned hz) {
+        if (ms > (UINT64_MAX - 999) / hz)
+                return UINT64_MAX;
+        return (ms * hz + 999) / 1000;
+}
 
 uint64_t model_budget_ms(unsigned hz, unsigned boundary, uint64_t rto_base_us, uint64_t rto_max_us) {
         /* net/ipv4/tcp_timer.c: tcp_model_timeout() */
@@ -193,17 +237,25 @@ static uint64_t chain_rto(const struct params *p, struct sim *s, uint64_t j0, ui
         bool route = in->local_failure == LOCAL_FAILURE_ROUTE;
         uint64_t last_real = j0; /* head skb's last real transmission */
         unsigned k = 1;
+        /* Loop invariants in locals: stores through s may alias p. */
+        const uint64_t R = p->R, M = p->M, ut_ms = p->ut_ms;
+        const unsigned hz = p->hz;
+        const uint64_t rpi = qdisc ? us_to_j(K(RESOURCE_PROBE_INTERVAL), p->hz) : 0;
+        const bool thin = p->thin;
+        /* tcp_write_timeout(): orphans use tcp_orphan_retries(alive) */
+        const uint64_t T_live = ut_ms ? p->ut_budget_j : p->T_j, T_dead = p->T_dead_j;
+        const bool orphan_dead = !ut_ms && p->scenario == SCENARIO_ORPHAN;
 
         if (p->P) {
                 record(s, in, j, EVENT_TLP, 1);
                 if (j >= fail_j) {
                         uint64_t el = j - j0;
-                        j = fire(s, j, el < p->R ? p->R - el : 1, true);
+                        j = fire(s, j, el < R ? R - el : 1, true);
                 } else {
                         if (in->segments == 1)
                                 last_real = j; /* the probe resent the head */
                         /* tcp_send_loss_probe() re-arms a full RTO from now. */
-                        j = fire(s, j, p->R, true);
+                        j = fire(s, j, R, true);
                 }
         }
         bool failing = j >= fail_j;
@@ -211,36 +263,86 @@ static uint64_t chain_rto(const struct params *p, struct sim *s, uint64_t j0, ui
          * never reached IP: then the last real transmission. */
         uint64_t t1 = failing && route ? last_real : j;
         record(s, in, j, EVENT_RTO, 1);
-        uint64_t armed = p->R;
+        uint64_t armed = R;
         if (!(failing && qdisc))
-                armed = p->thin ? p->R : min_u64(2 * p->R, p->M);
-        uint64_t next = failing && qdisc ? us_to_j(K(RESOURCE_PROBE_INTERVAL), p->hz) : armed;
+                armed = thin ? R : min_u64(2 * R, M);
+        uint64_t next = failing && qdisc ? rpi : armed;
+
+        struct chain_memo *m = s->memo;
+        if (m) {
+                /* The loop below without its local-failure and user-timeout
+                 * branches; entry i is RTO #(i + 2). */
+                uint64_t j2 = fire(s, j, armed, true);
+                if (m->n == 0) {
+                        m->j[0] = j2;
+                        m->d[0] = armed;
+                        m->T[0] = orphan_dead && armed >= M ? T_dead : T_live;
+                        m->k = 2;
+                        m->armed = thin && m->k <= K(THIN_LINEAR_RETRIES) ? R : min_u64(2 * armed, M);
+                        m->n = 1;
+                } else if (m->j[0] != j2) {
+                        m->j[0] = j2;
+                        for (size_t i = 1; i < m->n; i++) {
+                                uint64_t ji = fire(s, m->j[i - 1], m->d[i], true);
+                                if (ji == m->j[i])
+                                        break;
+                                m->j[i] = ji;
+                        }
+                }
+                /* The give-up test only turns true along the entries:
+                 * expiries grow and, where T_dead <= T_live, the give-up
+                 * age never does (the delay never shrinks). Then the first
+                 * entry that passes is found by bisection when the last
+                 * kept one passes; else the chain grows past them. */
+                size_t last = m->n - 1;
+                if ((!orphan_dead || T_dead <= T_live) && m->j[last] - t1 >= m->T[last]) {
+                        size_t lo = 0, hi = last;
+                        while (lo < hi) {
+                                size_t mid = lo + (hi - lo) / 2;
+                                if (m->j[mid] - t1 >= m->T[mid])
+                                        hi = mid;
+                                else
+                                        lo = mid + 1;
+                        }
+                        return m->j[lo];
+                }
+                for (size_t i = 0;; i++) {
+                        if (i == m->n) {
+                                if (m->k >= K(MAX_CHAIN))
+                                        return m->j[i - 1];
+                                m->d[i] = m->armed;
+                                m->j[i] = fire(s, m->j[i - 1], m->armed, true);
+                                m->T[i] = orphan_dead && m->armed >= M ? T_dead : T_live;
+                                m->k++;
+                                m->armed = thin && m->k <= K(THIN_LINEAR_RETRIES) ? R : min_u64(2 * m->armed, M);
+                                m->n++;
+                        }
+                        if (m->j[i] - t1 >= m->T[i])
+                                return m->j[i];
+                }
+        }
 
         while (k < K(MAX_CHAIN)) {
                 uint64_t d = next;
-                if (p->ut_ms && !(failing && qdisc)) {
+                if (ut_ms && !(failing && qdisc)) {
                         /* tcp_clamp_rto_to_user_timeout() (§2.9); not on the 500 ms path */
-                        uint64_t el = j_to_ms(j - t1, p->hz);
-                        d = el >= p->ut_ms ? 1 : min_u64(armed, ms_to_j(p->ut_ms - el, p->hz));
+                        uint64_t el = j_to_ms(j - t1, hz);
+                        d = el >= ut_ms ? 1 : min_u64(armed, ms_to_j(ut_ms - el, hz));
                 }
                 j = fire(s, j, d, true);
                 k++;
-                /* tcp_write_timeout(): orphans use tcp_orphan_retries(alive) */
-                uint64_t T = p->ut_ms ? p->ut_ms : p->T_ms;
-                if (!p->ut_ms && p->scenario == SCENARIO_ORPHAN && armed >= p->M)
-                        T = p->T_dead_ms;
-                if (j_to_ms(j - t1, p->hz) >= T) {
+                if (j - t1 >= (orphan_dead && armed >= M ? T_dead : T_live)) {
                         record(s, in, j, EVENT_ABORT, 1);
                         return j;
                 }
                 record(s, in, j, EVENT_RTO, k);
                 failing = j >= fail_j;
                 if (failing && qdisc) {
-                        next = us_to_j(K(RESOURCE_PROBE_INTERVAL), p->hz);
+                        next = rpi;
                         continue;
                 }
                 /* §2.10: thin streams keep R for RTO #1..#6 */
-                armed = p->thin && k <= K(THIN_LINEAR_RETRIES) ? p->R : min_u64(2 * armed, p->M);
+                armed = thin && k <= K(THIN_LINEAR_RETRIES) ? R : min_u64(2 * armed, M);
                 next = armed;
         }
         return j;
@@ -253,7 +355,7 @@ static uint64_t chain_keepalive(const struct params *p, struct sim *s, uint64_t 
         unsigned probes = 0;
 
         for (unsigned i = 0; i < K(MAX_CHAIN); i++) {
-                bool expired = p->ut_ms ? j - j0 >= ms_to_j(p->ut_ms, p->hz) && probes > 0
+                bool expired = p->ut_ms ? j - j0 >= p->ut_j && probes > 0
                                         : probes >= in->keepalive_probes;
                 if (expired) {
                         record(s, in, j, EVENT_ABORT, 1);
@@ -270,10 +372,10 @@ static uint64_t chain_syn(const struct params *p, struct sim *s, uint64_t j0, ui
         const struct model_input *in = p->in;
         uint64_t R = p->R, armed = R;
         unsigned retrans = 0;
-        uint64_t T = p->ut_ms ? p->ut_ms : p->T_ms;
+        uint64_t T = p->ut_ms ? p->ut_budget_j : p->T_j;
 
         for (unsigned i = 0; i < K(MAX_CHAIN); i++) {
-                if (retrans >= in->syn_retries + in->syn_linear_timeouts || j_to_ms(j - j0, p->hz) >= T) {
+                if (retrans >= in->syn_retries + in->syn_linear_timeouts || j - j0 >= T) {
                         record(s, in, j, EVENT_ABORT, 1);
                         return j;
                 }
@@ -337,9 +439,9 @@ static uint64_t probe0_base(const struct params *p) {
         return max_u64(p->R, us_to_j(K(RTO_MIN), p->hz));
 }
 
-static uint64_t probe0_when(const struct params *p, unsigned backoff) {
+static uint64_t probe0_when(uint64_t base, uint64_t M, unsigned backoff) {
         unsigned b = (unsigned) min_u64(backoff, K(PROBE0_BACKOFF_MAX));
-        return min_u64(probe0_base(p) << b, p->M);
+        return min_u64(base << b, M);
 }
 
 static uint64_t chain_probe0(const struct params *p, struct sim *s, uint64_t j0, uint64_t j) {
@@ -347,28 +449,60 @@ static uint64_t chain_probe0(const struct params *p, struct sim *s, uint64_t j0,
         unsigned probes = in->zw_probes_out, backoff = in->zw_backoff;
         /* icsk_probes_tstamp: the first unanswered probe's expiry */
         uint64_t tstamp = probes ? (j > p->pending ? j - p->pending : 0) : j;
+        /* Loop invariants in locals: stores through s may alias p. */
+        const uint64_t base = probe0_base(p), M = p->M, ut_ms = p->ut_ms, ut_j = p->ut_j;
+        const unsigned hz = p->hz;
+        const bool qdisc = in->local_failure == LOCAL_FAILURE_QDISC_DROP;
+        const uint64_t rpi = qdisc ? us_to_j(K(RESOURCE_PROBE_INTERVAL), p->hz) : 0;
+        const unsigned retries2 = in->retries2;
         (void) j0;
 
+        struct chain_memo *m = s->memo;
+        if (m) {
+                /* The loop below without its user-timeout branches: it
+                 * fires once per probe until retries2 are out. */
+                size_t n = probes >= retries2 ? 0 : min_u64(retries2 - probes, K(MAX_CHAIN));
+                if (m->n == 0) {
+                        m->j[0] = j;
+                        for (size_t i = 1; i <= n; i++) {
+                                if (!qdisc && backoff < retries2)
+                                        backoff++;
+                                m->d[i] = qdisc ? rpi : probe0_when(base, M, backoff);
+                                m->j[i] = fire(s, m->j[i - 1], m->d[i], true);
+                        }
+                        m->n = n + 1;
+                } else if (m->j[0] != j) {
+                        m->j[0] = j;
+                        for (size_t i = 1; i <= n; i++) {
+                                uint64_t ji = fire(s, m->j[i - 1], m->d[i], true);
+                                if (ji == m->j[i])
+                                        break;
+                                m->j[i] = ji;
+                        }
+                }
+                return m->j[n];
+        }
+
         for (unsigned i = 0; i < K(MAX_CHAIN); i++) {
-                bool ut_expired = p->ut_ms && j - tstamp >= ms_to_j(p->ut_ms, p->hz);
-                if (ut_expired || probes >= in->retries2) {
+                bool ut_expired = ut_ms && j - tstamp >= ut_j;
+                if (ut_expired || probes >= retries2) {
                         record(s, in, j, EVENT_ABORT, 1);
                         return j;
                 }
                 record(s, in, j, EVENT_PROBE, ++probes);
                 uint64_t when;
-                if (in->local_failure == LOCAL_FAILURE_QDISC_DROP) {
+                if (qdisc) {
                         /* tcp_send_probe0(): a local drop retries in 500 ms, no backoff */
-                        when = us_to_j(K(RESOURCE_PROBE_INTERVAL), p->hz);
+                        when = rpi;
                 } else {
-                        if (backoff < in->retries2)
+                        if (backoff < retries2)
                                 backoff++;
-                        when = probe0_when(p, backoff);
+                        when = probe0_when(base, M, backoff);
                 }
-                if (p->ut_ms) {
+                if (ut_ms) {
                         /* tcp_clamp_probe0_to_user_timeout() */
-                        uint64_t el = j_to_ms(j - tstamp, p->hz);
-                        when = el >= p->ut_ms ? 1 : min_u64(when, ms_to_j(p->ut_ms - el, p->hz));
+                        uint64_t el = j_to_ms(j - tstamp, hz);
+                        when = el >= ut_ms ? 1 : min_u64(when, ms_to_j(ut_ms - el, hz));
                 }
                 j = fire(s, j, when, true);
         }
@@ -399,9 +533,81 @@ typedef uint64_t (*chain_fn)(const struct params *p, struct sim *s, uint64_t j0,
  * never underflows and J1 keeps its phase modulo 8^L. */
 #define J_BASE (UINT64_C(1) << 40)
 
+/* One class of phases: J1 fixed, J0 = J1 - off over the offsets
+ * off_lo, off_lo + stride, ... below off_hi, then off_hi. */
+struct sweep_class {
+        const struct params *p;
+        chain_fn chain;
+        struct sim *s;
+        uint64_t j1, off_lo, off_hi, stride, n_offs;
+        /* Extremes, sum and count of J_abort - J0 over the sweep. */
+        uint64_t emin, emax, sum, count;
+        bool overflow;               /* sum left uint64_t: redo in exact_order */
+        bool exact_order;            /* every offset in order, summed as long double */
+        long double ld_sum;
+};
+
+static uint64_t class_off(const struct sweep_class *c, uint64_t i) {
+        return i + 1 < c->n_offs ? c->off_lo + i * c->stride : c->off_hi;
+}
+
+static uint64_t class_end(struct sweep_class *c, uint64_t i) {
+        uint64_t j0 = c->j1 - class_off(c, i);
+        return c->chain(c->p, c->s, j0, c->j1);
+}
+
+static void class_add(struct sweep_class *c, uint64_t i, uint64_t j_end) {
+        uint64_t e = j_end - (c->j1 - class_off(c, i));
+        c->emin = min_u64(c->emin, e);
+        c->emax = max_u64(c->emax, e);
+        if (c->exact_order)
+                c->ld_sum += (long double) e;
+        else if (__builtin_add_overflow(c->sum, e, &c->sum))
+                c->overflow = true;
+        c->count++;
+}
+
+/* Add offsets [a, b), J_abort known at both ends. For a J0_MONOTONE chain
+ * J_abort does not grow with the offset (the expiries are the same, only
+ * the stop moves, and never later for an earlier J0), so equal ends mean
+ * every offset between ends there too, with the same timers fired. */
+static void class_fill(struct sweep_class *c, uint64_t a, uint64_t ja, uint64_t b, uint64_t jb) {
+        if (ja == jb) {
+                for (uint64_t i = a; i < b; i++)
+                        class_add(c, i, ja);
+                return;
+        }
+        if (b - a == 1) {
+                class_add(c, a, ja);
+                return;
+        }
+        uint64_t m = a + (b - a) / 2, jm = class_end(c, m);
+        class_fill(c, a, ja, m, jm);
+        class_fill(c, m, jm, b, jb);
+}
+
+static void class_sweep(struct sweep_class *c) {
+        uint64_t last = c->n_offs - 1, j_first = class_end(c, 0);
+
+        if (c->exact_order || c->p->j0_dep == J0_ANY) {
+                class_add(c, 0, j_first);
+                for (uint64_t i = 1; i <= last; i++)
+                        class_add(c, i, class_end(c, i));
+        } else if (c->p->j0_dep == J0_NONE) {
+                for (uint64_t i = 0; i <= last; i++)
+                        class_add(c, i, j_first);
+        } else {
+                uint64_t j_last = last ? class_end(c, last) : j_first;
+                class_fill(c, 0, j_first, last, j_last);
+                class_add(c, last, j_last);
+        }
+}
+
 /* Sweep the phases (invariant 2). The first expiry J1 comes either from a
  * timer of first_d jiffies armed at J0 (J1 - J0 in [d+1, d+g]), or from a
- * timer already pending (J1 - J0 in [0, pending]). */
+ * timer already pending (J1 - J0 in [0, pending]). The mean is the exact
+ * sum over count: as uint64_t, or when that overflows as the long double
+ * sum in sweep order, which is exact up to 2^64 and so the same below. */
 static void sweep(const struct params *p, chain_fn chain, struct model_result *r) {
         struct sim probe = {};
         uint64_t off_lo, off_hi, g1;
@@ -418,40 +624,39 @@ static void sweep(const struct params *p, chain_fn chain, struct model_result *r
         /* Offsets within a class: every one while cheap, else 65 evenly
          * spaced (only a 16 s+ first timer needs that). */
         uint64_t stride = max_u64(1, (off_hi - off_lo) / 64);
+        uint64_t n_offs = 1 + (off_hi - off_lo + stride - 1) / stride;
 
         (void) chain(p, &probe, J_BASE - off_lo, J_BASE);
         unsigned L = probe.max_level;
         if (3 * wheel_level(max_u64(p->first_d, p->pending)) > 3 * L)
                 L = wheel_level(max_u64(p->first_d, p->pending));
 
-        for (;;) {
+        struct chain_memo memo;
+        for (bool exact_order = false;;) {
+                memo.n = 0;
                 uint64_t period = UINT64_C(1) << (3 * L), classes = period > g1 ? period / g1 : 1;
-                uint64_t emin = UINT64_MAX, emax = 0;
-                long double sum = 0;
-                uint64_t count = 0;
-                struct sim s = {};
+                struct sim s = { .memo = p->use_memo ? &memo : NULL };
+                struct sweep_class c = {
+                        .p = p, .chain = chain, .s = &s,
+                        .off_lo = off_lo, .off_hi = off_hi, .stride = stride, .n_offs = n_offs,
+                        .emin = UINT64_MAX, .exact_order = exact_order,
+                };
 
-                for (uint64_t c = 0; c < classes; c++) {
-                        uint64_t j1 = J_BASE + c * g1;
-                        for (uint64_t off = off_lo;; off += stride) {
-                                if (off > off_hi)
-                                        off = off_hi;
-                                uint64_t j0 = j1 - off, e = chain(p, &s, j0, j1) - j0;
-                                emin = min_u64(emin, e);
-                                emax = max_u64(emax, e);
-                                sum += (long double) e;
-                                count++;
-                                if (off == off_hi)
-                                        break;
-                        }
+                for (uint64_t k = 0; k < classes; k++) {
+                        c.j1 = J_BASE + k * g1;
+                        class_sweep(&c);
                 }
                 if (s.max_level > L) {
                         L = s.max_level; /* a longer chain reached a higher level: redo */
                         continue;
                 }
-                long double mean = sum / (long double) count;
-                r->detect_max_us = j_to_us(emax, p->hz);
-                r->detect_min_us = j_to_us(emin - 1, p->hz);
+                if (c.overflow && !exact_order) {
+                        exact_order = true;
+                        continue;
+                }
+                long double mean = (exact_order ? c.ld_sum : (long double) c.sum) / (long double) c.count;
+                r->detect_max_us = j_to_us(c.emax, p->hz);
+                r->detect_min_us = j_to_us(c.emin - 1, p->hz);
                 r->detect_us = (uint64_t) ((mean - 0.5L) * (long double) USEC_PER_SEC / (long double) p->hz + 0.5L);
                 break;
         }
@@ -605,7 +810,7 @@ int model_run(const struct model_input *in, enum scenario scenario, struct model
         }
         case SCENARIO_ZERO_WINDOW:
                 if (in->zw_backoff || in->zw_probes_out)
-                        p.pending = probe0_when(&p, in->zw_backoff);
+                        p.pending = probe0_when(probe0_base(&p), p.M, in->zw_backoff);
                 else
                         p.first_d = probe0_base(&p); /* tcp_check_probe_timer() */
                 chain = chain_probe0;
@@ -619,6 +824,24 @@ int model_run(const struct model_input *in, enum scenario scenario, struct model
                 return -EINVAL;
         }
 
+        /* What each chain reads of J0: chain_rto only fail_j and the
+         * last real transmission, both unused without a local failure;
+         * chain_syn its give-up age, once the delays stop depending on
+         * the user timeout; chain_keepalive only the user timeout's
+         * age; chain_synack, chain_fin_wait_2, chain_probe0 nothing. */
+        if (chain == chain_rto)
+                p.j0_dep = in->local_failure == LOCAL_FAILURE_NONE ? J0_NONE : J0_ANY;
+        else if (chain == chain_syn)
+                p.j0_dep = p.ut_ms ? J0_ANY : J0_MONOTONE;
+        else if (chain == chain_keepalive)
+                p.j0_dep = p.ut_ms ? J0_MONOTONE : J0_NONE;
+        else
+                p.j0_dep = J0_NONE;
+        p.use_memo = !p.ut_ms && (chain == chain_probe0 || (chain == chain_rto && in->local_failure == LOCAL_FAILURE_NONE));
+        p.T_j = ms_budget_j(p.T_ms, in->hz);
+        p.T_dead_j = ms_budget_j(p.T_dead_ms, in->hz);
+        p.ut_budget_j = ms_budget_j(p.ut_ms, in->hz);
+        p.ut_j = ms_to_j(p.ut_ms, in->hz);
         sweep(&p, chain, r);
         return 0;
 }

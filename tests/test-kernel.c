@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
 #include "kernel.h"
 #include "test.h"
 
@@ -35,8 +40,177 @@ static void test_version(void) {
         test_assert(!kernel_version_at_least("6", "6.5"));
 }
 
+/* A .config whose CONFIG_HZ sits past the first 64 KiB output buffer and
+ * whose CONFIG_DEFAULT_TCP_CONG comes ~100 KiB later, as in real ones. */
+static char *big_config(size_t *ret_len) {
+        size_t cap = 1 << 20, len = 0;
+        char *t = malloc(cap);
+        test_assert(t);
+        for (unsigned i = 0; len < 70000; i++)
+                len += (size_t) snprintf(t + len, cap - len, "CONFIG_FILLER_%u=y\n", i);
+        len += (size_t) snprintf(t + len, cap - len, "CONFIG_HZ_300=y\nCONFIG_HZ=300\n");
+        for (unsigned i = 0; len < 170000; i++)
+                len += (size_t) snprintf(t + len, cap - len, "# CONFIG_OTHER_%u is not set\n", i);
+        len += (size_t) snprintf(t + len, cap - len, "CONFIG_DEFAULT_TCP_CONG=\"cubic\"\nCONFIG_LAST=y\n");
+        *ret_len = len;
+        return t;
+}
+
+static void write_file(const char *dir, const char *name, const void *data, size_t len) {
+        char *path;
+        test_assert(asprintf(&path, "%s/%s", dir, name) > 0);
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        test_assert(fd >= 0);
+        test_assert(write(fd, data, len) == (ssize_t) len);
+        close(fd);
+        free(path);
+}
+
+/* gzip with every optional header field (RFC 1952): FEXTRA, FNAME,
+ * FCOMMENT, FHCRC (wrong if asked); then raw deflate and the CRC32/ISIZE
+ * trailer. */
+static unsigned char *gzip_all_fields(const char *text, size_t len, bool bad_hcrc, size_t *ret_len) {
+        static const unsigned char head[] = {
+                0x1f, 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3,
+                4, 0, 'a', 'b', 'c', 'd',            /* extra: 4 bytes */
+                'c', 'o', 'n', 'f', 'i', 'g', 0,     /* name */
+                'h', 'i', 0,                          /* comment */
+        };
+        size_t hlen = sizeof(head) + 2, cap = hlen + compressBound((uLong) len) + 8;
+        unsigned char *out = malloc(cap);
+        z_stream z = {};
+        test_assert(out);
+        memcpy(out, head, sizeof(head));
+        uLong hcrc = crc32(0, head, sizeof(head)) ^ (bad_hcrc ? 1 : 0);
+        out[sizeof(head)] = (unsigned char) hcrc;
+        out[sizeof(head) + 1] = (unsigned char) (hcrc >> 8);
+        test_assert_int(deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+        z.next_in = (unsigned char *) text;
+        z.avail_in = (uInt) len;
+        z.next_out = out + hlen;
+        z.avail_out = (uInt) (cap - hlen - 8);
+        test_assert_int(deflate(&z, Z_FINISH), Z_STREAM_END);
+        size_t n = hlen + z.total_out;
+        deflateEnd(&z);
+        uLong crc = crc32(0, (const unsigned char *) text, (uInt) len);
+        for (int i = 0; i < 4; i++)
+                out[n++] = (unsigned char) (crc >> (8 * i));
+        for (int i = 0; i < 4; i++)
+                out[n++] = (unsigned char) (len >> (8 * i));
+        *ret_len = n;
+        return out;
+}
+
+static void test_config_files(void) {
+        char root[] = "/tmp/tcptune-test-kernel-XXXXXX";
+        test_assert(mkdtemp(root));
+        char *proc, *sysk, *boot, *gz, *bootcfg, *rel;
+        test_assert(asprintf(&proc, "%s/proc", root) > 0);
+        test_assert(asprintf(&sysk, "%s/proc/sys/kernel", root) > 0);
+        test_assert(asprintf(&boot, "%s/boot", root) > 0);
+        test_assert(asprintf(&gz, "%s/proc/config.gz", root) > 0);
+        test_assert(asprintf(&bootcfg, "%s/boot/config-6.1.0-test", root) > 0);
+        test_assert(asprintf(&rel, "%s/proc/sys", root) > 0);
+        test_assert(mkdir(proc, 0755) == 0 && mkdir(rel, 0755) == 0 && mkdir(sysk, 0755) == 0 && mkdir(boot, 0755) == 0);
+        write_file(sysk, "osrelease", "6.1.0-test\n", 11);
+
+        size_t len;
+        char *text = big_config(&len);
+        struct kernel_info k;
+
+        /* Nothing to read: no HZ, not an error. */
+        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_str(k.release, "6.1.0-test");
+        test_assert_int(k.hz, 0);
+        test_assert(!k.hz_source && !k.default_cc);
+        kernel_info_done(&k);
+
+        /* /boot/config-RELEASE as plain text. */
+        write_file(boot, "config-6.1.0-test", "CONFIG_HZ=100\nCONFIG_DEFAULT_TCP_CONG=\"reno\"\n", 45);
+        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(k.hz, 100);
+        test_assert_str(k.hz_source, "/boot/config-6.1.0-test");
+        test_assert_str(k.default_cc, "reno");
+        kernel_info_done(&k);
+
+        /* /proc/config.gz as zlib's gzip writer makes it wins over /boot. */
+        gzFile f = gzopen(gz, "wb9");
+        test_assert(f);
+        test_assert_int(gzwrite(f, text, (unsigned) len), (int) len);
+        test_assert_int(gzclose(f), Z_OK);
+        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(k.hz, 300);
+        test_assert_str(k.hz_source, "/proc/config.gz");
+        test_assert_str(k.default_cc, "cubic");
+        kernel_info_done(&k);
+        /* Without want_cc decompression stops after CONFIG_HZ. */
+        test_assert_int(kernel_info_read_full(root, /* want_cc= */ false, &k), 0);
+        test_assert_int(k.hz, 300);
+        test_assert(!k.default_cc);
+        kernel_info_done(&k);
+
+        /* Every optional gzip header field; a wrong header CRC rejects the
+         * file, as zlib's gzip reader does. */
+        size_t zlen;
+        unsigned char *z = gzip_all_fields(text, len, /* bad_hcrc= */ true, &zlen);
+        test_assert(unlink(gz) == 0);
+        write_file(proc, "config.gz", z, zlen);
+        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(k.hz, 100);
+        test_assert_str(k.hz_source, "/boot/config-6.1.0-test");
+        kernel_info_done(&k);
+        free(z);
+        z = gzip_all_fields(text, len, /* bad_hcrc= */ false, &zlen);
+        test_assert(unlink(gz) == 0);
+        write_file(proc, "config.gz", z, zlen);
+        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(k.hz, 300);
+        test_assert_str(k.hz_source, "/proc/config.gz");
+        test_assert_str(k.default_cc, "cubic");
+        kernel_info_done(&k);
+
+        /* Cut before CONFIG_HZ: the kernel's own file is unusable, /boot serves. */
+        test_assert(unlink(gz) == 0);
+        write_file(proc, "config.gz", z, 600);
+        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(k.hz, 100);
+        test_assert_str(k.hz_source, "/boot/config-6.1.0-test");
+        kernel_info_done(&k);
+
+        /* A header cut inside its name field is not gzip, and not a config. */
+        test_assert(unlink(gz) == 0);
+        write_file(proc, "config.gz", z, 20);
+        test_assert(unlink(bootcfg) == 0);
+        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(k.hz, 0);
+        kernel_info_done(&k);
+
+        /* A plain-text /boot config larger than one read step. */
+        write_file(boot, "config-6.1.0-test", text, len);
+        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(k.hz, 300);
+        test_assert_str(k.default_cc, "cubic");
+        kernel_info_done(&k);
+
+        test_assert(unlink(gz) == 0 && unlink(bootcfg) == 0);
+        char *osr;
+        test_assert(asprintf(&osr, "%s/osrelease", sysk) > 0);
+        test_assert(unlink(osr) == 0);
+        test_assert(rmdir(sysk) == 0 && rmdir(rel) == 0 && rmdir(proc) == 0 && rmdir(boot) == 0 && rmdir(root) == 0);
+        free(osr);
+        free(z);
+        free(text);
+        free(proc);
+        free(sysk);
+        free(boot);
+        free(gz);
+        free(bootcfg);
+        free(rel);
+}
+
 int main(void) {
         TEST(test_config_parse);
+        TEST(test_config_files);
         TEST(test_version);
         return test_done();
 }

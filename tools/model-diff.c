@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/* Differential check of src/model.c against an older copy of it: both run
+ * over the same random and edge-case inputs, every field of every
+ * struct model_result must match, events included. Built and run by
+ * tools/model-diff.sh, which compiles the old copy with its symbols
+ * renamed to old_*. Not a CI test: it needs the old source.
+ * usage: model-diff [N [SEED]] */
+#include <stdio.h>
+
+#include "model.h"
+
+int old_model_run(const struct model_input *in, enum scenario s, struct model_result *ret);
+void old_model_input_defaults(struct model_input *in);
+
+static uint64_t rng_state;
+static uint64_t rnd(void) {
+        /* xorshift64* */
+        rng_state ^= rng_state >> 12;
+        rng_state ^= rng_state << 25;
+        rng_state ^= rng_state >> 27;
+        return rng_state * UINT64_C(2685821657736338717);
+}
+static uint64_t range(uint64_t lo, uint64_t hi) {
+        return lo + rnd() % (hi - lo + 1);
+}
+/* Log-uniform in [lo, hi], so that small values are as common as big ones. */
+static uint64_t logrange(uint64_t lo, uint64_t hi) {
+        unsigned bits_lo = 63 - (unsigned) __builtin_clzll(lo), bits_hi = 63 - (unsigned) __builtin_clzll(hi);
+        unsigned b = (unsigned) range(bits_lo, bits_hi);
+        uint64_t v = range(UINT64_C(1) << b, (UINT64_C(2) << b) - 1);
+        return v < lo ? lo : v > hi ? hi : v;
+}
+static bool coin(unsigned pct) {
+        return rnd() % 100 < pct;
+}
+
+static const unsigned hzs[] = { 100, 250, 300, 1000 };
+
+static void random_input(struct model_input *in) {
+        model_input_defaults(in);
+        in->hz = coin(10) ? (unsigned) range(1, 10000) : hzs[rnd() % 4];
+        if (coin(80))
+                in->retries2 = (unsigned) range(0, 40);
+        if (coin(50))
+                in->orphan_retries = (unsigned) range(0, 20);
+        if (coin(60))
+                in->syn_retries = (unsigned) (coin(90) ? range(1, 12) : range(1, 127));
+        if (coin(60))
+                in->syn_linear_timeouts = (unsigned) range(0, 10);
+        if (coin(60))
+                in->synack_retries = (unsigned) (coin(90) ? range(0, 12) : range(0, 255));
+        if (coin(70))
+                in->rto_min_us = logrange(1, 2 * USEC_PER_SEC);
+        if (coin(70))
+                in->rto_max_us = range(1, 120) * USEC_PER_SEC;
+        if (coin(50))
+                in->keepalive_time_us = logrange(1, 32767) * USEC_PER_SEC;
+        if (coin(50))
+                in->keepalive_intvl_us = logrange(1, 32767) * USEC_PER_SEC;
+        if (coin(50))
+                in->keepalive_probes = (unsigned) range(0, 127);
+        in->keepalive_from_socket = coin(30);
+        if (coin(50))
+                in->fin_timeout_us = coin(10) ? 0 : logrange(1, 600) * USEC_PER_SEC;
+        if (coin(40))
+                in->early_retrans = (unsigned) range(0, 4);
+        in->sack = !coin(20);
+        in->thin_linear_timeouts = coin(30);
+        in->cc_bbr = coin(20);
+        in->tlp_legacy = coin(25);
+        in->srtt_us = logrange(10, 3 * USEC_PER_SEC);
+        in->rto_us = coin(30) ? logrange(1, 120 * USEC_PER_SEC) : 0;
+        in->segments = (unsigned) (coin(60) ? range(1, 3) : range(1, 50));
+        if (coin(35))
+                in->user_timeout_us = coin(10) ? range(1, 999) : logrange(1000, 600 * USEC_PER_SEC);
+        if (coin(30)) {
+                in->zw_backoff = (unsigned) range(0, 20);
+                in->zw_probes_out = (unsigned) range(0, 20);
+        }
+        if (coin(30)) {
+                in->local_failure = (enum model_local_failure) range(1, 3);
+                in->local_failure_before_send = coin(30);
+                in->local_failure_at_us = coin(20) ? 0 : logrange(1, 60 * USEC_PER_SEC);
+                static const int errs[] = { 0, EHOSTUNREACH, ENETUNREACH, EACCES, EINVAL };
+                in->local_failure_errno = errs[rnd() % ELEMENTSOF(errs)];
+        }
+}
+
+/* One field changed from the defaults at a time: the inputs people type. */
+static void edge_input(unsigned i, struct model_input *in) {
+        model_input_defaults(in);
+        in->hz = hzs[i % 4];
+        i /= 4;
+        switch (i % 12) {
+        case 0: in->retries2 = i / 12 % 41; break;
+        case 1: in->rto_min_us = (uint64_t[]) { 1, 1000, 4000, 10000, 50000, 200000, 1000000, 2000000 }[i / 12 % 8]; break;
+        case 2: in->rto_max_us = (i / 12 % 120 + 1) * USEC_PER_SEC; break;
+        case 3: in->srtt_us = (uint64_t[]) { 10, 100, 1000, 20000, 80000, 300000, 1000000, 3000000 }[i / 12 % 8]; break;
+        case 4: in->segments = i / 12 % 50 + 1; break;
+        case 5: in->user_timeout_us = (uint64_t[]) { 0, 1, 999, 1000, 30000, 5000000, 30000000, 600000000 }[i / 12 % 8]; break;
+        case 6: in->keepalive_time_us = (i / 12 % 20 + 1) * 10 * USEC_PER_SEC; in->keepalive_intvl_us = (i / 12 % 7 + 1) * USEC_PER_SEC; break;
+        case 7: in->local_failure = (enum model_local_failure) (i / 12 % 4); in->local_failure_before_send = i / 48 % 2; break;
+        case 8: in->zw_backoff = i / 12 % 16; in->zw_probes_out = i / 192 % 4; break;
+        case 9: in->syn_retries = i / 12 % 12 + 1; in->syn_linear_timeouts = i / 144 % 6; break;
+        case 10: in->thin_linear_timeouts = true; in->segments = i / 12 % 5 + 1; in->cc_bbr = i / 60 % 2; break;
+        case 11: in->synack_retries = i / 12 % 12; in->fin_timeout_us = (i / 12 % 130) * USEC_PER_SEC; break;
+        }
+}
+
+static int differ(const struct model_result *a, const struct model_result *b) {
+#define F(x) if (a->x != b->x) return __LINE__
+        F(scenario); F(never); F(detect_us); F(detect_min_us); F(detect_max_us); F(has_naive); F(naive_us);
+        F(budget_us); F(error); F(n_governed_by); F(n_events); F(events_truncated);
+        for (size_t i = 0; i < a->n_governed_by; i++)
+                if (strcmp(a->governed_by[i], b->governed_by[i]) != 0)
+                        return __LINE__;
+        for (size_t i = 0; i < a->n_events; i++) {
+                F(events[i].t_us); F(events[i].kind); F(events[i].n);
+        }
+#undef F
+        if (!a->note != !b->note || (a->note && strcmp(a->note, b->note) != 0))
+                return __LINE__;
+        return 0;
+}
+
+static void dump(const struct model_input *in) {
+        fprintf(stderr,
+                "hz=%u retries2=%u orphan=%u syn=%u synlin=%u synack=%u rto_min=%llu rto_max=%llu ka=%llu,%llu,%u "
+                "ka_sock=%d fin=%llu er=%u sack=%d thin=%d bbr=%d legacy=%d srtt=%llu rto=%llu segs=%u ut=%llu "
+                "zw=%u,%u lf=%d before=%d at=%llu errno=%d\n",
+                in->hz, in->retries2, in->orphan_retries, in->syn_retries, in->syn_linear_timeouts, in->synack_retries,
+                (unsigned long long) in->rto_min_us, (unsigned long long) in->rto_max_us,
+                (unsigned long long) in->keepalive_time_us, (unsigned long long) in->keepalive_intvl_us,
+                in->keepalive_probes, in->keepalive_from_socket, (unsigned long long) in->fin_timeout_us,
+                in->early_retrans, in->sack, in->thin_linear_timeouts, in->cc_bbr, in->tlp_legacy,
+                (unsigned long long) in->srtt_us, (unsigned long long) in->rto_us, in->segments,
+                (unsigned long long) in->user_timeout_us, in->zw_backoff, in->zw_probes_out, in->local_failure,
+                in->local_failure_before_send, (unsigned long long) in->local_failure_at_us, in->local_failure_errno);
+}
+
+int main(int argc, char **argv) {
+        unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000;
+        rng_state = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x7c97;
+        if (rng_state == 0)
+                rng_state = 1;
+        static struct model_result a, b;
+        unsigned long runs = 0, fails = 0, edges = 4 * 12 * 200;
+
+        for (unsigned long i = 0; i < edges + n; i++) {
+                struct model_input in;
+                if (i < edges)
+                        edge_input((unsigned) i, &in);
+                else
+                        random_input(&in);
+                for (int s = 0; s < _SCENARIO_MAX; s++) {
+                        /* Poison both so that a field one side leaves unset shows. */
+                        memset(&a, 0x5a, sizeof(a));
+                        memset(&b, 0xa5, sizeof(b));
+                        int ra = old_model_run(&in, (enum scenario) s, &a), rb = model_run(&in, (enum scenario) s, &b);
+                        int line = ra != rb ? -1 : ra < 0 ? 0 : differ(&a, &b);
+                        runs++;
+                        if (line) {
+                                if (fails++ < 10) {
+                                        fprintf(stderr, "input %lu scenario %d differs (model-diff.c:%d): old %llu/%llu/%llu new %llu/%llu/%llu\n  ",
+                                                i, s, line, (unsigned long long) a.detect_min_us, (unsigned long long) a.detect_us,
+                                                (unsigned long long) a.detect_max_us, (unsigned long long) b.detect_min_us,
+                                                (unsigned long long) b.detect_us, (unsigned long long) b.detect_max_us);
+                                        dump(&in);
+                                }
+                        }
+                }
+        }
+        printf("model-diff: %lu runs (%lu edge inputs, %lu random, 7 scenarios each), %lu differ\n", runs, edges, n, fails);
+        return fails ? 1 : 0;
+}
