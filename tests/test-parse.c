@@ -55,6 +55,9 @@ static void test_duration_format(void) {
                 { 7875000000, "2h 11m 15s" },
                 { 7200000000, "2h" },
                 { 7500000000, "2h 5m" },
+                /* Rounding must not wrap (found by tests/fuzz/fuzz-parse). */
+                { UINT64_MAX, "5124095576h 1m 50s" },
+                { UINT64_MAX - 8, "5124095576h 1m 50s" },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 _cleanup_free_ char *s = format_duration(cases[i].usec);
