@@ -90,7 +90,7 @@ static void check_key(const char *s) {
                 return;
         fuzz_assert(canon && *canon);
         fuzz_assert(strlen(canon) < SYSCTL_KEY_MAX);
-        fuzz_assert(fuzz_one_line(canon));
+        fuzz_assert(fuzz_no_control(canon));
         fuzz_assert(!strpbrk(canon, "*?["));
         /* Canonical is a fixed point. */
         fuzz_oom(sysctl_key_normalize(canon, &again));

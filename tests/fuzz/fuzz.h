@@ -28,8 +28,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
                 }                                      \
         } while (0)
 
-/* A message meant for one terminal line: no control bytes at all. */
+/* A message meant for one terminal line: no control bytes but the tabs
+ * that the INI dialect allows inside a line (and messages quote). */
 static inline bool fuzz_one_line(const char *s) {
+        for (const unsigned char *c = (const unsigned char *) s; *c; c++)
+                if ((*c < ' ' && *c != '\t') || *c == 0x7f)
+                        return false;
+        return true;
+}
+
+/* Escaped text (sysctld_escape()): no control bytes at all. */
+static inline bool fuzz_no_control(const char *s) {
         for (const unsigned char *c = (const unsigned char *) s; *c; c++)
                 if (*c < ' ' || *c == 0x7f)
                         return false;
