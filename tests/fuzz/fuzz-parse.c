@@ -89,7 +89,7 @@ static void check_key(const char *s) {
         if (r < 0)
                 return;
         fuzz_assert(canon && *canon);
-        fuzz_assert(strlen(canon) < SYSCTL_KEY_MAX);
+        fuzz_assert(strlen(canon) <= SYSCTL_KEY_MAX);
         fuzz_assert(fuzz_no_control(canon));
         fuzz_assert(!strpbrk(canon, "*?["));
         /* Canonical is a fixed point. */
