@@ -32,9 +32,10 @@ int parse_duration(const char *s, uint64_t *ret_usec) {
                 if (!isdigit((unsigned char) *p))
                         return -EINVAL;
                 for (; isdigit((unsigned char) *p); p++) {
-                        if (whole > (UINT64_MAX - 9) / 10)
+                        uint64_t d = (uint64_t) (*p - '0');
+                        if (whole > (UINT64_MAX - d) / 10)
                                 return -ERANGE;
-                        whole = whole * 10 + (uint64_t) (*p - '0');
+                        whole = whole * 10 + d;
                 }
                 if (*p == '.') {
                         p++;
