@@ -23,6 +23,13 @@ static bool key_char(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("_./-", c);
 }
 
+static size_t blanks(const char *s, size_t n) {
+        size_t i = 0;
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+                i++;
+        return i;
+}
+
 /* Check one line (without its terminator) and say what inih should see:
  * 0 the line as it is, 1 a blank line, -1 an error (recorded). */
 static int check_line(struct ini_reader *r, const char *line, size_t n) {
@@ -36,7 +43,9 @@ static int check_line(struct ini_reader *r, const char *line, size_t n) {
                 if ((c < ' ' && c != '\t') || c == 0x7f)
                         return ini_reader_fail(r, -EINVAL, "control character 0x%02x: not a text line", c);
         }
-        size_t lead = strspn(line, " \t");
+        /* The line is not NUL-terminated (the last line of the buffer is
+         * followed by whatever comes after it): scan only its n bytes. */
+        size_t lead = blanks(line, n);
         const char *s = line + lead;
         size_t rest = n - lead;
         while (rest > 0 && (s[rest - 1] == ' ' || s[rest - 1] == '\t'))
@@ -60,7 +69,7 @@ static int check_line(struct ini_reader *r, const char *line, size_t n) {
         size_t k = 0;
         while (k < rest && key_char(s[k]))
                 k++;
-        size_t eq = k + strspn(s + k, " \t");
+        size_t eq = k + blanks(s + k, rest - k);
         if (k == 0 || eq >= rest || s[eq] != '=')
                 return ini_reader_fail(r, -EINVAL, "expected KEY = VALUE");
         if (!r->in_section)

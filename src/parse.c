@@ -32,9 +32,10 @@ int parse_duration(const char *s, uint64_t *ret_usec) {
                 if (!isdigit((unsigned char) *p))
                         return -EINVAL;
                 for (; isdigit((unsigned char) *p); p++) {
-                        if (whole > (UINT64_MAX - 9) / 10)
+                        uint64_t d = (uint64_t) (*p - '0');
+                        if (whole > (UINT64_MAX - d) / 10)
                                 return -ERANGE;
-                        whole = whole * 10 + (uint64_t) (*p - '0');
+                        whole = whole * 10 + d;
                 }
                 if (*p == '.') {
                         p++;
@@ -92,7 +93,9 @@ char *format_duration(uint64_t usec) {
                 r = asprintf(&s, "%" PRIu64 "m %" PRIu64 ".%" PRIu64 "s",
                              tenths / 600, tenths % 600 / 10, tenths % 10);
         } else {
-                uint64_t secs = (usec + USEC_PER_SEC / 2) / USEC_PER_SEC;
+                /* Round to the second without adding first: usec + 0.5 s
+                 * wraps for the largest durations parse_duration() takes. */
+                uint64_t secs = usec / USEC_PER_SEC + (usec % USEC_PER_SEC >= USEC_PER_SEC / 2);
                 uint64_t h = secs / 3600, m = secs % 3600 / 60, sec = secs % 60;
                 if (sec)
                         r = asprintf(&s, "%" PRIu64 "h %" PRIu64 "m %" PRIu64 "s", h, m, sec);

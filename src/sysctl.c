@@ -8,12 +8,14 @@
 #include "parse.h"
 #include "sysctl.h"
 
-/* A component is what lies between separators: non-empty, not "." or "..",
- * printable, no glob characters (those are sysctl.d's business). */
-static bool component_valid(const char *s, size_t n) {
+/* A component is what lies between separators: non-empty, not "." or ".."
+ * as a path name, printable, no glob characters (those are sysctl.d's
+ * business). `dot` is what becomes '.' in the path: '.' in the slash form,
+ * '/' in the dotted form ("net.//.x" would be net/../x). */
+static bool component_valid(const char *s, size_t n, char dot) {
         if (n == 0 || n > NAME_MAX)
                 return false;
-        if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+        if ((n == 1 && s[0] == dot) || (n == 2 && s[0] == dot && s[1] == dot))
                 return false;
         for (size_t i = 0; i < n; i++) {
                 unsigned char c = (unsigned char) s[i];
@@ -35,7 +37,7 @@ int sysctl_key_normalize(const char *key, char **ret) {
         const char *sep = strpbrk(key, "./");
         if (!sep) {
                 /* Short form: the tool is about net.ipv4. */
-                if (!component_valid(key, len))
+                if (!component_valid(key, len, '.'))
                         return -EINVAL;
                 if (asprintf(&k, "net.ipv4.%s", key) < 0)
                         return -ENOMEM;
@@ -51,7 +53,7 @@ int sysctl_key_normalize(const char *key, char **ret) {
                 return -ENOMEM;
         for (char *c = k, *start = k;; c++) {
                 if (*c == s || *c == '\0') {
-                        if (!component_valid(start, (size_t) (c - start)))
+                        if (!component_valid(start, (size_t) (c - start), s == '/' ? '.' : '/'))
                                 return -EINVAL;
                         if (*c == '\0')
                                 break;

@@ -12,6 +12,10 @@ static void test_duration_valid(void) {
                 { "0.25", 250000 },      { "1m30s", 90000000 },     { "0", 0 },
                 { "0.204s", 204000 },    { "1.0000005s", 1000000 }, { "2min", 120000000 },
                 { "1h2m3s", 3723000000 }, { "007ms", 7000 },
+                /* The largest value that fits (the digit scan once refused
+                 * 18446744073709551610 to ...615). */
+                { "18446744073709551615us", UINT64_MAX },
+                { "18446744073709551610us", UINT64_MAX - 5 },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 uint64_t v = 12345;
@@ -35,6 +39,8 @@ static void test_duration_invalid(void) {
         }
         uint64_t v;
         test_assert_int(parse_duration("99999999999999999999", &v), -ERANGE);
+        test_assert_int(parse_duration("18446744073709551616us", &v), -ERANGE);
+        test_assert_int(parse_duration("18446744073709551620us", &v), -ERANGE);
         test_assert_int(parse_duration("18446744073710h", &v), -ERANGE);
         test_assert_int(parse_duration("5124095577h", &v), -ERANGE);
 }
@@ -55,6 +61,9 @@ static void test_duration_format(void) {
                 { 7875000000, "2h 11m 15s" },
                 { 7200000000, "2h" },
                 { 7500000000, "2h 5m" },
+                /* Rounding must not wrap (found by tests/fuzz/fuzz-parse). */
+                { UINT64_MAX, "5124095576h 1m 50s" },
+                { UINT64_MAX - 8, "5124095576h 1m 50s" },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 _cleanup_free_ char *s = format_duration(cases[i].usec);

@@ -108,6 +108,31 @@ static void test_long_line(void) {
         expect_error(bad, 2, "line of 198 bytes: at most 197");
 }
 
+/* policy_parse() reads len bytes, not up to a NUL: what follows the buffer
+ * is not the file's (found by tests/fuzz/fuzz-policy). */
+static void test_unterminated(void) {
+        static const char text[] = "[limits]\nidle = 1h\n  " "        x = 1\n";
+        struct policy p;
+        unsigned line = 0;
+        char *msg = NULL;
+        /* A last line of blanks, with more blanks after the buffer. */
+        test_assert_int(policy_parse(POLICY_FILE, text, strlen("[limits]\nidle = 1h\n  "), &p, &line, &msg), 0);
+        test_assert_int(p.limit_us[SCENARIO_IDLE], 3600 * USEC_PER_SEC);
+        policy_done(&p);
+
+        /* A key at the very end, in a buffer of exactly its size (ASan
+         * builds see a read past it). */
+        static const char bare[] = "[limits]\nidle";
+        char *exact = malloc(strlen(bare));
+        test_assert(exact);
+        memcpy(exact, bare, strlen(bare));
+        test_assert_int(policy_parse(POLICY_FILE, exact, strlen(bare), &p, &line, &msg), -EINVAL);
+        test_assert_int(line, 2);
+        test_assert_str(msg, "expected KEY = VALUE");
+        free(msg);
+        free(exact);
+}
+
 static char *tmpdir;
 
 static void put(const char *rel, const char *text) {
@@ -180,6 +205,7 @@ int main(void) {
         TEST(test_good);
         TEST(test_errors);
         TEST(test_long_line);
+        TEST(test_unterminated);
         TEST(test_load);
         return test_done();
 }

@@ -29,6 +29,9 @@ static void test_normalize_invalid(void) {
                 "", "net..ipv4", "../../etc/passwd", "net.ipv4.", ".net", "/net/ipv4/x",
                 "net/ipv4/../x", "net.ipv4.tcp_*", "tcp retries", "net.ipv4.tcp_retries2=5",
                 "net.ipv4.a\tb", "net.ipv4.\x01", "a/./b",
+                /* '/' in a dotted name is '.' in the path: "//" is "..",
+                 * "/" is "." (found by tests/fuzz/fuzz-parse). */
+                "net.//.x", "3.//", "net.ipv4.//", "net.//.//.//.//etc.passwd", "net./.x",
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 char *k = NULL;

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* policy_parse() over arbitrary bytes. Success: every limit has the text
+ * it was parsed from, silenced ids are known; failure: one line that names
+ * a line of the file. */
+#include "findings.h"
+#include "fuzz.h"
+#include "parse.h"
+#include "policy.h"
+
+#define FILE_NAME "/etc/tcptune/tcptune.conf"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        unsigned lines = fuzz_count_lines(data, size);
+        unsigned line = UINT32_MAX;
+        char *message = NULL;
+        struct policy p;
+
+        int r = policy_parse(FILE_NAME, (const char *) data, size, &p, &line, &message);
+        fuzz_oom(r);
+        if (r < 0) {
+                fuzz_assert(r == -EINVAL);
+                fuzz_assert(message && *message);
+                fuzz_assert(fuzz_one_line(message));
+                fuzz_assert(line >= 1 && line <= lines);
+                free(message);
+                return 0;
+        }
+        fuzz_assert(!message && line == UINT32_MAX);
+        fuzz_assert(p.file && streq(p.file, FILE_NAME));
+        for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
+                fuzz_assert(!p.limit_us[s] == !p.limit_text[s]);
+                if (p.limit_text[s]) {
+                        uint64_t us;
+                        fuzz_assert(parse_duration(p.limit_text[s], &us) == 0 && us == p.limit_us[s]);
+                }
+        }
+        fuzz_assert(p.silence);
+        for (char **id = p.silence; *id; id++) {
+                fuzz_assert(findings_id_known(*id));
+                fuzz_assert(policy_silenced(&p, *id));
+        }
+        policy_done(&p);
+        return 0;
+}
