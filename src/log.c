@@ -10,7 +10,7 @@ void log_set_quiet(bool q) {
         quiet = q;
 }
 
-static void logv(const char *prefix, const char *fmt, va_list ap) {
+_printf_(2, 0) static void logv(const char *prefix, const char *fmt, va_list ap) {
         /* One fprintf per line: concurrent runs do not interleave mid-line. */
         char *msg = NULL;
         if (vasprintf(&msg, fmt, ap) < 0) {

@@ -210,7 +210,8 @@ char *sysctld_escape(const char *s, size_t max) {
         return q;
 }
 
-static int diagv(struct sysctld *s, const char *file, unsigned line, int error, const char *fmt, va_list ap) {
+_printf_(5, 0) static int diagv(struct sysctld *s, const char *file, unsigned line, int error, const char *fmt,
+                                 va_list ap) {
         struct sysctld_diag d = { .line = line, .error = error };
 
         if (GROW(s->diags, s->n_diags, s->state->cap_diags) < 0 || vasprintf(&d.message, fmt, ap) < 0)

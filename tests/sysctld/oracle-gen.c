@@ -149,7 +149,7 @@ static void put(struct buf *b, const char *s, size_t n) {
 static void puts_(struct buf *b, const char *s) {
         put(b, s, strlen(s));
 }
-static void putf(struct buf *b, const char *fmt, ...) {
+_printf_(2, 3) static void putf(struct buf *b, const char *fmt, ...) {
         char tmp[256];
         va_list ap;
         va_start(ap, fmt);

@@ -113,7 +113,7 @@ static int dump_dir(const char *tmpl, const char *rel) {
         if (n < 0)
                 return -errno;
         for (int i = 0; i < n; i++) {
-                _cleanup_free_ char *sub = NULL, *live = NULL;
+                _cleanup_free_ char *sub = NULL;
                 if (names[i]->d_name[0] != '.' && asprintf(&sub, "%s%s%s", rel, *rel ? "/" : "", names[i]->d_name) >= 0) {
                         if (names[i]->d_type == DT_DIR)
                                 dump_dir(tmpl, sub);
