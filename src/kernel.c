@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <zlib.h>
 
+#include "fileio.h"
 #include "kernel.h"
 #include "sysctl.h"
 
@@ -71,35 +72,13 @@ static size_t gzip_data_offset(const unsigned char *buf, size_t len) {
 }
 
 /* The whole file, up to 16 MiB (a kernel .config is ~300 KiB, its gzip
- * ~25 KiB), in as few read()s as its size allows. */
+ * ~25 KiB): 64 KiB first, so config.gz takes one read() (its st_size under
+ * /proc is not to be trusted). */
 static int read_file(const char *path, unsigned char **ret, size_t *ret_len) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        _cleanup_free_ unsigned char *buf = NULL;
-        size_t len = 0, cap = 0;
-
         if (fd < 0)
                 return -errno;
-        for (;;) {
-                if (len == cap) {
-                        if (cap >= 16 * 1024 * 1024)
-                                break;
-                        unsigned char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-                        if (!nb)
-                                return -ENOMEM;
-                        buf = nb;
-                }
-                ssize_t n = read(fd, buf + len, cap - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        *ret = TAKE_PTR(buf);
-        *ret_len = len;
-        return 0;
+        return read_full_fd(fd, 16 * 1024 * 1024, 65536, (char **) ret, ret_len);
 }
 
 /* Where the wanted lines are in text[0, len), looking only at what came

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "fileio.h"
 #include "findings.h"
 #include "ini-reader.h"
 #include "parse.h"
@@ -166,25 +167,16 @@ int policy_load(const char *root, struct policy *ret, unsigned *ret_line, char *
         if (fd < 0)
                 return fd;
         _cleanup_close_ int f = fd;
-        _cleanup_free_ char *buf = malloc(POLICY_SIZE_MAX + 1);
+        _cleanup_free_ char *buf = NULL;
         size_t len = 0;
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                ssize_t n = read(f, buf + len, POLICY_SIZE_MAX + 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-                if (len > POLICY_SIZE_MAX) {
-                        *ret_line = 0;
-                        *ret_message = strdup("larger than 1 MiB: not a policy file");
-                        return *ret_message ? -EINVAL : -ENOMEM;
-                }
+        int r = read_full_fd(f, POLICY_SIZE_MAX, 0, &buf, &len);
+        if (r == -EFBIG) {
+                *ret_line = 0;
+                *ret_message = strdup("larger than 1 MiB: not a policy file");
+                return *ret_message ? -EINVAL : -ENOMEM;
         }
+        if (r < 0)
+                return r;
         return policy_parse(POLICY_FILE, buf, len, ret, ret_line, ret_message);
 }
 

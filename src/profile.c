@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "model-input.h"
+#include "fileio.h"
 #include "profile.h"
 #include "sysctld.h"
 
@@ -113,36 +114,7 @@ static int read_file(int fd, char **ret, size_t *ret_len, struct stat *ret_st) {
                 return -ENXIO;
         if (ret_st->st_size > PROFILE_SIZE_MAX)
                 return -EFBIG;
-        size_t cap = (size_t) ret_st->st_size + 1, len = 0;
-        _cleanup_free_ char *buf = malloc(cap);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                if (len == cap) {
-                        /* The file grew since fstat: read on up to the cap. */
-                        if (cap > PROFILE_SIZE_MAX)
-                                return -EFBIG;
-                        size_t nc = cap * 2 > PROFILE_SIZE_MAX + 1 ? PROFILE_SIZE_MAX + 1 : cap * 2;
-                        char *nb = realloc(buf, nc);
-                        if (!nb)
-                                return -ENOMEM;
-                        buf = nb;
-                        cap = nc;
-                }
-                ssize_t k = read(fd, buf + len, cap - len);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0)
-                        return -errno;
-                if (k == 0)
-                        break;
-                len += (size_t) k;
-        }
-        if (len > PROFILE_SIZE_MAX)
-                return -EFBIG;
-        *ret = TAKE_PTR(buf);
-        *ret_len = len;
-        return 0;
+        return read_full_fd(fd, PROFILE_SIZE_MAX, (size_t) ret_st->st_size, ret, ret_len);
 }
 
 /* Where NAME lives: the last search directory that has NAME.ini (whatever

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "sysctl.h"
 #include "test.h"
 
@@ -127,6 +128,40 @@ static void test_write_fixture(void) {
         test_assert_int(sysctl_write(root, "net.ipv4.tcp_link", "1"), -ELOOP);
 }
 
+/* read_full_fd(): exactly max is fine, one byte more is -EFBIG, a size
+ * hint that is wrong either way still reads the whole file, NUL after it. */
+static void test_read_full(void) {
+        static const size_t sizes[] = { 0, 1, 4095, 4096, 4097, 100000 };
+        for (size_t i = 0; i < ELEMENTSOF(sizes); i++) {
+                char path[600];
+                snprintf(path, sizeof(path), "%s/full-%zu", root, sizes[i]);
+                int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+                test_assert(fd >= 0);
+                for (size_t k = 0; k < sizes[i]; k++)
+                        test_assert_int(write(fd, &"0123456789"[k % 10], 1), 1);
+                const size_t hints[] = { 0, 1, sizes[i], sizes[i] * 3 + 7 };
+                for (size_t h = 0; h < ELEMENTSOF(hints); h++) {
+                        char *buf = NULL;
+                        size_t len = 99;
+                        test_assert_int(lseek(fd, 0, SEEK_SET), 0);
+                        test_assert_int(read_full_fd(fd, sizes[i], hints[h], &buf, &len), 0);
+                        test_assert(buf && len == sizes[i] && buf[len] == '\0');
+                        test_assert(sizes[i] == 0 || buf[sizes[i] - 1] == "0123456789"[(sizes[i] - 1) % 10]);
+                        free(buf);
+                        if (sizes[i] == 0)
+                                continue;
+                        buf = NULL;
+                        test_assert_int(lseek(fd, 0, SEEK_SET), 0);
+                        test_assert_int(read_full_fd(fd, sizes[i] - 1, hints[h], &buf, &len), -EFBIG);
+                        test_assert(buf == NULL);
+                }
+                close(fd);
+        }
+        char *buf = NULL;
+        size_t len;
+        test_assert_int(read_full_fd(-1, 10, 0, &buf, &len), -EBADF);
+}
+
 int main(void) {
         if (!mkdtemp(root)) {
                 perror("mkdtemp");
@@ -137,6 +172,7 @@ int main(void) {
         TEST(test_subpath);
         TEST(test_read_fixture);
         TEST(test_write_fixture);
+        TEST(test_read_full);
         char cmd[600];
         snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
         if (system(cmd) != 0)
