@@ -4,19 +4,24 @@
 
 #include "ini-reader.h"
 
-int ini_reader_fail(struct ini_reader *r, int err, const char *fmt, ...) {
-        va_list ap;
+int ini_reader_failv(struct ini_reader *r, int err, const char *fmt, va_list ap) {
         if (r->err)
                 return -1;
         r->err = err;
         r->err_line = r->lineno;
-        va_start(ap, fmt);
         if (vasprintf(&r->message, fmt, ap) < 0) {
                 r->message = NULL;
                 r->err = -ENOMEM;
         }
-        va_end(ap);
         return -1;
+}
+
+int ini_reader_fail(struct ini_reader *r, int err, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = ini_reader_failv(r, err, fmt, ap);
+        va_end(ap);
+        return k;
 }
 
 static bool key_char(char c) {

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <ini.h>
+#include <stdarg.h>
 
 #include "util.h"
 
@@ -47,6 +48,8 @@ struct ini_reader {
 /* Record the first failure, at the current line (later ones are ignored:
  * one error, one line). Returns -1, for `return ini_reader_fail(...)`. */
 int ini_reader_fail(struct ini_reader *r, int err, const char *fmt, ...) _printf_(3, 4);
+/* The same with a va_list, for callers' own printf-like wrappers. */
+int ini_reader_failv(struct ini_reader *r, int err, const char *fmt, va_list ap) _printf_(3, 0);
 
 /* Run inih over r->buf with the checks above, then handler(user, ...) for
  * each KEY = VALUE. Returns 0, or r->err (-EINVAL with r->message and

@@ -33,15 +33,10 @@ struct parse_state {
 
 static void fail(struct parse_state *st, const char *fmt, ...) _printf_(2, 3);
 static void fail(struct parse_state *st, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL;
         va_list ap;
         va_start(ap, fmt);
-        int r = vasprintf(&msg, fmt, ap);
+        (void) ini_reader_failv(&st->ini, -EINVAL, fmt, ap);
         va_end(ap);
-        if (r < 0)
-                st->oom = true;
-        else
-                (void) ini_reader_fail(&st->ini, -EINVAL, "%s", msg);
 }
 
 /* Only [limits] and [findings]; an unknown one is reported at its header. */

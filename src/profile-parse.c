@@ -27,15 +27,10 @@ struct parser {
 };
 
 _printf_(3, 4) static int fail(struct parser *p, int err, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL;
         va_list ap;
         va_start(ap, fmt);
-        int r = vasprintf(&msg, fmt, ap);
+        (void) ini_reader_failv(&p->ini, err, fmt, ap);
         va_end(ap);
-        if (r < 0)
-                p->ini.err = p->ini.err ? p->ini.err : -ENOMEM;
-        else
-                (void) ini_reader_fail(&p->ini, err, "%s", msg);
         return 0;
 }
 
