@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Differential check of src/model.c against an older copy of it: both run
+/* Differential check of src/model/model.c against an older copy of it: both run
  * over the same random and edge-case inputs, every field of every
  * struct model_result must match, events included. Built and run by
  * tools/model-diff.sh, which compiles the old copy with its symbols

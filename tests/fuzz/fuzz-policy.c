@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         fuzz_assert(p.silence);
         for (char **id = p.silence; *id; id++) {
-                fuzz_assert(findings_id_known(*id));
+                fuzz_assert(finding_id_known(*id));
                 fuzz_assert(policy_silenced(&p, *id));
         }
         policy_done(&p);

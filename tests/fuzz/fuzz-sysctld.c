@@ -4,6 +4,7 @@
  * files), globs expanded against a fixture tree (FUZZ_ROOT, never the
  * host's /proc/sys). Entries and overrides must point at real files and
  * lines; escaped values and diagnostics must be single terminal lines. */
+#include "escape.h"
 #include "fuzz.h"
 #include "sysctld.h"
 
@@ -64,9 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 fuzz_assert(!c.exists || c.live_error != -ENOENT);
                 sysctld_check_done(&c);
 
-                _cleanup_free_ char *esc = sysctld_escape(e->value, 60);
+                _cleanup_free_ char *esc = escape_text(e->value, 60);
                 fuzz_assert(esc && fuzz_no_control(esc));
-                _cleanup_free_ char *again = sysctld_escape(esc, SIZE_MAX);
+                _cleanup_free_ char *again = escape_text(esc, SIZE_MAX);
                 fuzz_assert(again && streq(again, esc));
         }
         for (size_t i = 0; i < s->n_overrides; i++) {
@@ -82,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                  * wants them so); text output escapes them, which must
                  * give one line. */
                 fuzz_assert(d->message && *d->message);
-                _cleanup_free_ char *esc = sysctld_escape(d->message, SIZE_MAX);
+                _cleanup_free_ char *esc = escape_text(d->message, SIZE_MAX);
                 fuzz_assert(esc && fuzz_no_control(esc));
                 fuzz_assert(!d->file || known_file(s, d->file));
         }

@@ -37,7 +37,7 @@ static inline bool fuzz_one_line(const char *s) {
         return true;
 }
 
-/* Escaped text (sysctld_escape()): no control bytes at all. */
+/* Escaped text (escape_text()): no control bytes at all. */
 static inline bool fuzz_no_control(const char *s) {
         for (const unsigned char *c = (const unsigned char *) s; *c; c++)
                 if (*c < ' ' || *c == 0x7f)

@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: MIT */
+/* The text screen is built to fit a terminal on a stock host: kernel,
+ * detection times, drift, tunables that differ, findings with their fix. */
+#include <stdio.h>
+
+#include "escape.h"
+#include "output-audit.h"
+#include "output-explain.h"
+#include "output-model.h"
+#include "output-prometheus.h"
+#include "parse.h"
+#include "tunables.h"
+
+/* Tunables added after 4.19, the oldest kernel the model covers: the
+ * catalog's `since` says which, and the kernel line says whether this
+ * kernel has each. */
+static bool newer(const struct tunable *t) {
+        return t->since && kernel_version_at_least(t->since, "4.20");
+}
+
+static int print_kernel(struct context *ctx, const struct audit_report *rep) {
+        const struct kernel_info *k = rep->kernel;
+        const struct audit_ns *ns = &rep->ns[0];
+        size_t n, len = 0;
+        const struct tunable *t = tunable_all(&n);
+        _cleanup_free_ char *line = NULL;
+        fprintf(ctx->out, "Kernel %s, HZ %u", k->release ? k->release : "(unknown)", k->hz ? k->hz : 250);
+        if (k->hz)
+                fprintf(ctx->out, " (from %s)\n", strempty(k->hz_source));
+        else
+                fputs(" (assumed: no kernel config found)\n", ctx->out);
+        FILE *f = open_memstream(&line, &len);
+        if (!f)
+                return -ENOMEM;
+        const char *sep = "Has ";
+        for (int pass = 0; pass < 2; pass++) {
+                for (size_t i = 0; i < n && i < ns->live.n; i++) {
+                        bool absent = ns->error == 0 && ns->live.error[i] == -ENOENT;
+                        if (!newer(&t[i]) || absent != (pass == 1))
+                                continue;
+                        fprintf(f, "%s%s (%s)", sep, tunable_short_key(t[i].key), t[i].since);
+                        sep = ", ";
+                }
+                sep = strcmp(sep, "Has ") ? "; lacks " : "Lacks ";
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        if (len)
+                output_wrap(ctx->out, "", "  ", line, 79);
+        return 0;
+}
+
+/* The GOVERNED BY cell: what fits in the 80 columns the rows leave
+ * (GOVERNORS_WIDTH), keys of one family folded the way a shell expands
+ * them ("tcp_keepalive_{time,intvl,probes}"), ", ..." when some are left
+ * out. */
+#define GOVERNORS_WIDTH 43
+static size_t family_prefix(const char *a, const char *b) {
+        size_t n = 0, cut = 0;
+        while (a[n] && a[n] == b[n]) {
+                if (a[n] == '_')
+                        cut = n + 1;
+                n++;
+        }
+        return cut;
+}
+
+static void format_governors(const struct model_result *r, char *buf, size_t size) {
+        char groups[MODEL_MAX_GOVERNORS][96];
+        size_t n = 0;
+        for (size_t i = 0; i < r->n_governed_by;) {
+                const char *first = tunable_short_key(r->governed_by[i]);
+                size_t j = i + 1, prefix = 0;
+                /* The longest run sharing more than "tcp_". */
+                for (; j < r->n_governed_by; j++) {
+                        size_t p = family_prefix(first, tunable_short_key(r->governed_by[j]));
+                        if (prefix)
+                                p = p < prefix ? p : prefix;
+                        if (p <= strlen("tcp_"))
+                                break;
+                        prefix = p;
+                }
+                if (j == i + 1)
+                        snprintf(groups[n], sizeof(groups[n]), "%s", first);
+                else {
+                        int k = snprintf(groups[n], sizeof(groups[n]), "%.*s{", (int) prefix, first);
+                        for (size_t g = i; g < j && k > 0 && (size_t) k < sizeof(groups[n]); g++)
+                                k += snprintf(groups[n] + k, sizeof(groups[n]) - (size_t) k, "%s%s", g > i ? "," : "",
+                                              tunable_short_key(r->governed_by[g]) + prefix);
+                        if (k > 0 && (size_t) k < sizeof(groups[n]))
+                                snprintf(groups[n] + k, sizeof(groups[n]) - (size_t) k, "}");
+                }
+                n++;
+                i = j;
+        }
+        buf[0] = '\0';
+        for (size_t g = 0; g < n; g++) {
+                size_t used = strlen(buf), add = (g ? 2 : 0) + strlen(groups[g]);
+                size_t tail = g + 1 < n ? strlen(", ...") : 0;
+                if (used + add + tail > GOVERNORS_WIDTH) {
+                        snprintf(buf + used, size - used, "%s...", g ? ", " : "");
+                        return;
+                }
+                snprintf(buf + used, size - used, "%s%s", g ? ", " : "", groups[g]);
+        }
+}
+
+static int print_detect(struct context *ctx, const struct audit_ns *ns) {
+        /* Sized for 80 columns: model shows the errno, range and every governor. */
+        static const char *const headers[] = { "SCENARIO", "TYPICAL", "LATEST", "GOVERNED BY" };
+        _cleanup_(table_freep) struct table *t = table_new(4, headers);
+        _cleanup_free_ char *rtt = format_duration(ns->in.srtt_us), *rto = format_duration(model_rto_us(&ns->in));
+        if (!t)
+                return -ENOMEM;
+        fprintf(ctx->out, "\n%sHow long until a dead peer is noticed%s (RTT %s, RTO %s, %u segment%s)\n",
+                color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF), strempty(rtt), strempty(rto),
+                ns->in.segments, ns->in.segments == 1 ? "" : "s");
+        for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
+                const struct model_result *r = &ns->results[s];
+                char gov[GOVERNORS_WIDTH + 1];
+                _cleanup_free_ char *typ = r->never ? strdup("never") : format_duration(r->detect_us),
+                                    *max = r->never ? strdup("never") : format_duration(r->detect_max_us);
+                format_governors(r, gov, sizeof(gov));
+                const char *cells[] = { scenario_to_string(s), typ, max, gov };
+                if (table_add_row(t, cells) < 0)
+                        return -ENOMEM;
+        }
+        table_print(t, ctx->out, NULL);
+        for (unsigned s = 0; s < _SCENARIO_MAX; s++)
+                if (ns->results[s].note) {
+                        char first[32];
+                        snprintf(first, sizeof(first), "  %s: ", scenario_to_string(s));
+                        output_wrap(ctx->out, first, "    ", ns->results[s].note, 79);
+                }
+        return 0;
+}
+
+static int print_drift(struct context *ctx, const struct audit_ns *ns) {
+        static const char *const headers[] = { "KEY", "LIVE", "BOOT", "SET BY" };
+        size_t shown = 0;
+        if (!ns->boot_config)
+                return 0;
+        _cleanup_(table_freep) struct table *t = table_new(4, headers);
+        if (!t)
+                return -ENOMEM;
+        for (size_t i = 0; i < ns->n_drift; i++) {
+                const struct findings_drift *d = &ns->drift[i];
+                if (!d->drift && !d->problem)
+                        continue;
+                _cleanup_free_ char *where = NULL, *safe_live = d->live ? escape_text(d->live, 40) : NULL,
+                                    *safe_boot = escape_text(d->boot, 40), *safe_where = NULL;
+                if (asprintf(&where, "%s:%u", d->file, d->line) < 0 || !(safe_where = escape_text(where, SIZE_MAX)))
+                        return -ENOMEM;
+                _cleanup_free_ char *boot = NULL;
+                if (asprintf(&boot, "%s%s", strempty(safe_boot), d->problem ? " (refused)" : "") < 0)
+                        return -ENOMEM;
+                const char *cells[] = { tunable_short_key(d->key), safe_live ? safe_live : "?", boot, safe_where };
+                if (table_add_row(t, cells) < 0)
+                        return -ENOMEM;
+                shown++;
+        }
+        if (!shown) {
+                if (ns->n_drift)
+                        fprintf(ctx->out, "\nDrift: none (sysctl.d sets %zu tcp key%s, all as live)\n", ns->n_drift,
+                                ns->n_drift == 1 ? "" : "s");
+                else
+                        fprintf(ctx->out, "\nDrift: none (sysctl.d sets no tcp key)\n");
+                return 0;
+        }
+        fprintf(ctx->out, "\n%sDrift%s: live values that differ from what sysctl.d sets at boot\n",
+                color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF));
+        table_print(t, ctx->out, NULL);
+        return 0;
+}
+
+static int print_tunables(struct context *ctx, const struct audit_report *rep, const struct audit_ns *ns) {
+        if (rep->all_tunables) {
+                fprintf(ctx->out, "\n%sTunables%s\n", color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF));
+                return output_explain_all(ctx, &ns->live);
+        }
+        size_t n, differ = 0;
+        const struct tunable *t = tunable_all(&n);
+        for (size_t i = 0; i < n && i < ns->live.n; i++)
+                differ += ns->live.value[i] && !tunable_is_default(&t[i], ns->live.value[i]);
+        if (!differ) {
+                fprintf(ctx->out, "\nTunables: all at kernel defaults (tcptune audit --all lists them)\n");
+                return 0;
+        }
+        fprintf(ctx->out, "\n%sTunables that differ from kernel defaults%s (tcptune audit --all lists every one)\n",
+                color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF));
+        return output_explain_differing(ctx, &ns->live);
+}
+
+static int print_findings(struct context *ctx, const struct audit_ns *ns) {
+        static const enum color col[] = { COLOR_DIM, COLOR_YELLOW, COLOR_RED };
+        const struct findings *f = &ns->findings;
+        if (f->n == 0) {
+                fprintf(ctx->out, "\nFindings: none\n");
+                return 0;
+        }
+        fprintf(ctx->out, "\n%sFindings%s\n", color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF));
+        for (size_t i = 0; i < f->n; i++) {
+                const struct finding *x = &f->items[i];
+                _cleanup_free_ char *ev = escape_text(strempty(x->evidence), SIZE_MAX),
+                                    *fix = x->fix ? escape_text(x->fix, SIZE_MAX) : NULL;
+                char sev[16];
+                snprintf(sev, sizeof(sev), "%s", severity_to_string(x->severity));
+                for (char *p = sev; *p; p++)
+                        *p = (char) (*p - 'a' + 'A');
+                _cleanup_free_ char *text = NULL, *first = NULL;
+                if (asprintf(&text, "%s: %s", x->id, ev ? ev : strempty(x->evidence)) < 0 ||
+                    asprintf(&first, "%s%-8s%s  ", color(ctx->color, col[x->severity]), sev, color(ctx->color, COLOR_OFF)) < 0)
+                        return -ENOMEM;
+                output_wrap(ctx->out, first, "          ", text, 79);
+                if (x->fix)
+                        output_wrap(ctx->out, "          fix: ", "               ", fix ? fix : x->fix, 79);
+        }
+        return 0;
+}
+
+static int text_ns(struct context *ctx, const struct audit_report *rep, const struct audit_ns *ns) {
+        if (ns->error == 0) {
+                int r = print_detect(ctx, ns);
+                if (r >= 0)
+                        r = print_drift(ctx, ns);
+                if (r >= 0)
+                        r = print_tunables(ctx, rep, ns);
+                if (r < 0)
+                        return r;
+        }
+        return print_findings(ctx, ns);
+}
+
+static int emit_text(struct context *ctx, const struct audit_report *rep) {
+        const char *b = color(ctx->color, COLOR_BOLD), *o = color(ctx->color, COLOR_OFF);
+        int r = 0;
+        for (size_t i = 0; i < rep->n_ns && r >= 0; i++) {
+                const struct audit_ns *ns = &rep->ns[i];
+                if (i == 0) {
+                        fprintf(ctx->out, "%stcptune audit%s: %s%s\n", b, o,
+                                streq(ns->label, "host") && !rep->all_netns ? "" : "network namespace ", ns->label);
+                        r = print_kernel(ctx, rep);
+                        if (r < 0)
+                                break;
+                } else
+                        fprintf(ctx->out, "\n%s== network namespace %s%s%s%s ==%s\n", b, ns->label,
+                                ns->path ? " (" : "", strempty(ns->path), ns->path ? ")" : "", o);
+                r = text_ns(ctx, rep, ns);
+        }
+        if (r < 0)
+                return r;
+        const unsigned *c = rep->count;
+        fprintf(ctx->out, "\n%u critical, %u warning%s, %u info", c[SEVERITY_CRITICAL], c[SEVERITY_WARNING],
+                c[SEVERITY_WARNING] == 1 ? "" : "s", c[SEVERITY_INFO]);
+        if (rep->n_silenced)
+                fprintf(ctx->out, "; %zu silenced by %s", rep->n_silenced, strempty(rep->policy->file));
+        if (rep->all_netns)
+                fprintf(ctx->out, " in %zu network namespace%s", rep->n_ns, rep->n_ns == 1 ? "" : "s");
+        fputc('\n', ctx->out);
+        return 0;
+}
+
+static json_object *findings_json(const struct findings *f) {
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < f->n; i++) {
+                const struct finding *x = &f->items[i];
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "id", json_object_new_string(x->id));
+                json_object_object_add(o, "severity", json_object_new_string(severity_to_string(x->severity)));
+                json_object_object_add(o, "subject", x->subject ? json_object_new_string(x->subject) : NULL);
+                json_object_object_add(o, "evidence", json_object_new_string(strempty(x->evidence)));
+                json_object_object_add(o, "fix", x->fix ? json_object_new_string(x->fix) : NULL);
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
+static json_object *drift_json(const struct audit_ns *ns) {
+        if (!ns->boot_config)
+                return NULL;
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < ns->n_drift; i++) {
+                const struct findings_drift *d = &ns->drift[i];
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "key", json_object_new_string(d->key));
+                json_object_object_add(o, "live", d->live ? json_object_new_string(d->live) : NULL);
+                json_object_object_add(o, "boot", json_object_new_string(d->boot));
+                json_object_object_add(o, "file", json_object_new_string(d->file));
+                json_object_object_add(o, "line", json_object_new_int((int) d->line));
+                json_object_object_add(o, "drift", json_object_new_boolean(d->drift));
+                json_object_object_add(o, "problem", d->problem ? json_object_new_string(d->problem) : NULL);
+                json_object_array_add(a, o);
+        }
+        return a;
+}
+
+static json_object *summary_json(const unsigned *count, size_t silenced) {
+        json_object *o = json_object_new_object();
+        for (unsigned s = 0; s < _SEVERITY_MAX; s++)
+                json_object_object_add(o, severity_to_string(s), json_object_new_int((int) count[s]));
+        json_object_object_add(o, "silenced", json_object_new_int((int) silenced));
+        return o;
+}
+
+/* scenarios, tunables, drift, findings, summary of one namespace into o. */
+static void ns_json(json_object *o, const struct audit_ns *ns, unsigned hz) {
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+        json_object *sc = NULL, *tun = NULL;
+        if (ns->error == 0) {
+                sc = json_object_new_array();
+                tun = json_object_new_array();
+                for (unsigned s = 0; s < _SCENARIO_MAX; s++)
+                        json_object_array_add(sc, output_model_result_json(&ns->results[s], false));
+                for (size_t i = 0; i < n && i < ns->live.n; i++)
+                        json_object_array_add(tun, output_tunable_json(&t[i], ns->live.value[i], hz));
+        }
+        json_object_object_add(o, "scenarios", sc);
+        json_object_object_add(o, "tunables", tun);
+        json_object_object_add(o, "drift", drift_json(ns));
+        json_object_object_add(o, "findings", findings_json(&ns->findings));
+        json_object_object_add(o, "summary", summary_json(ns->findings.count, ns->findings.n_silenced));
+}
+
+static json_object *policy_json(const struct policy *p) {
+        json_object *o = json_object_new_object(), *lim = json_object_new_object(), *sil = json_object_new_array();
+        json_object_object_add(o, "file", p->file ? json_object_new_string(p->file) : NULL);
+        for (unsigned s = 0; s < _SCENARIO_MAX; s++)
+                if (p->limit_us[s])
+                        json_object_object_add(lim, scenario_to_string(s), json_seconds(p->limit_us[s]));
+        json_object_object_add(o, "limits_s", lim);
+        for (char **x = p->silence; x && *x; x++)
+                json_object_array_add(sil, json_object_new_string(*x));
+        json_object_object_add(o, "silence", sil);
+        return o;
+}
+
+static int emit_json(struct context *ctx, const struct audit_report *rep) {
+        const struct audit_ns *first = &rep->ns[0];
+        json_object *doc = json_object_new_object(), *k;
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+
+        k = output_model_kernel_json(rep->kernel, first->in.hz ? first->in.hz : 250, first->hz_assumed);
+        json_object *nt = json_object_new_array();
+        for (size_t i = 0; i < n && i < first->live.n; i++)
+                if (newer(&t[i])) {
+                        json_object *x = json_object_new_object();
+                        json_object_object_add(x, "key", json_object_new_string(t[i].key));
+                        json_object_object_add(x, "since", json_object_new_string(t[i].since));
+                        json_object_object_add(x, "present", json_object_new_boolean(first->live.error[i] != -ENOENT));
+                        json_object_array_add(nt, x);
+                }
+        json_object_object_add(k, "newer_tunables", nt);
+        json_object_object_add(doc, "kernel", k);
+        json_object_object_add(doc, "netns", ctx->netns ? json_object_new_string(ctx->netns) : NULL);
+        ns_json(doc, first, first->in.hz);
+        json_object_object_add(doc, "policy", policy_json(rep->policy));
+        if (rep->all_netns) {
+                json_object *a = json_object_new_array();
+                for (size_t i = 0; i < rep->n_ns; i++) {
+                        const struct audit_ns *ns = &rep->ns[i];
+                        json_object *o = json_object_new_object();
+                        json_object_object_add(o, "netns", json_object_new_string(ns->label));
+                        json_object_object_add(o, "path", ns->path ? json_object_new_string(ns->path) : NULL);
+                        json_object_object_add(o, "error", ns->error ? json_object_new_string(strerror(-ns->error)) : NULL);
+                        ns_json(o, ns, first->in.hz);
+                        json_object_array_add(a, o);
+                }
+                json_object_object_add(doc, "namespaces", a);
+                json_object_object_add(doc, "total", summary_json(rep->count, rep->n_silenced));
+        }
+        int r = json_print(doc, ctx->out);
+        json_object_put(doc);
+        return r;
+}
+
+static int emit_prometheus(struct context *ctx, const struct audit_report *rep) {
+        return output_prometheus(ctx->out, rep);
+}
+
+static const struct audit_emitter {
+        int (*emit)(struct context *ctx, const struct audit_report *rep);
+} emitters[] = {
+        [FORMAT_TEXT] = { emit_text },
+        [FORMAT_JSON] = { emit_json },
+        [FORMAT_PROMETHEUS] = { emit_prometheus },
+};
+
+int output_audit(struct context *ctx, const struct audit_report *rep) {
+        if ((size_t) ctx->format >= ELEMENTSOF(emitters) || rep->n_ns == 0)
+                return -EINVAL;
+        return emitters[ctx->format].emit(ctx, rep);
+}

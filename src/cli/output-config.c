@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+
+#include "escape.h"
+#include "output-config.h"
+
+char *output_config_safe(const char *s) {
+        return escape_text(s, SIZE_MAX);
+}
+
+bool output_config_shows(const struct config_report *rep, const char *key) {
+        return rep->all || startswith(key, "net.ipv4.tcp_");
+}
+
+static bool utf8_valid(const unsigned char *s) {
+        while (*s) {
+                size_t n = *s < 0x80 ? 1 : *s >= 0xc2 && *s < 0xe0 ? 2 : *s >= 0xe0 && *s < 0xf0 ? 3
+                                         : *s >= 0xf0 && *s < 0xf5 ? 4 : 0;
+                if (n == 0)
+                        return false;
+                for (size_t i = 1; i < n; i++)
+                        if ((s[i] & 0xc0) != 0x80)
+                                return false;
+                s += n;
+        }
+        return true;
+}
+
+/* Text from a file: JSON strings must be UTF-8, so other bytes become
+ * \xNN (with the control characters, which JSON could carry). */
+static json_object *json_str(const char *s) {
+        if (!s)
+                return NULL;
+        if (utf8_valid((const unsigned char *) s))
+                return json_object_new_string(s);
+        _cleanup_free_ char *e = escape_text(s, SIZE_MAX);
+        return json_object_new_string(e ? e : "?");
+}
+
+static json_object *entry_json(const struct config_row *row) {
+        const struct sysctld_entry *e = row->entry;
+        const struct sysctld_check *c = &row->check;
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "key", json_str(e->key));
+        json_object_object_add(o, "value", json_str(e->value));
+        json_object_object_add(o, "file", json_str(e->file));
+        json_object_object_add(o, "line", json_object_new_int64(e->line));
+        json_object_object_add(o, "pattern", json_str(e->pattern));
+        json_object_object_add(o, "ignore_failure", json_object_new_boolean(e->ignore_failure));
+        json_object_object_add(o, "valid", json_object_new_boolean(c->valid));
+        json_object_object_add(o, "problem", json_str(c->problem));
+        json_object_object_add(o, "note", json_str(c->note));
+        json_object_object_add(o, "held", json_str(c->held));
+        json_object_object_add(o, "live", json_str(c->live));
+        json_object_object_add(o, "drift", json_object_new_boolean(c->drift));
+        return o;
+}
+
+/* Index among the shown entries of the first shown entry at or after
+ * entries[i]. */
+static size_t shown_index(const struct config_report *rep, size_t i) {
+        size_t k = 0;
+        while (k < rep->n_rows && (size_t) (rep->rows[k].entry - rep->s->entries) < i)
+                k++;
+        return k;
+}
+
+static int output_json(struct context *ctx, const struct config_report *rep) {
+        const struct sysctld *s = rep->s;
+        json_object *doc = json_object_new_object(), *a;
+
+        a = json_object_new_array();
+        for (size_t i = 0; i < s->n_files; i++)
+                json_object_array_add(a, json_str(s->files[i]));
+        json_object_object_add(doc, "files", a);
+
+        a = json_object_new_array();
+        for (size_t i = 0; i < rep->n_rows; i++)
+                json_object_array_add(a, entry_json(&rep->rows[i]));
+        json_object_object_add(doc, "entries", a);
+
+        a = json_object_new_array();
+        for (size_t i = 0; i < s->n_overrides; i++) {
+                const struct sysctld_override *v = &s->overrides[i];
+                const struct sysctld_entry *w = &s->entries[v->winner];
+                if (!output_config_shows(rep, v->key))
+                        continue;
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "key", json_str(v->key));
+                json_object_object_add(o, "value", json_str(v->value));
+                json_object_object_add(o, "file", json_str(v->file));
+                json_object_object_add(o, "line", json_object_new_int64(v->line));
+                json_object_object_add(o, "pattern", json_str(v->pattern));
+                json_object_object_add(o, "winner_file", json_str(w->file));
+                json_object_object_add(o, "winner_line", json_object_new_int64(w->line));
+                /* Overlapping globs: this write happened too, before entry N. */
+                json_object_object_add(o, "written_before",
+                                       v->written ? json_object_new_int64((int64_t) shown_index(rep, v->before)) : NULL);
+                json_object_array_add(a, o);
+        }
+        json_object_object_add(doc, "overrides", a);
+
+        a = json_object_new_array();
+        for (size_t i = 0; i < s->n_shadowed; i++) {
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "file", json_str(s->shadowed[i].file));
+                json_object_object_add(o, "by", json_str(s->files[s->shadowed[i].by]));
+                json_object_array_add(a, o);
+        }
+        json_object_object_add(doc, "shadowed", a);
+
+        a = json_object_new_array();
+        for (size_t i = 0; i < s->n_diags; i++) {
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "file", json_str(s->diags[i].file));
+                json_object_object_add(o, "line", s->diags[i].line ? json_object_new_int64(s->diags[i].line) : NULL);
+                json_object_object_add(o, "message", json_str(s->diags[i].message));
+                json_object_array_add(a, o);
+        }
+        json_object_object_add(doc, "diagnostics", a);
+
+        int r = json_print(doc, ctx->out);
+        json_object_put(doc);
+        return r;
+}
+
+int output_config(struct context *ctx, const struct config_report *rep) {
+        static const char *const headers[] = { "KEY", "BOOT", "LIVE", "", "FILE:LINE" };
+        _cleanup_(table_freep) struct table *tab = NULL;
+        size_t drift = 0, rejected = 0, ignored = 0;
+
+        if (ctx->format == FORMAT_JSON)
+                return output_json(ctx, rep);
+        if (rep->n_rows == 0) {
+                fprintf(ctx->out, "No sysctl.d file sets %s (%zu file%s read%s).\n",
+                        rep->all ? "any key" : "a net.ipv4.tcp_* key", rep->s->n_files,
+                        rep->s->n_files == 1 ? "" : "s", rep->all ? "" : "; --all shows every key");
+                return 0;
+        }
+        for (size_t i = 0; i < rep->n_rows; i++) {
+                const struct config_row *row = &rep->rows[i];
+                drift += row->check.drift;
+                rejected += row->rejected;
+                ignored += !row->check.drift && !row->rejected && !row->check.valid && row->check.exists;
+        }
+        /* The mark column only when something is marked. */
+        size_t cols = drift || rejected || ignored ? 5 : 4;
+        const char *h4[] = { headers[0], headers[1], headers[2], headers[4] };
+        if (!(tab = table_new(cols, cols == 5 ? headers : h4)))
+                return -ENOMEM;
+        for (size_t i = 0; i < rep->n_rows; i++) {
+                const struct sysctld_entry *e = rep->rows[i].entry;
+                const struct sysctld_check *c = &rep->rows[i].check;
+                _cleanup_free_ char *key = output_config_safe(e->key), *val = output_config_safe(e->value),
+                                    *where = NULL, *live = c->live ? output_config_safe(c->live) : NULL;
+                if (!key || !val || (c->live && !live) ||
+                    asprintf(&where, "%s:%u%s%s", e->file, e->line, e->pattern ? " via " : "", strempty(e->pattern)) < 0)
+                        return -ENOMEM;
+                _cleanup_free_ char *safe_where = output_config_safe(where);
+                const char *cells[] = {
+                        key, val, live ? live : !c->exists ? "absent" : c->live_error ? "?" : "-",
+                        c->drift ? "drift" : rep->rows[i].rejected ? "rejected" : !c->valid && c->exists ? "ignored" : "",
+                        safe_where,
+                };
+                if (cols == 4)
+                        cells[3] = safe_where;
+                if (!safe_where || table_add_row(tab, cells) < 0)
+                        return -ENOMEM;
+        }
+        table_print(tab, ctx->out, NULL);
+        if (drift || rejected || ignored)
+                fputc('\n', ctx->out);
+        if (drift)
+                fprintf(ctx->out, "drift: the live value is not what the files set at boot (%zu key%s)\n", drift,
+                        drift == 1 ? "" : "s");
+        if (rejected)
+                fprintf(ctx->out, "rejected: the kernel refuses the boot value (%zu key%s; see the warnings)\n",
+                        rejected, rejected == 1 ? "" : "s");
+        if (ignored)
+                fprintf(ctx->out, "ignored: refused too, but systemd-sysctl lets it pass ('-' prefix, read-only key)\n");
+        return 0;
+}
+
+struct cat_state {
+        json_object *lines;
+        FILE *out;
+};
+
+static int cat_line(char *line, unsigned lineno, void *userdata) {
+        struct cat_state *c = userdata;
+        if (c->lines)
+                return json_object_array_add(c->lines, json_str(line)) < 0 ? -ENOMEM : 0;
+        fputs(line, c->out);
+        fputc('\n', c->out);
+        return 0;
+}
+
+int output_config_cat(struct context *ctx, const struct sysctld *s,
+                      void (*on_error)(const char *file, unsigned line, int error, void *userdata), void *userdata) {
+        json_object *doc = NULL, *files = NULL;
+        bool first = true;
+
+        if (ctx->format == FORMAT_JSON) {
+                doc = json_object_new_object();
+                files = json_object_new_array();
+                json_object_object_add(doc, "files", files);
+        }
+        for (size_t i = 0; i < s->n_files; i++) {
+                struct cat_state c = { .out = ctx->out };
+                unsigned lines = 0;
+                int k, fd = sysctld_open(ctx->root, s->files[i]);
+                /* systemd-sysctl opens a directory and fails reading it: the
+                 * header comes first. */
+                if (fd < 0 && fd != -ENODEV) {
+                        on_error(s->files[i], 0, fd, userdata);
+                        if (!doc && fd != -EISDIR)
+                                continue;
+                }
+                json_object *o = NULL;
+                if (doc) {
+                        o = json_object_new_object();
+                        json_object_object_add(o, "file", json_object_new_string(s->files[i]));
+                        c.lines = json_object_new_array();
+                        json_object_object_add(o, "lines", c.lines);
+                        json_object_array_add(files, o);
+                } else
+                        fprintf(ctx->out, "%s%s# %s%s\n", first ? "" : "\n", color(ctx->color, COLOR_BOLD),
+                                s->files[i], color(ctx->color, COLOR_OFF));
+                first = false;
+                k = fd >= 0 ? sysctld_read_lines(fd, cat_line, &c, &lines) : fd == -ENODEV ? 0 : fd;
+                if (fd >= 0)
+                        close(fd);
+                if (k == -ENOMEM) {
+                        json_object_put(doc);
+                        return k;
+                }
+                if (k < 0 && fd >= 0)
+                        on_error(s->files[i], k == -ENOBUFS ? lines + 1 : 0, k, userdata);
+                if (k < 0 && o)
+                        json_object_object_add(o, "error", json_object_new_string(strerror(-k)));
+        }
+        if (!doc)
+                return 0;
+        int r = json_print(doc, ctx->out);
+        json_object_put(doc);
+        return r;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Live values under /proc/sys (relocated under --root). Keys are named in
+ * their canonical dotted form: see sysctl-key.h. */
+#pragma once
+
+#include "sysctl-key.h"
+
+/* root + "/proc/sys/" + subpath; root NULL or "/" is the real root. */
+char *sysctl_path(const char *root, const char *canonical);
+
+/* Read a live value: open, one read(), close (stdio could issue a second
+ * read and see a changed value). Whitespace is normalised, so vectors come
+ * back "4096 131072 6291456". Returns 0, -ENOENT when the key does not exist
+ * on this kernel (absent, not an error), or another negative errno
+ * (-EACCES, -EISDIR, -EIO). *ret is malloc'ed. */
+int sysctl_read(const char *root, const char *canonical, char **ret);
+
+/* Write a value (with a trailing newline) in one write(). Returns 0 or a
+ * negative errno (-EINVAL when the kernel rejects the value, -EROFS, -EACCES,
+ * -ENOENT). */
+int sysctl_write(const char *root, const char *canonical, const char *value);
+
+/* Every existing key directly in directory `dir` (canonical, "net.ipv4")
+ * whose name starts with `prefix` ("tcp_"), sorted, as a NULL-terminated
+ * array of canonical keys. Returns the count or a negative errno. */
+int sysctl_list(const char *root, const char *dir, const char *prefix, char ***ret);

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* What the user said (--set, --rtt, a profile's keys) applied to a
+ * model_input. Pure; live values come in through live_model_input()
+ * (host/live.h). */
+#pragma once
+
+#include "model.h"
+
+/* Apply one tunable (any key spelling) as --set or a profile would.
+ * Returns 0, -ENOENT (not a tunable the model reads), -EINVAL (not a
+ * number / name), -ERANGE (outside the kernel's range). */
+int model_input_set(struct model_input *in, const char *key, const char *value);
+
+/* The current value of a model-relevant tunable as the kernel would print
+ * it, into buf; NULL when the key is not one the model reads. */
+const char *model_input_get(const struct model_input *in, const char *key, char *buf, size_t size);
+
+/* Keys model_input_set() accepts, NULL-terminated, in catalog order. */
+extern const char *const model_input_keys[];
+
+/* Parse "--keepalive IDLE,INTVL,CNT" (durations, durations, count) into
+ * the socket-option fields. Returns 0 or -EINVAL / -ERANGE. */
+int model_input_parse_keepalive(struct model_input *in, const char *spec);
+
+/* Parse "--local-failure KIND[@DUR]": qdisc-drop, unreachable, prohibit,
+ * no-route, blackhole, neighbour; without @DUR from before the send.
+ * Returns 0 or -EINVAL. */
+int model_input_parse_local_failure(struct model_input *in, const char *spec);

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* Invariants:
+ * 1. /proc/sys/net binds to the namespace of the process when a file is
+ *    opened, so each namespace is read between its setns() and the setns()
+ *    back to the fd of our own, kept open for the whole scan.
+ * 2. Drift is checked only where systemd-sysctl writes at boot: the host
+ *    (the namespace tcptune runs in without --netns). A new namespace
+ *    starts from kernel defaults; netns-differs says so.
+ * 3. sysctl.d is loaded only when some namespace needs it. */
+#include <fcntl.h>
+#include <sched.h>
+
+#include "live.h"
+#include "audit.h"
+#include "model-input.h"
+#include "netns-scan.h"
+#include "tunables.h"
+
+static void ns_done(struct audit_ns *ns) {
+        free(ns->label);
+        free(ns->path);
+        live_done(&ns->live);
+        free(ns->results);
+        for (size_t i = 0; i < ns->n_drift; i++)
+                sysctld_check_done(&ns->checks[i]);
+        free(ns->checks);
+        free(ns->drift);
+        findings_done(&ns->findings);
+        *ns = (struct audit_ns) {};
+}
+
+static int collect_drift(const char *root, const struct kernel_info *k, const struct sysctld *s,
+                         struct audit_ns *ns) {
+        size_t n = 0;
+        for (size_t i = 0; i < s->n_entries; i++)
+                if (tunable_find(s->entries[i].key))
+                        n++;
+        ns->drift = calloc(n ? n : 1, sizeof(*ns->drift));
+        ns->checks = calloc(n ? n : 1, sizeof(*ns->checks));
+        if (!ns->drift || !ns->checks)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_entries; i++) {
+                const struct sysctld_entry *e = &s->entries[i];
+                bool needs_hz;
+                if (!tunable_find(e->key))
+                        continue;
+                struct sysctld_check *c = &ns->checks[ns->n_drift];
+                int r = sysctld_check_entry(root, e, k->hz ? k->hz : 250, &needs_hz, c);
+                if (r < 0)
+                        return r;
+                /* What systemd-sysctl fails on at boot: not a missing or
+                 * read-only key, never with the '-' prefix. */
+                bool rejected = !c->valid && c->exists && !e->ignore_failure && !streq_ptr(c->problem, "read-only");
+                ns->drift[ns->n_drift++] = (struct findings_drift) {
+                        .key = e->key, .live = c->live, .boot = e->value, .file = e->file, .line = e->line,
+                        .drift = c->drift, .problem = rejected ? c->problem : NULL,
+                };
+        }
+        return 0;
+}
+
+int audit_collect(const char *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns) {
+        int r = live_read(root, &ns->live);
+        if (r < 0)
+                return r;
+        live_model_input(&ns->live, k, &ns->in, &ns->hz_assumed);
+        ns->results = calloc(_SCENARIO_MAX, sizeof(*ns->results));
+        if (!ns->results)
+                return -ENOMEM;
+        for (unsigned sc = 0; sc < _SCENARIO_MAX; sc++) {
+                r = model_run(&ns->in, sc, &ns->results[sc]);
+                if (r < 0)
+                        return r;
+                live_drop_absent(&ns->live, &ns->results[sc]);
+        }
+        if (s) {
+                ns->boot_config = true;
+                return collect_drift(root, k, s, ns);
+        }
+        return 0;
+}
+
+static int add_ns(struct audit_report *rep, const char *label, const char *path) {
+        struct audit_ns *n = realloc(rep->ns, (rep->n_ns + 1) * sizeof(*n));
+        if (!n)
+                return -ENOMEM;
+        rep->ns = n;
+        n = &rep->ns[rep->n_ns++];
+        *n = (struct audit_ns) { .label = strdup(label), .path = path ? strdup(path) : NULL };
+        return !n->label || (path && !n->path) ? -ENOMEM : 0;
+}
+
+static int scan_all(const char *root, const struct kernel_info *k, struct audit_report *rep) {
+        struct netns_entry *e = NULL;
+        int n = netns_scan(&e), r = 0;
+        if (n < 0)
+                return n;
+        _cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (self < 0) {
+                netns_entries_free(e, (size_t) n);
+                return -errno;
+        }
+        for (int i = 0; i < n && r >= 0; i++) {
+                r = add_ns(rep, e[i].label, e[i].path);
+                if (r < 0)
+                        break;
+                struct audit_ns *ns = &rep->ns[rep->n_ns - 1];
+                int q = netns_scan_enter(&e[i]);
+                if (q < 0) {
+                        ns->error = q;
+                        continue;
+                }
+                r = audit_collect(root, k, e[i].path ? NULL : rep->sysctld, ns);
+                /* Back home before anything else, whatever happened. */
+                if (e[i].path && setns(self, CLONE_NEWNET) < 0) {
+                        r = -errno;
+                        break;
+                }
+        }
+        netns_entries_free(e, (size_t) n);
+        return r;
+}
+
+int audit_run(const char *root, const struct kernel_info *k, const struct policy *p, const char *label,
+              bool all_netns, struct audit_report *ret) {
+        struct audit_report rep = { .kernel = k, .policy = p, .all_netns = all_netns };
+        bool host = all_netns || !label;
+        int r = 0;
+
+        if (host) {
+                /* Drift and conflicts are about catalog keys: every one
+                 * is net.ipv4.tcp_*, so other globs need no expanding. */
+                r = sysctld_load_prefix(root, "net.ipv4.tcp_", &rep.sysctld);
+                if (r < 0)
+                        goto fail;
+        }
+        if (all_netns)
+                r = scan_all(root, k, &rep);
+        else if ((r = add_ns(&rep, label ? label : "host", NULL)) >= 0)
+                r = audit_collect(root, k, rep.sysctld, &rep.ns[0]);
+        if (r < 0)
+                goto fail;
+
+        for (size_t i = 0; i < rep.n_ns; i++) {
+                struct audit_ns *ns = &rep.ns[i];
+                const struct audit_ns *h = all_netns && i > 0 && rep.ns[0].error == 0 ? &rep.ns[0] : NULL;
+                struct findings_input in = {
+                        .netns = ns->label, .netns_error = ns->error, .netns_path = ns->path,
+                        .live = &ns->live, .host = h ? &h->live : NULL, .results = ns->results,
+                        .hz = ns->in.hz, .hz_assumed = ns->hz_assumed && i == 0,
+                        .drift = ns->drift, .n_drift = ns->n_drift,
+                        .sysctld = ns->boot_config ? rep.sysctld : NULL, .policy = p,
+                };
+                r = findings_run(&in, &ns->findings);
+                if (r < 0)
+                        goto fail;
+                for (unsigned s = 0; s < _SEVERITY_MAX; s++)
+                        rep.count[s] += ns->findings.count[s];
+                rep.n_silenced += ns->findings.n_silenced;
+        }
+        *ret = rep;
+        return 0;
+fail:
+        audit_report_done(&rep);
+        return r;
+}
+
+void audit_report_done(struct audit_report *r) {
+        for (size_t i = 0; i < r->n_ns; i++)
+                ns_done(&r->ns[i]);
+        free(r->ns);
+        sysctld_free(r->sysctld);
+        *r = (struct audit_report) {};
+}
+
+bool audit_read_failed(const struct audit_report *r) {
+        for (size_t i = 0; i < r->n_ns; i++)
+                for (size_t k = 0; k < r->ns[i].live.n; k++)
+                        if (r->ns[i].live.error[k] < 0 && r->ns[i].live.error[k] != -ENOENT)
+                                return true;
+        return false;
+}
