@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/* Invariants:
+ * 1. Every open beneath a root goes through root_open_at().
+ * 2. With openat2(2) (Linux 5.6+) the kernel resolves the path:
+ *    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, or RESOLVE_IN_ROOT.
+ * 3. Without it, ROOT_NO_SYMLINKS walks the path one component at a time
+ *    with O_NOFOLLOW: the same guarantee in user space. Either way a
+ *    ".." component is refused (-EXDEV) with ROOT_NO_SYMLINKS.
+ *    ROOT_IN_ROOT resolves links one at a time, clamped to the tree. */
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "root.h"
+
+int root_open(const char *path, struct root *ret) {
+        struct root r = { .fd = -1 };
+        if (path && *path && !streq(path, "/")) {
+                size_t n = strlen(path);
+                while (n > 1 && path[n - 1] == '/')
+                        n--;
+                if (!(r.path = strndup(path, n)))
+                        return -ENOMEM;
+        }
+        r.fd = open(r.path ? r.path : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (r.fd < 0) {
+                int e = -errno;
+                free(r.path);
+                return e;
+        }
+        *ret = r;
+        return 0;
+}
+
+void root_done(struct root *r) {
+        if (!r)
+                return;
+        if (r->fd >= 0)
+                close(r->fd);
+        free(r->path);
+        *r = (struct root) { .fd = -1 };
+}
+
+char *root_display(const struct root *r, const char *abs) {
+        char *p;
+        if (root_is_host(r))
+                return strdup(abs);
+        return asprintf(&p, "%s%s%s", r->path, *abs == '/' ? "" : "/", abs) < 0 ? NULL : p;
+}
+
+/* The user-space walk: each directory opened with O_NOFOLLOW, the last
+ * component with the caller's flags and O_NOFOLLOW; ".." refused. */
+int root_open_walk(const struct root *r, const char *abs, int flags, mode_t mode) {
+        _cleanup_free_ char *copy = strdup(abs);
+        if (!copy)
+                return -ENOMEM;
+        int fd = open(root_is_host(r) ? "/" : r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (r && r->fd >= 0) {
+                if (fd >= 0)
+                        close(fd);
+                fd = dup(r->fd);
+        }
+        if (fd < 0)
+                return -errno;
+        flags |= O_CLOEXEC | O_NOCTTY;
+        char *save = NULL, *c = strtok_r(copy, "/", &save);
+        if (!c) {
+                close(fd);
+                return -EISDIR;
+        }
+        while (c) {
+                char *next = strtok_r(NULL, "/", &save);
+                if (streq(c, "..")) {
+                        close(fd);
+                        return -EXDEV;
+                }
+                if (streq(c, ".") && next) {
+                        c = next;
+                        continue;
+                }
+                int nfd = next ? openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                               : openat(fd, c, flags | O_NOFOLLOW, mode);
+                int e = errno;
+                if (nfd < 0) {
+                        /* A symlink in the middle fails with ENOTDIR under
+                         * O_PATH | O_DIRECTORY | O_NOFOLLOW: name it a loop,
+                         * as openat2's RESOLVE_NO_SYMLINKS does. */
+                        struct stat st;
+                        if ((e == ENOTDIR || e == ELOOP) && fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                            S_ISLNK(st.st_mode))
+                                e = ELOOP;
+                        close(fd);
+                        return -e;
+                }
+                close(fd);
+                fd = nfd;
+                c = next;
+        }
+        return fd;
+}
+
+#define ROOT_MAX_LINKS 40  /* as the kernel's MAXSYMLINKS */
+#define ROOT_MAX_DEPTH 256
+
+/* ROOT_IN_ROOT without openat2: components resolved one at a time; a
+ * symlink's target is spliced in front of what is left (an absolute one
+ * restarts at the tree's top) and ".." never climbs above the top, as
+ * RESOLVE_IN_ROOT does. */
+static int walk_in_root(int rootfd, const char *rel, int flags, mode_t mode) {
+        int fds[ROOT_MAX_DEPTH];
+        size_t depth = 0;
+        unsigned links = 0;
+        int ret;
+        char *left = strdup(rel);
+        if (!left)
+                return -ENOMEM;
+        if ((fds[0] = dup(rootfd)) < 0) {
+                free(left);
+                return -errno;
+        }
+        for (;;) {
+                char *c = left, *rest;
+                c += strspn(c, "/");
+                rest = c + strcspn(c, "/");
+                bool last = rest[strspn(rest, "/")] == '\0';
+                if (*rest)
+                        *rest++ = '\0';
+                if (*c == '\0' || streq(c, ".")) {
+                        if (last) {
+                                ret = openat(fds[depth], ".", flags, mode);
+                                ret = ret < 0 ? -errno : ret;
+                                goto out;
+                        }
+                } else if (streq(c, "..")) {
+                        if (depth > 0)
+                                close(fds[depth--]);
+                        if (last) {
+                                ret = openat(fds[depth], ".", flags, mode);
+                                ret = ret < 0 ? -errno : ret;
+                                goto out;
+                        }
+                } else {
+                        int fd = last ? openat(fds[depth], c, flags | O_NOFOLLOW, mode)
+                                      : openat(fds[depth], c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        int e = errno;
+                        char target[PATH_MAX];
+                        ssize_t n = fd < 0 && (e == ELOOP || e == ENOTDIR)
+                                            ? readlinkat(fds[depth], c, target, sizeof(target) - 1) : -1;
+                        if (n >= 0) {
+                                /* a symlink: splice its target in front of the rest */
+                                char *joined;
+                                target[n] = '\0';
+                                if (++links > ROOT_MAX_LINKS) {
+                                        ret = -ELOOP;
+                                        goto out;
+                                }
+                                if (asprintf(&joined, "%s/%s", target, rest) < 0) {
+                                        ret = -ENOMEM;
+                                        goto out;
+                                }
+                                free(left);
+                                left = joined;
+                                if (target[0] == '/')
+                                        while (depth > 0)
+                                                close(fds[depth--]);
+                                continue;
+                        }
+                        if (fd < 0) {
+                                ret = -e;
+                                goto out;
+                        }
+                        if (last) {
+                                ret = fd;
+                                goto out;
+                        }
+                        if (depth + 1 >= ROOT_MAX_DEPTH) {
+                                close(fd);
+                                ret = -ENAMETOOLONG;
+                                goto out;
+                        }
+                        fds[++depth] = fd;
+                }
+                memmove(left, rest, strlen(rest) + 1);
+        }
+out:
+        for (size_t i = 0; i <= depth; i++)
+                close(fds[i]);
+        free(left);
+        return ret;
+}
+
+/* Whether a ".." component appears anywhere in p. */
+static bool has_dotdot(const char *p) {
+        for (const char *c = p; (c = strstr(c, "..")); c += 2)
+                if ((c == p || c[-1] == '/') && (c[2] == '\0' || c[2] == '/'))
+                        return true;
+        return false;
+}
+
+int root_open_at(const struct root *r, const char *abs, int flags, mode_t mode, enum root_resolve how) {
+        int dirfd = r ? r->fd : -1, own = -1;
+        const char *rel = abs;
+        /* No path tcptune builds holds "..": one that does was built from
+         * something hostile (a state file, a key). The walk refuses it
+         * too, so both paths answer alike. */
+        if (how == ROOT_NO_SYMLINKS && has_dotdot(abs))
+                return -EXDEV;
+        while (*rel == '/')
+                rel++;
+        if (!*rel)
+                rel = ".";
+        flags |= O_CLOEXEC | O_NOCTTY;
+        if (dirfd < 0 && (dirfd = own = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+                return -errno;
+
+        struct open_how oh = {
+                .flags = (uint64_t) flags,
+                .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+                .resolve = how == ROOT_IN_ROOT ? RESOLVE_IN_ROOT : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+        };
+        long fd = syscall(SYS_openat2, dirfd, rel, &oh, sizeof(oh));
+        if (fd < 0 && errno == ENOSYS) {
+                fd = how == ROOT_NO_SYMLINKS ? root_open_walk(r, rel, flags, mode)
+                                             : walk_in_root(dirfd, rel, flags, mode);
+        } else if (fd < 0) {
+                fd = -errno;
+        }
+        if (own >= 0)
+                close(own);
+        return (int) fd;
+}
+
+int root_open_walk_in_root(const struct root *r, const char *abs, int flags, mode_t mode) {
+        int own = -1, dirfd = r && r->fd >= 0 ? r->fd : (own = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (dirfd < 0)
+                return -errno;
+        int fd = walk_in_root(dirfd, abs, flags | O_CLOEXEC | O_NOCTTY, mode);
+        if (own >= 0)
+                close(own);
+        return fd;
+}

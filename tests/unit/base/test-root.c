@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* base/root.c: every path beneath a root, resolved in one place. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "root.h"
+#include "test.h"
+
+static char tree[64];
+
+static void mk(const char *rel, const char *content) {
+        char p[256];
+        snprintf(p, sizeof(p), "%s/%s", tree, rel);
+        if (content) {
+                FILE *f = fopen(p, "w");
+                test_assert(f != NULL);
+                if (f) {
+                        fputs(content, f);
+                        fclose(f);
+                }
+        } else {
+                test_assert(mkdir(p, 0755) == 0);
+        }
+}
+
+static void ln(const char *target, const char *rel) {
+        char p[256];
+        snprintf(p, sizeof(p), "%s/%s", tree, rel);
+        test_assert(symlink(target, p) == 0);
+}
+
+static void setup(void) {
+        snprintf(tree, sizeof(tree), "/tmp/tcptune-root.XXXXXX");
+        test_assert(mkdtemp(tree) != NULL);
+        mk("proc", NULL);
+        mk("proc/sys", NULL);
+        mk("proc/sys/net", NULL);
+        mk("proc/sys/net/ipv4", NULL);
+        mk("proc/sys/net/ipv4/tcp_retries2", "15\n");
+        mk("outside", NULL);
+        mk("outside/victim", "keep\n");
+        ln("../../../outside", "proc/sys/net/ipv6");     /* a directory link in the middle */
+        ln("/outside/victim", "proc/sys/net/ipv4/abs");   /* an absolute link, last component */
+        ln("../../../../../../../../../etc/hostname", "proc/sys/net/ipv4/up");
+        ln("loop", "proc/sys/net/ipv4/loop");
+}
+
+static void teardown(void) {
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
+        test_assert(system(cmd) == 0);
+}
+
+static int rd(int fd, char *buf, size_t n) {
+        if (fd < 0)
+                return fd;
+        ssize_t k = read(fd, buf, n - 1);
+        close(fd);
+        buf[k > 0 ? k : 0] = '\0';
+        return 0;
+}
+
+static void test_open_and_display(void) {
+        struct root r, h;
+        test_assert_int(root_open(tree, &r), 0);
+        test_assert(!root_is_host(&r));
+        _cleanup_free_ char *d = root_display(&r, "/proc/sys/net/ipv4/x");
+        char want[256];
+        snprintf(want, sizeof(want), "%s/proc/sys/net/ipv4/x", tree);
+        test_assert_str(d, want);
+        root_done(&r);
+        root_done(&r); /* safe twice */
+
+        snprintf(want, sizeof(want), "%s///", tree);
+        test_assert_int(root_open(want, &r), 0);
+        test_assert_int((int) strlen(r.path), (int) strlen(tree)); /* trailing slashes dropped */
+        root_done(&r);
+
+        test_assert_int(root_open("/", &h), 0);
+        test_assert(root_is_host(&h));
+        _cleanup_free_ char *hd = root_display(&h, "/proc/sys/x");
+        test_assert_str(hd, "/proc/sys/x");
+        root_done(&h);
+        test_assert_int(root_open(NULL, &h), 0);
+        test_assert(root_is_host(&h));
+        root_done(&h);
+
+        test_assert_int(root_open("/nonexistent/tcptune", &r), -ENOENT);
+        snprintf(want, sizeof(want), "%s/outside/victim", tree);
+        test_assert_int(root_open(want, &r), -ENOTDIR);
+}
+
+/* The same answers from openat2 and from the user-space walk. */
+static void check_no_symlinks(bool walk) {
+        struct root r;
+        char buf[32];
+        test_assert_int(root_open(tree, &r), 0);
+#define OPEN(p, fl) (walk ? root_open_walk(&r, p, fl, 0) : root_open_at(&r, p, fl, 0, ROOT_NO_SYMLINKS))
+        test_assert_int(rd(OPEN("/proc/sys/net/ipv4/tcp_retries2", O_RDONLY), buf, sizeof(buf)), 0);
+        test_assert_str(buf, "15\n");
+        test_assert_int(rd(OPEN("proc//sys/./net/ipv4/tcp_retries2", O_RDONLY), buf, sizeof(buf)), 0);
+        test_assert_str(buf, "15\n");
+        test_assert_int(OPEN("/proc/sys/net/ipv6/victim", O_WRONLY | O_TRUNC), -ELOOP);
+        test_assert_int(OPEN("/proc/sys/net/ipv4/abs", O_WRONLY | O_TRUNC), -ELOOP);
+        test_assert_int(OPEN("/proc/sys/net/ipv4/up", O_RDONLY), -ELOOP);
+        test_assert_int(OPEN("/proc/sys/../../outside/victim", O_RDONLY), -EXDEV);
+        test_assert_int(OPEN("/../outside/victim", O_RDONLY), -EXDEV);
+        test_assert_int(OPEN("/proc/sys/net/ipv4/missing", O_RDONLY), -ENOENT);
+#undef OPEN
+        root_done(&r);
+        /* Nothing was truncated through a link. */
+        char p[256];
+        snprintf(p, sizeof(p), "%s/outside/victim", tree);
+        FILE *f = fopen(p, "r");
+        test_assert(f && fgets(buf, sizeof(buf), f));
+        if (f)
+                fclose(f);
+        test_assert_str(buf, "keep\n");
+}
+
+static void test_no_symlinks_openat2(void) {
+        check_no_symlinks(false);
+}
+
+static void test_no_symlinks_walk(void) {
+        check_no_symlinks(true);
+}
+
+/* A --root image's own links resolve inside it, never to the host's. */
+static void check_in_root(bool walk) {
+        struct root r;
+        char buf[32];
+        test_assert_int(root_open(tree, &r), 0);
+#define OPEN(p) (walk ? root_open_walk_in_root(&r, p, O_RDONLY, 0) : root_open_at(&r, p, O_RDONLY, 0, ROOT_IN_ROOT))
+        test_assert_int(rd(OPEN("/proc/sys/net/ipv6/victim"), buf, sizeof(buf)), 0);
+        test_assert_str(buf, "keep\n");
+        test_assert_int(rd(OPEN("/proc/sys/net/ipv4/abs"), buf, sizeof(buf)), 0);
+        test_assert_str(buf, "keep\n");
+        test_assert_int(rd(OPEN("/proc/sys/net/../net/ipv4/tcp_retries2"), buf, sizeof(buf)), 0);
+        test_assert_str(buf, "15\n");
+        /* "up" climbs past the top: clamped to the tree, which has no etc/hostname. */
+        test_assert_int(OPEN("/proc/sys/net/ipv4/up"), -ENOENT);
+        test_assert_int(OPEN("/../../outside/victim") >= 0, 1);
+        test_assert_int(OPEN("/proc/sys/net/ipv4/loop"), -ELOOP);
+#undef OPEN
+        root_done(&r);
+}
+
+static void test_in_root_openat2(void) {
+        check_in_root(false);
+}
+
+static void test_in_root_walk(void) {
+        check_in_root(true);
+}
+
+int main(void) {
+        setup();
+        TEST(test_open_and_display);
+        TEST(test_no_symlinks_openat2);
+        TEST(test_no_symlinks_walk);
+        TEST(test_in_root_openat2);
+        TEST(test_in_root_walk);
+        teardown();
+        return test_done();
+}
