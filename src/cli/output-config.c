@@ -12,26 +12,12 @@ bool output_config_shows(const struct config_report *rep, const char *key) {
         return rep->all || startswith(key, "net.ipv4.tcp_");
 }
 
-static bool utf8_valid(const unsigned char *s) {
-        while (*s) {
-                size_t n = *s < 0x80 ? 1 : *s >= 0xc2 && *s < 0xe0 ? 2 : *s >= 0xe0 && *s < 0xf0 ? 3
-                                         : *s >= 0xf0 && *s < 0xf5 ? 4 : 0;
-                if (n == 0)
-                        return false;
-                for (size_t i = 1; i < n; i++)
-                        if ((s[i] & 0xc0) != 0x80)
-                                return false;
-                s += n;
-        }
-        return true;
-}
-
 /* Text from a file: JSON strings must be UTF-8, so other bytes become
  * \xNN (with the control characters, which JSON could carry). */
 static json_object *json_str(const char *s) {
         if (!s)
                 return NULL;
-        if (utf8_valid((const unsigned char *) s))
+        if (utf8_valid(s, strlen(s)))
                 return json_object_new_string(s);
         _cleanup_free_ char *e = escape_text(s, SIZE_MAX);
         return json_object_new_string(e ? e : "?");
