@@ -1,23 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 #include <inttypes.h>
+#include <stdio.h>
 
+#include "escape.h"
 #include "output-prometheus.h"
 #include "parse.h"
 #include "tunables.h"
 
 char *prometheus_escape_label(const char *s) {
-        size_t n = 0;
-        for (const char *p = s; *p; p++)
-                n += *p == '\\' || *p == '"' || *p == '\n' ? 2 : 1;
-        char *r = malloc(n + 1), *q = r;
+        /* At most 5 bytes out per byte in: a byte that is not UTF-8
+         * becomes \\xNN (the exposition format is UTF-8, and node_exporter
+         * drops a whole file over one bad byte). */
+        size_t n = strlen(s);
+        char *r = malloc(5 * n + 1), *q = r;
         if (!r)
                 return NULL;
-        for (const char *p = s; *p; p++) {
-                if (*p == '\\' || *p == '"' || *p == '\n') {
+        for (size_t i = 0; i < n;) {
+                const unsigned char *c = (const unsigned char *) s + i;
+                uint32_t cp;
+                size_t u = utf8_decode(c, n - i, &cp);
+                if (!u) {
+                        q += sprintf(q, "\\\\x%02x", *c);
+                        i++;
+                        continue;
+                }
+                if (*c == '\\' || *c == '"' || *c == '\n') {
                         *q++ = '\\';
-                        *q++ = *p == '\n' ? 'n' : *p;
-                } else
-                        *q++ = *p;
+                        *q++ = *c == '\n' ? 'n' : (char) *c;
+                } else {
+                        memcpy(q, c, u);
+                        q += u;
+                }
+                i += u;
         }
         *q = '\0';
         return r;

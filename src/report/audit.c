@@ -9,9 +9,10 @@
  * 3. sysctl.d is loaded only when some namespace needs it. */
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 
-#include "live.h"
 #include "audit.h"
+#include "live.h"
 #include "model-input.h"
 #include "netns-scan.h"
 #include "tunables.h"
@@ -80,14 +81,32 @@ int audit_collect(const char *root, const struct kernel_info *k, const struct sy
         return 0;
 }
 
+static bool label_taken(const struct audit_report *rep, const char *label) {
+        for (size_t i = 0; i < rep->n_ns; i++)
+                if (streq(rep->ns[i].label, label))
+                        return true;
+        return false;
+}
+
+/* Labels are unique within a report: they key the Prometheus series and
+ * JSON readers, and /run/netns may hold a namespace named "host" or
+ * "pid:1". A taken label gets "#2", "#3", ... */
 static int add_ns(struct audit_report *rep, const char *label, const char *path) {
+        _cleanup_free_ char *unique = strdup(label);
+        for (unsigned k = 2; unique && label_taken(rep, unique); k++) {
+                free(unique);
+                if (asprintf(&unique, "%s#%u", label, k) < 0)
+                        unique = NULL;
+        }
+        if (!unique)
+                return -ENOMEM;
         struct audit_ns *n = realloc(rep->ns, (rep->n_ns + 1) * sizeof(*n));
         if (!n)
                 return -ENOMEM;
         rep->ns = n;
         n = &rep->ns[rep->n_ns++];
-        *n = (struct audit_ns) { .label = strdup(label), .path = path ? strdup(path) : NULL };
-        return !n->label || (path && !n->path) ? -ENOMEM : 0;
+        *n = (struct audit_ns) { .label = TAKE_PTR(unique), .path = path ? strdup(path) : NULL };
+        return path && !n->path ? -ENOMEM : 0;
 }
 
 static int scan_all(const char *root, const struct kernel_info *k, struct audit_report *rep) {

@@ -164,10 +164,22 @@ fi
 a=tcptune-prom-a-$$
 b="tcptune-prom-q\"\\-$$"       # a name with a quote and a backslash: escaping
 b_label="tcptune-prom-q\\\"\\\\-$$"
-for n in "$a" "$b"; do
+c=$'tcptune-prom-\xff-'$$        # a byte that is not UTF-8: \xNN, or node_exporter drops the file
+c_label="tcptune-prom-\\\\xff-$$"
+for n in "$a" "$b" "$c"; do
         ip netns add "$n" || { not_ok "ip netns add $n failed"; exit 1; }
         ns_made+=("$n")
 done
+# A namespace named "host" must not duplicate the host's series: it is
+# labelled host#2. The name is global: skip if another run holds it.
+host_named=""
+if ip netns add host 2>/dev/null; then
+        ns_made+=(host)
+        host_named=1
+        ip netns exec host sh -c 'echo 9 >/proc/sys/net/ipv4/tcp_retries2'
+else
+        echo "# skipped the namespace named host: /run/netns/host exists"
+fi
 ip netns exec "$a" sh -c 'echo 7 >/proc/sys/net/ipv4/tcp_retries2'
 ip netns exec "$b" sh -c 'echo 3 >/proc/sys/net/ipv4/tcp_syn_retries; echo 600 >/proc/sys/net/ipv4/tcp_keepalive_time'
 
@@ -199,6 +211,14 @@ for want in "key=\"net.ipv4.tcp_retries2\",netns=\"host\" $(cat /proc/sys/net/ip
         got=$(value_of "$tmp/all-netns.tsv" tcptune_sysctl_value "$labels")
         [ "$got" = "$v" ] && ok "--all-netns: {$labels} $v" || not_ok "--all-netns: {$labels} ${got:-missing}, expected $v"
 done
+got=$(value_of "$tmp/all-netns.tsv" tcptune_sysctl_value "key=\"net.ipv4.tcp_retries2\",netns=\"$c_label\"")
+[ -n "$got" ] && ok "--all-netns: a name with byte 0xff is labelled $c_label" ||
+        not_ok "--all-netns: no series for the name with byte 0xff (want netns=\"$c_label\")"
+if [ -n "$host_named" ]; then
+        got=$(value_of "$tmp/all-netns.tsv" tcptune_sysctl_value 'key="net.ipv4.tcp_retries2",netns="host#2"')
+        [ "$got" = 9 ] && ok "--all-netns: the namespace named host is host#2" ||
+                not_ok "--all-netns: namespace named host: host#2 ${got:-missing}, expected 9"
+fi
 if grep -qF "netns=\"pid:$holder_a\"" "$tmp/all-netns.tsv"; then
         not_ok "--all-netns: $a appears twice, also as pid:$holder_a"
 else

@@ -19,6 +19,10 @@ static void test_escape(void) {
         s = prometheus_escape_label("");
         test_assert_str(s, "");
         free(s);
+        /* not UTF-8: each byte \\xNN; valid UTF-8 kept */
+        s = prometheus_escape_label("ns\xff\xc3\xa9\xe2\x82");
+        test_assert_str(s, "ns\\\\xff\xc3\xa9\\\\xe2\\\\x82");
+        free(s);
 }
 
 static void test_seconds(void) {
