@@ -28,7 +28,7 @@ const struct finding_kind finding_kinds[] = {
         { "dropin-conflict",   SEVERITY_INFO,     "two drop-ins set the same key differently; the loser is named" },
         { "netns-differs",     SEVERITY_WARNING,  "a network namespace's values differ from the host's (--all-netns)" },
         { "netns-unavailable", SEVERITY_WARNING,  "a network namespace could not be entered or vanished (--all-netns)" },
-        { "hz-assumed",        SEVERITY_INFO,     "no kernel config found: HZ 250 assumed" },
+        { "hz-assumed",        SEVERITY_INFO,     "no kernel config found: HZ " STRINGIFY(HZ_ASSUMED) " assumed" },
         {}
 };
 

@@ -11,7 +11,7 @@
 /* Start from kernel defaults, then take every live catalog value that is
  * present and valid; absent keys keep the behaviour of kernels without
  * them (rto_min 200 ms before 6.11, rto_max 120 s before 6.15, no linear
- * SYN timeouts before 6.5). HZ from k (250 assumed when unknown:
+ * SYN timeouts before 6.5). HZ from k (HZ_ASSUMED when unknown:
  * *ret_hz_assumed). Returns 0. */
 int model_input_from_live(const struct live *live, const struct kernel_info *k, struct model_input *ret,
                           bool *ret_hz_assumed);

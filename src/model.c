@@ -15,7 +15,10 @@
  *    mean minus half a jiffy (§1.2).
  * 4. Give-up tests run at a timer expiry, before the retransmission, as
  *    tcp_write_timeout() does; nothing aborts between expiries (§0.4). */
+#include <assert.h>
+
 #include "model.h"
+#include "tunables.h"
 
 #define MAX_CHAIN 4096
 
@@ -58,25 +61,44 @@ static const struct kconst {
 };
 #define K(x) (kconsts[K_##x].value)
 
+/* A default from the tunables catalog, the one place defaults live. By
+ * exact canonical key: tunable_find() allocates to normalise spellings,
+ * and these keys are spelled right. */
+static uint64_t catalog_default(const char *key) {
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+        for (size_t i = 0; i < n; i++)
+                if (streq(t[i].key, key)) {
+                        assert(t[i].type == TUNABLE_INT && t[i].def >= 0);
+                        return (uint64_t) t[i].def;
+                }
+        assert(!"model key missing from the tunables catalog");
+        return 0;
+}
+
 void model_input_defaults(struct model_input *in) {
+#define DEF(key) catalog_default("net.ipv4." key)
         *in = (struct model_input) {
-                .hz = 250,
-                .retries2 = 15,
-                .orphan_retries = 0,
-                .syn_retries = 6,
-                .syn_linear_timeouts = 4,
-                .synack_retries = 5,
-                .rto_min_us = K(RTO_MIN),
-                .rto_max_us = K(RTO_MAX),
-                .keepalive_time_us = 7200 * USEC_PER_SEC,
-                .keepalive_intvl_us = 75 * USEC_PER_SEC,
-                .keepalive_probes = 9,
-                .fin_timeout_us = 60 * USEC_PER_SEC,
-                .early_retrans = 3,
-                .sack = true,
+                .hz = HZ_ASSUMED,
+                .retries2 = (unsigned) DEF("tcp_retries2"),
+                .orphan_retries = (unsigned) DEF("tcp_orphan_retries"),
+                .syn_retries = (unsigned) DEF("tcp_syn_retries"),
+                .syn_linear_timeouts = (unsigned) DEF("tcp_syn_linear_timeouts"),
+                .synack_retries = (unsigned) DEF("tcp_synack_retries"),
+                .rto_min_us = DEF("tcp_rto_min_us"),
+                .rto_max_us = DEF("tcp_rto_max_ms") * USEC_PER_MSEC,
+                .keepalive_time_us = DEF("tcp_keepalive_time") * USEC_PER_SEC,
+                .keepalive_intvl_us = DEF("tcp_keepalive_intvl") * USEC_PER_SEC,
+                .keepalive_probes = (unsigned) DEF("tcp_keepalive_probes"),
+                .fin_timeout_us = DEF("tcp_fin_timeout") * USEC_PER_SEC,
+                .early_retrans = (unsigned) DEF("tcp_early_retrans"),
+                .sack = DEF("tcp_sack") != 0,
+                .thin_linear_timeouts = DEF("tcp_thin_linear_timeouts") != 0,
+                /* tcp_congestion_control: the build decides; cubic. */
                 .srtt_us = 100,
                 .segments = 1,
         };
+#undef DEF
 }
 
 const char *model_event_kind_to_string(enum model_event_kind k) {

@@ -62,7 +62,8 @@ struct model_input {
 };
 
 /* Fill with kernel defaults (KERNEL-MODEL.md §9.1) and a LAN connection:
- * HZ 250, RTT 100 us, one segment. */
+ * HZ_ASSUMED, RTT 100 us, one segment. The tunables come from the catalog
+ * (tunables.c), the only place a default lives. */
 void model_input_defaults(struct model_input *in);
 
 enum model_event_kind {

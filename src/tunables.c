@@ -150,7 +150,7 @@ const struct tunable *tunable_find(const char *key) {
 void tunable_range(const struct tunable *t, unsigned hz, long *ret_min, long *ret_max) {
         if (t->jiffies) {
                 /* proc_dointvec_jiffies: seconds * HZ must fit an int. */
-                long m = INT_MAX / (long) (hz ? hz : 250);
+                long m = INT_MAX / (long) hz_or_assumed(hz);
                 *ret_min = -m;
                 *ret_max = m;
                 return;
