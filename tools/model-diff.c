@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Differential check of src/model/model.c against an older copy of it: both run
- * over the same random and edge-case inputs, every field of every
- * struct model_result must match, events included. Built and run by
- * tools/model-diff.sh, which compiles the old copy with its symbols
- * renamed to old_*. Not a CI test: it needs the old source.
+/* Differential check of the model (src/model*.c) against the model at an
+ * older revision: both run over the same random and edge-case inputs,
+ * every field of every struct model_result must match, events included.
+ * Built and run by tools/model-diff.sh, which compiles the old sources
+ * with their entry points renamed to old_* and everything else made
+ * local. Not a CI test: it needs the old source.
  * usage: model-diff [N [SEED]] */
 #include <stdio.h>
 

@@ -1,24 +1,63 @@
 #!/bin/bash
-# Compare src/model.c with the copy at a git revision (integ by default)
-# over random and edge-case inputs; see tools/model-diff.c.
+# Compare the model (every src/**/model*.c but model-input.c) with the
+# model at a git revision (integ by default) over random and edge-case
+# inputs; see tools/model-diff.c.
 # usage: tools/model-diff.sh [REV [N [SEED]]]
 # MODEL_DIFF_CFLAGS adds compiler flags, e.g. -fsanitize=address,undefined.
+#
+# Each side is compiled from its own tree, headers included, so a revision
+# with one model.c compares against a split model, and a split one
+# against whatever it later became. The old side's objects are linked into
+# one relocatable object in which only the renamed entry points (old_*)
+# stay global: helpers that both sides define under one name cannot clash.
+# Both sides use the current tunables catalog (tunables.c and what it
+# needs), where the kernel defaults live.
 set -eu
 cd "$(dirname "$0")/.."
 rev=${1:-integ}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git show "$rev:src/model/model.c" >"$tmp/old-model.c" 2>/dev/null ||
-        git show "$rev:src/model.c" >"$tmp/old-model.c"
-flags="-std=c17 -O2 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers -Isrc/model -Isrc/base ${MODEL_DIFF_CFLAGS:-}"
-ren=""
-for f in model_run model_input_defaults model_event_kind_to_string model_budget_ms model_rto_us; do
+
+# The model's sources under a tree: model*.c, without the input reader
+# (model-input.c reads live values and profiles, not the model).
+model_sources() {
+        find "$1" -name 'model*.c' ! -name 'model-input.c' | sort
+}
+# -I for every source folder: flat src/ or layer folders.
+include_flags() {
+        find "$1" -type d -printf '-I%p '
+}
+
+mkdir "$tmp/old"
+git archive "$rev" src | tar -x -C "$tmp/old"
+flags="-std=c17 -O2 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers ${MODEL_DIFF_CFLAGS:-}"
+entry="model_run model_input_defaults model_event_kind_to_string model_budget_ms model_rto_us"
+ren="" keep=""
+for f in $entry; do
         ren="$ren -D$f=old_$f"
+        keep="$keep -G old_$f"
 done
+
+old_objs=()
+for src in $(model_sources "$tmp/old/src"); do
+        obj="$tmp/old-$(basename "$src" .c).o"
+        # shellcheck disable=SC2086,SC2046
+        cc $flags $(include_flags "$tmp/old/src") $ren -c "$src" -o "$obj"
+        old_objs+=("$obj")
+done
+[ ${#old_objs[@]} -gt 0 ] || { echo "model-diff: no model*.c in $rev" >&2; exit 1; }
+ld -r -o "$tmp/old-all.o" "${old_objs[@]}"
 # shellcheck disable=SC2086
-cc $flags $ren -c "$tmp/old-model.c" -o "$tmp/old.o"
-# shellcheck disable=SC2086
-cc $flags -c src/model/model.c -o "$tmp/new.o"
-# shellcheck disable=SC2086
-cc $flags tools/model-diff.c "$tmp/old.o" "$tmp/new.o" -o "$tmp/model-diff"
+objcopy $keep "$tmp/old-all.o" "$tmp/old.o"
+
+new_objs=()
+support=$(find src -name tunables.c -o -name sysctl.c -o -name sysctl-key.c -o -name parse.c | sort)
+for src in $(model_sources src) $support; do
+        obj="$tmp/new-$(basename "$src" .c).o"
+        # shellcheck disable=SC2086,SC2046
+        cc $flags $(include_flags src) -c "$src" -o "$obj"
+        new_objs+=("$obj")
+done
+# shellcheck disable=SC2086,SC2046
+cc $flags $(include_flags src) tools/model-diff.c "$tmp/old.o" "${new_objs[@]}" -o "$tmp/model-diff"
 "$tmp/model-diff" "${2:-20000}" "${3:-31895}"

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "output-config.h"
 #include "sysctl.h"
+#include "tunables.h"
 
 /* One line: "FILE:LINE: message", control bytes escaped. */
 static void log_diag(const char *file, unsigned line, const char *msg) {
@@ -40,14 +41,14 @@ static void cat_error(const char *file, unsigned line, int error, void *userdata
 }
 
 /* Check one entry; HZ is read only for the few values that depend on it
- * (jiffies ranges, keys kept in jiffies); unknown, it is taken as 250. */
+ * (jiffies ranges, keys kept in jiffies); unknown, it is taken as HZ_ASSUMED. */
 static int check(struct context *ctx, const struct sysctld_entry *e, struct config_row *row) {
         bool needs_hz = false;
         int r = sysctld_check_entry(ctx->root, e, 0, &needs_hz, &row->check);
         if (r >= 0 && needs_hz) {
                 sysctld_check_done(&row->check);
                 unsigned hz = context_kernel(ctx)->hz;
-                r = sysctld_check_entry(ctx->root, e, hz ? hz : 250, &needs_hz, &row->check);
+                r = sysctld_check_entry(ctx->root, e, hz_or_assumed(hz), &needs_hz, &row->check);
         }
         if (r < 0)
                 return r;

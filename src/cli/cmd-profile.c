@@ -14,10 +14,11 @@
 #include "parse.h"
 #include "sysctl.h"
 #include "sysctld.h"
+#include "tunables.h"
 
 static unsigned ctx_hz(struct context *ctx) {
         unsigned hz = context_kernel(ctx)->hz;
-        return hz ? hz : 250;
+        return hz_or_assumed(hz);
 }
 
 /* Load NAME and check its [expect] against its own [sysctl] on kernel

@@ -5,6 +5,7 @@
 #include "netns.h"
 #include "parse.h"
 #include "sysctl.h"
+#include "tunables.h"
 
 int cmd_parse_scenario(const char *arg, unsigned *mask) {
         int r = scenario_from_string(arg);
@@ -73,7 +74,7 @@ bool cmd_report_live(const char *root, const struct live *live, unsigned hz) {
         bool bad = live_report_errors(root, live, NULL) > 0;
         for (size_t i = 0; i < n && i < live->n; i++) {
                 if (!live->value[i] || t[i].type != TUNABLE_INT ||
-                    tunable_check_value(&t[i], live->value[i], hz ? hz : 250, NULL) >= 0)
+                    tunable_check_value(&t[i], live->value[i], hz_or_assumed(hz), NULL) >= 0)
                         continue;
                 _cleanup_free_ char *path = sysctl_path(root, t[i].key);
                 log_error("%s: '%s' is not a value the kernel holds; the figures use the default %ld",

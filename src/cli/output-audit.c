@@ -24,7 +24,7 @@ static int print_kernel(struct context *ctx, const struct audit_report *rep) {
         size_t n, len = 0;
         const struct tunable *t = tunable_all(&n);
         _cleanup_free_ char *line = NULL;
-        fprintf(ctx->out, "Kernel %s, HZ %u", k->release ? k->release : "(unknown)", k->hz ? k->hz : 250);
+        fprintf(ctx->out, "Kernel %s, HZ %u", k->release ? k->release : "(unknown)", hz_or_assumed(k->hz));
         if (k->hz)
                 fprintf(ctx->out, " (from %s)\n", strempty(k->hz_source));
         else
@@ -341,7 +341,7 @@ static int emit_json(struct context *ctx, const struct audit_report *rep) {
         size_t n;
         const struct tunable *t = tunable_all(&n);
 
-        k = output_model_kernel_json(rep->kernel, first->in.hz ? first->in.hz : 250, first->hz_assumed);
+        k = output_model_kernel_json(rep->kernel, hz_or_assumed(first->in.hz), first->hz_assumed);
         json_object *nt = json_object_new_array();
         for (size_t i = 0; i < n && i < first->live.n; i++)
                 if (newer(&t[i])) {

@@ -152,7 +152,7 @@ int output_explain_one(struct context *ctx, const struct tunable *t, const struc
         if (t->type == TUNABLE_STRING)
                 snprintf(range, sizeof(range), "a congestion control the kernel has");
         else if (t->jiffies)
-                snprintf(range, sizeof(range), "%ld to %ld (INT_MAX/HZ, HZ=%u%s)", lo, hi, k->hz ? k->hz : 250,
+                snprintf(range, sizeof(range), "%ld to %ld (INT_MAX/HZ, HZ=%u%s)", lo, hi, hz_or_assumed(k->hz),
                          k->hz ? "" : " assumed");
         else
                 snprintf(range, sizeof(range), "%ld-%ld", lo, hi);

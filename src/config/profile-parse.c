@@ -101,7 +101,7 @@ static void on_sysctl(struct parser *p, const char *name, const char *value) {
         tunable_range(t, p->hz, &lo, &hi);
         if (r == -ERANGE && t->jiffies)
                 return (void) fail(p, -EINVAL, "%s = %s is out of range (%ld-%ld at HZ %u)", key, value, lo, hi,
-                                   p->hz ? p->hz : 250);
+                                   hz_or_assumed(p->hz));
         if (r == -ERANGE)
                 return (void) fail(p, -EINVAL, "%s = %s is out of range (%ld-%ld)", key, value, lo, hi);
         if (r < 0 && t->type == TUNABLE_STRING)

@@ -56,7 +56,7 @@ struct profile {
  * -EFBIG too large, -EACCES/-EIO cannot read, -ENOMEM) and sets *ret_error
  * (malloc'ed, may be NULL on -ENOMEM) to ONE line "FILE:LINE: what is
  * wrong" (LINE omitted when the whole file is at fault). hz: for the
- * ranges of jiffies keys (0: 250). *ret is owned by the caller. */
+ * ranges of jiffies keys (0: HZ_ASSUMED). *ret is owned by the caller. */
 int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, char **ret_error);
 
 void profile_free(struct profile *p);  /* NULL and half-built objects ok */
@@ -84,7 +84,7 @@ struct profile_entry {
 
 /* Every profile on the search path (later directory wins a name), sorted
  * by name; each is loaded to check it and get its description (a broken
- * one is listed with its error; jiffies ranges at HZ 250). A missing
+ * one is listed with its error; jiffies ranges at HZ_ASSUMED). A missing
  * directory is empty. Returns 0 or -ENOMEM; free with
  * profile_entries_free(). */
 int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n);

@@ -2,7 +2,7 @@
 /* Facts about the running kernel that the model needs: release and HZ.
  * HZ comes from the kernel's own config (CONFIG_HZ in /proc/config.gz or
  * /boot/config-RELEASE), never from sysconf(_SC_CLK_TCK), which is USER_HZ
- * and always 100 (KERNEL-MODEL.md §9.5). Paths are relocated under --root. */
+ * and always 100 (docs/MODEL.md §13). Paths are relocated under --root. */
 #pragma once
 
 #include "util.h"

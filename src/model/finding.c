@@ -2,6 +2,7 @@
 /* The ids of the findings the audit can raise, with their severity:
  * listed in tcptune(8), FINDINGS, and named by the policy file. */
 #include "finding.h"
+#include "tunables.h"
 
 const struct finding_kind finding_kinds[] = {
         { "unreadable",        SEVERITY_CRITICAL, "a /proc/sys entry exists but cannot be read" },
@@ -21,7 +22,7 @@ const struct finding_kind finding_kinds[] = {
         { "dropin-conflict",   SEVERITY_INFO,     "two drop-ins set the same key differently; the loser is named" },
         { "netns-differs",     SEVERITY_WARNING,  "a network namespace's values differ from the host's (--all-netns)" },
         { "netns-unavailable", SEVERITY_WARNING,  "a network namespace could not be entered or vanished (--all-netns)" },
-        { "hz-assumed",        SEVERITY_INFO,     "no kernel config found: HZ 250 assumed" },
+        { "hz-assumed",        SEVERITY_INFO,     "no kernel config found: HZ " STRINGIFY(HZ_ASSUMED) " assumed" },
         {}
 };
 

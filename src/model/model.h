@@ -8,7 +8,7 @@
  * last received segment, the close(), the moment the peer went silent),
  * the textbook figure, the errno, the governing tunables and a timeline.
  *
- * Every step follows KERNEL-MODEL.md; the section and kernel function are
+ * Every step follows docs/MODEL.md; the section and kernel function are
  * cited where the step is taken. Time is microseconds at the edges and
  * jiffies inside, because that is what the kernel's timers count. */
 #pragma once
@@ -16,7 +16,7 @@
 #include "scenario.h"
 #include "util.h"
 
-/* Local transmit failures (KERNEL-MODEL.md §2.12): where the packet dies
+/* Local transmit failures (docs/MODEL.md §5.8): where the packet dies
  * on this host decides the timing, not the peer. */
 enum model_local_failure {
         LOCAL_FAILURE_NONE,
@@ -61,8 +61,9 @@ struct model_input {
         int local_failure_errno;        /* route: EHOSTUNREACH, ENETUNREACH, EACCES, EINVAL */
 };
 
-/* Fill with kernel defaults (KERNEL-MODEL.md §9.1) and a LAN connection:
- * HZ 250, RTT 100 us, one segment. */
+/* Fill with kernel defaults (docs/MODEL.md §12) and a LAN connection:
+ * HZ_ASSUMED, RTT 100 us, one segment. The tunables come from the catalog
+ * (tunables.c), the only place a default lives. */
 void model_input_defaults(struct model_input *in);
 
 enum model_event_kind {

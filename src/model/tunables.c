@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Defaults and ranges: net/ipv4/sysctl_net_ipv4.c (ipv4_net_table) and
  * net/ipv4/tcp_ipv4.c (tcp_sk_init), checked by writing each bound into a
- * fresh network namespace of Linux 6.18 (KERNEL-MODEL.md §9.1). Since 5.13
+ * fresh network namespace of Linux 6.18 (docs/MODEL.md §12). Since 5.13
  * the small counters are u8 (proc_dou8vec_minmax): 0-255. */
 #include <limits.h>
 
@@ -150,7 +150,7 @@ const struct tunable *tunable_find(const char *key) {
 void tunable_range(const struct tunable *t, unsigned hz, long *ret_min, long *ret_max) {
         if (t->jiffies) {
                 /* proc_dointvec_jiffies: seconds * HZ must fit an int. */
-                long m = INT_MAX / (long) (hz ? hz : 250);
+                long m = INT_MAX / (long) hz_or_assumed(hz);
                 *ret_min = -m;
                 *ret_max = m;
                 return;

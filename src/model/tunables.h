@@ -37,11 +37,19 @@ struct tunable {
         const char *source;       /* kernel file that defines or reads it */
 };
 
+/* The HZ assumed when no kernel config says (kernel/Kconfig.hz defaults to
+ * HZ_250). Ranges of jiffies keys, the model and reports use it then, and
+ * say so (finding hz-assumed). */
+#define HZ_ASSUMED 250
+static inline unsigned hz_or_assumed(unsigned hz) {
+        return hz ? hz : HZ_ASSUMED;
+}
+
 /* Look up by any key spelling. Returns NULL when the key is not in the catalog. */
 const struct tunable *tunable_find(const char *key);
 /* The catalog, in display order. */
 const struct tunable *tunable_all(size_t *ret_n);
-/* Range the kernel accepts; jiffies keys depend on HZ (0 means 250). */
+/* Range the kernel accepts; jiffies keys depend on HZ (0 means HZ_ASSUMED). */
 void tunable_range(const struct tunable *t, unsigned hz, long *ret_min, long *ret_max);
 const char *tunable_unit_to_string(enum tunable_unit u);
 

@@ -46,7 +46,7 @@ static int collect_drift(const char *root, const struct kernel_info *k, const st
                 if (!tunable_find(e->key))
                         continue;
                 struct sysctld_check *c = &ns->checks[ns->n_drift];
-                int r = sysctld_check_entry(root, e, k->hz ? k->hz : 250, &needs_hz, c);
+                int r = sysctld_check_entry(root, e, hz_or_assumed(k->hz), &needs_hz, c);
                 if (r < 0)
                         return r;
                 /* What systemd-sysctl fails on at boot: not a missing or

@@ -30,7 +30,6 @@
 #include "tunables.h"
 
 #define VECTOR_MAX 64
-#define HZ_ASSUMED 250
 #define USER_HZ 100
 
 enum conv {
@@ -298,7 +297,7 @@ static char *format_held(const struct held *h) {
 
 char *sysctld_held(const char *key, const char *value, const char *live, unsigned hz) {
         struct held h;
-        hold(key, value, live, hz ? hz : HZ_ASSUMED, &h);
+        hold(key, value, live, hz_or_assumed(hz), &h);
         if (h.is_list)
                 return h.list ? h.list : strdup(h.refused ? strempty(live) : "");
         if (h.ints)

@@ -147,7 +147,7 @@ int sysctld_settle(struct sysctld *s, const char *root);
 /* Pure: what the kernel holds after systemd-sysctl writes value to key
  * when it held live: integers in decimal, the leading values the write
  * sets followed by the rest of live, rounded to jiffies where the key keeps
- * jiffies (hz 0: 250); other values as written. Whitespace-normalised,
+ * jiffies (hz 0: HZ_ASSUMED); other values as written. Whitespace-normalised,
  * malloc'ed; NULL on OOM. Range checks need the catalog: see above. */
 char *sysctld_held(const char *key, const char *value, const char *live, unsigned hz);
 

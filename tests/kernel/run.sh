@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Kernel model test (KERNEL-MODEL.md §10): measure how long this kernel takes
+# Kernel model test (docs/MODEL.md §14): measure how long this kernel takes
 # to report a dead TCP peer, in throwaway network namespaces, and compare each
 # measurement with `tcptune model` on the same inputs.
 #

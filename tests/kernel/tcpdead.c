@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tcpdead: one measurement of how long Linux takes to report a dead TCP peer
- * (KERNEL-MODEL.md §10.1). run.sh starts it inside a throwaway network
+ * (docs/MODEL.md §14). run.sh starts it inside a throwaway network
  * namespace; it prints one JSON object shaped like kernel-cases.json.
  *
  *   tcpdead server      --addr A:P [--hold]
@@ -159,10 +159,10 @@ static int connect_peer(void) {
 }
 
 /*
- * Echo round trips settle SRTT and the RTO to a steady path's values (§2.2);
- * then wait until nothing is unacknowledged so the write starts a fresh
- * flight. Records rtt_s and rto_s if asked; returns the time the last byte
- * arrived.
+ * Echo round trips settle SRTT and the RTO to a steady path's values
+ * (MODEL.md §5.1); then wait until nothing is unacknowledged so the write
+ * starts a fresh flight. Records rtt_s and rto_s if asked; returns the
+ * time the last byte arrived.
  */
 static double warm_up(int fd, int rounds, int record) {
         char buf[ECHO_BYTES];
@@ -205,7 +205,7 @@ static void write_data(int fd, int extra_segments) {
         n = send(fd, buf, opt.bytes, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n <= 0)
                 die("send: %m");
-        /* packets_out right after the write: the segments in flight (§2.4). */
+        /* packets_out right after the write: the segments in flight (MODEL.md §5.2). */
         input_add("segments", "%u", tcp_info_get(fd).tcpi_unacked + extra_segments);
         if (n != opt.bytes)
                 fprintf(stderr, "tcpdead: wrote %zd of %ld bytes\n", n, opt.bytes);
@@ -260,7 +260,7 @@ static void print_result(double measured_s, int err, const char *note) {
         int hz = 0;
         FILE *f, *gz = NULL;
 
-        /* CONFIG_HZ, not sysconf(_SC_CLK_TCK), which is USER_HZ (§9.5). */
+        /* CONFIG_HZ, not sysconf(_SC_CLK_TCK), which is USER_HZ (MODEL.md §13). */
         uname(&u);
         snprintf(line, sizeof line, "/boot/config-%s", u.release);
         f = fopen(line, "re");
@@ -334,7 +334,7 @@ static int cmd_idle(void) {
         /* The reference cases list only the keepalive settings for idle. */
         t0 = warm_up(fd, 1, /* record= */ 0);
         /* SO_KEEPALIVE first: setting TCP_KEEPIDLE afterwards re-arms the timer
-         * relative to the last received segment, the reference point (§3). */
+         * relative to the last received segment, the reference point (MODEL.md §6). */
         set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
         set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, opt.ka[0], "TCP_KEEPIDLE");
         set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, opt.ka[1], "TCP_KEEPINTVL");
@@ -385,7 +385,7 @@ static int cmd_closed(int orphan) {
                 congestion_control_record(fd);
                 run_hole();
                 t0 = now();
-                write_data(fd, 1); /* close() adds a separate FIN segment (§6) */
+                write_data(fd, 1); /* close() adds a separate FIN segment (MODEL.md §9) */
         } else {
                 t0 = now();
         }
@@ -410,7 +410,7 @@ static uint16_t checksum(const void *data, size_t len, uint32_t sum) {
 /*
  * A raw SYN from an address nobody owns, sent from the namespace at --netns:
  * the SYN-ACKs go there and die, so the request socket lives out its
- * tcp_synack_retries (§5). Runs in the server's namespace.
+ * tcp_synack_retries (MODEL.md §8). Runs in the server's namespace.
  */
 static int cmd_accept(void) {
         enum { SPORT = 40000 };

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The model against the kernel: every measured case in
- * tests/data/kernel-cases.json (copied from shared/, measured on 6.18 at
- * HZ=250) must fall inside the predicted [min, max]; plus exact values the
- * kernel's own arithmetic gives, and properties that must hold for any input. */
+ * tests/data/kernel-cases.json (measured on 6.18 at HZ=250) must fall
+ * inside the predicted [min, max]; plus exact values the kernel's own
+ * arithmetic gives, and properties that must hold for any input. */
 #include <json-c/json.h>
 #include <math.h>
 
@@ -137,7 +137,7 @@ static void test_kernel_cases(void) {
 }
 
 static void test_budget(void) {
-        /* KERNEL-MODEL.md §2.7: tcp_model_timeout() with a 200 ms base. */
+        /* docs/MODEL.md §5.5: tcp_model_timeout() with a 200 ms base. */
         static const uint64_t want[] = { 200, 600, 1400, 3000, 6200, 12600, 25400, 51000,
                                          102200, 204600, 324600, 444600, 564600, 684600, 804600, 924600 };
         for (unsigned hz = 100; hz <= 1000; hz = hz == 100 ? 250 : hz == 250 ? 300 : hz == 300 ? 1000 : 2000)
@@ -176,7 +176,7 @@ static uint64_t run(const struct model_input *in, enum scenario s, struct model_
 }
 
 static void test_worked_numbers(void) {
-        /* KERNEL-MODEL.md §2.8, §3, §4: figures the kernel's arithmetic
+        /* docs/MODEL.md §5, §6, §7: figures the kernel's arithmetic
          * gives for inputs not among the measured cases. */
         struct model_input in;
         struct model_result *r = calloc(1, sizeof(*r));
@@ -219,7 +219,7 @@ static void test_worked_numbers(void) {
         in.syn_linear_timeouts = 0; /* before 6.5: 127 s ideal */
         run(&in, SCENARIO_CONNECT, r);
         test_assert(r->detect_min_us >= 127000000);
-        test_assert(llabs((long long) r->detect_us - 130200000) < 150000); /* §4: ~130.2 s */
+        test_assert(llabs((long long) r->detect_us - 130200000) < 150000); /* MODEL.md §7: ~130.2 s */
         free(r);
 }
 
@@ -363,7 +363,7 @@ static void test_thin_streams(void) {
         in.thin_linear_timeouts = true;
         run(&in, SCENARIO_ESTABLISHED, b); /* cubic: six linear RTOs first */
         test_assert(b->n_events > a->n_events);
-        in.cc_bbr = true; /* bbr never qualifies (§2.10) */
+        in.cc_bbr = true; /* bbr never qualifies (MODEL.md §5.7) */
         run(&in, SCENARIO_ESTABLISHED, b);
         test_assert_int(b->detect_us, a->detect_us);
         test_assert(b->note != NULL);

@@ -52,7 +52,7 @@ static void test_catalog_consistent(void) {
 }
 
 static void test_defaults_from_kernel(void) {
-        /* KERNEL-MODEL.md §9.1, verified in a fresh namespace of 6.18. */
+        /* docs/MODEL.md §12; defaults verified in a fresh namespace of 6.18. */
         static const struct {
                 const char *key;
                 long def, min, max;
