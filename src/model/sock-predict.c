@@ -11,12 +11,13 @@
  *    tcp_keepalive_timer()).
  * 3. The range: each timer still to be armed fires up to one wheel granule
  *    of its delay late (kernel/time/timer.c rounds expiries up, never
- *    down), and the model's schedule is one such phase: the remaining time
+ *    down: docs/MODEL.md §3), and the model's schedule is one such phase: the remaining time
  *    is that schedule's, give or take a granule per timer, plus the pending
  *    timer's own granule (idiag_expires is the requested expiry).
  * 4. Nothing reads a file: the caller brings the namespace's model input. */
 #include <stdio.h>
 
+#include "model-internal.h"
 #include "sock-predict.h"
 
 static const char *const tcp_state_names[_TCP_STATE_MAX] = {
@@ -81,20 +82,9 @@ enum sock_timer sock_timer_from_diag(unsigned idiag_timer, enum tcp_state state)
         }
 }
 
-static uint64_t us_to_j(uint64_t us, unsigned hz) {
-        return (us * hz + USEC_PER_SEC - 1) / USEC_PER_SEC;
-}
-static uint64_t j_to_us(uint64_t j, unsigned hz) {
-        return j * USEC_PER_SEC / hz;
-}
-
-/* kernel/time/timer.c: the granule of the wheel level a delay of d
- * jiffies lands in (levels of 64 buckets, each 8 times coarser). */
+/* The granule of the wheel level a delay of d jiffies lands in. */
 static uint64_t granule_j(uint64_t d) {
-        uint64_t g = 1;
-        for (uint64_t start = 63; d >= start && g < (UINT64_C(1) << 21); start <<= 3)
-                g <<= 3;
-        return g;
+        return UINT64_C(1) << (3 * wheel_level(d));
 }
 
 /* A gap between two expiries of the model's schedule is the armed delay
