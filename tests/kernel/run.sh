@@ -102,17 +102,26 @@ trap 'exit 143' TERM
 
 # The tool's prediction for a measurement: "typical<TAB>min<TAB>max<TAB>errno<TAB>verdict".
 judge() {
-        local res=$1 ns=$2 rtt rto segs ut idle intvl cnt args
-        IFS=$'\t' read -r rtt rto segs ut idle intvl cnt < <(jq -r '.inputs |
+        local res=$1 ns=$2 rtt rto segs ut idle intvl cnt zwb zwp lf fam args
+        IFS=$'\t' read -r rtt rto segs ut idle intvl cnt zwb zwp lf fam < <(jq -r '.inputs |
                 [.rtt_s, .rto_s, .segments, .user_timeout_s,
-                 .keepalive_idle_s, .keepalive_intvl_s, .keepalive_cnt] | map(. // "-") | @tsv' "$res.json")
+                 .keepalive_idle_s, .keepalive_intvl_s, .keepalive_cnt,
+                 .zw_backoff, .zw_probes_out, .local_failure, .family] | map(. // "-") | @tsv' "$res.json")
         # Plain decimals: jq would print 4.6e-05, which is no duration.
         args=(--netns "/run/netns/$ns" --json model --scenario "$(jq -r .scenario "$res.json")")
         [ "$rtt" = - ] || args+=(--rtt "$(printf '%.6fs' "$rtt")")
         [ "$rto" = - ] || args+=(--rto "$(printf '%.6fs' "$rto")")
-        [ "$segs" = - ] || args+=(--segments "$segs")
+        [ "$segs" = - ] || [ "$segs" = 0 ] || args+=(--segments "$segs")
         [ "$ut" = - ] || args+=(--user-timeout "$(printf '%.3fs' "$ut")")
         [ "$idle" = - ] || args+=(--keepalive "$idle,$intvl,$cnt")
+        [ "$zwb" = - ] || args+=(--backoff "$zwb")
+        [ "$zwp" = - ] || args+=(--probes-out "$zwp")
+        # An IPv4 address that disappears fails the route lookup of every
+        # transmission after it (source no longer local): no-route. IPv6
+        # keeps sending from it: an ordinary dead peer.
+        if [ "$lf" != - ] && [ "$fam" != inet6 ]; then
+                args+=(--local-failure "no-route${lf#address-gone}")
+        fi
         echo "+ tcptune ${args[*]}" >>"$res.log"
         if ! timeout 30 "$TCPTUNE" "${args[@]}" >"$res.model" 2>>"$res.log"; then
                 printf -- '-\t-\t-\t-\tno model\n'

@@ -461,7 +461,9 @@ static int cmd_zero_window(void) {
                 if (ti.tcpi_backoff != last_backoff)
                         fprintf(stderr, "tcpdead: window closed, %.3f s: backoff %u\n", now() - (give_up - 20),
                                 ti.tcpi_backoff);
-                if (ti.tcpi_unacked == 0 && ti.tcpi_backoff >= opt.zw_backoff)
+                /* probes 0: the last probe's ACK is in, its re-arm done
+                 * (a snapshot between probe and ACK showed probes_out 1) */
+                if (ti.tcpi_unacked == 0 && ti.tcpi_backoff >= opt.zw_backoff && ti.tcpi_probes == 0)
                         break;
                 if (now() > give_up)
                         die("no zero window with backoff %d after 20 s (backoff %u, unacked %u, probes %u, retransmits %u)",
