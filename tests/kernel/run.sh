@@ -7,15 +7,17 @@
 #
 # Safety, in this order of importance:
 #   1. Nothing touches the host's network namespace. Each case gets its own
-#      pair tt-c-PID-N / tt-s-PID-N, created and wired from inside (the veth
-#      pair is born in them), addresses in 10.200.N.0/24, sysctls set only
-#      with `ip netns exec`.
+#      pair tt-c-PID-N / tt-s-PID-N (routed cases a router tt-r-PID-N between
+#      them), created and wired from inside (the veth pairs are born in
+#      them), addresses in 10.200.N.0/24 and fd00:200:N::/48, sysctls set
+#      only with `ip netns exec`.
 #   2. Every process has a wall-clock limit (timeout).
 #   3. The namespaces go away on any exit: each case removes its own, and the
 #      EXIT trap sweeps whatever is left with our PID in its name.
 #
 # usage: run.sh [--long] [--measure-only] [--only NAME[,NAME...]] [--json FILE]
 # env:   TCPDEAD, TUNRELAY  helpers (default build/tests/kernel/ under the top)
+#        KEEP_TMP=1        keep the per-case logs in /tmp/tcptune-kernel.*
 #        TCPTUNE           the tool (default build/tcptune)
 #        CASES             case list (default cases.txt next to this script)
 # exit:  0 all passed (or measured, with --measure-only), 1 a case failed,
@@ -75,7 +77,7 @@ runners=() names=()
 
 # shellcheck disable=SC2317 # also called from the EXIT trap
 ours() {
-        ip netns list | awk -v p="^tt-[cs]-$$-" '$1 ~ p { print $1 }'
+        ip netns list | awk -v p="^tt-[csr]-$$-" '$1 ~ p { print $1 }'
 }
 
 # Killing what runs inside our namespaces wakes each runner, whose own EXIT
@@ -92,7 +94,7 @@ cleanup() {
         for ns in $(ours); do
                 ip netns del "$ns" 2>/dev/null
         done
-        rm -rf "$tmp"
+        [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -100,17 +102,26 @@ trap 'exit 143' TERM
 
 # The tool's prediction for a measurement: "typical<TAB>min<TAB>max<TAB>errno<TAB>verdict".
 judge() {
-        local res=$1 ns=$2 rtt rto segs ut idle intvl cnt args
-        IFS=$'\t' read -r rtt rto segs ut idle intvl cnt < <(jq -r '.inputs |
+        local res=$1 ns=$2 rtt rto segs ut idle intvl cnt zwb zwp lf fam args
+        IFS=$'\t' read -r rtt rto segs ut idle intvl cnt zwb zwp lf fam < <(jq -r '.inputs |
                 [.rtt_s, .rto_s, .segments, .user_timeout_s,
-                 .keepalive_idle_s, .keepalive_intvl_s, .keepalive_cnt] | map(. // "-") | @tsv' "$res.json")
+                 .keepalive_idle_s, .keepalive_intvl_s, .keepalive_cnt,
+                 .zw_backoff, .zw_probes_out, .local_failure, .family] | map(. // "-") | @tsv' "$res.json")
         # Plain decimals: jq would print 4.6e-05, which is no duration.
         args=(--netns "/run/netns/$ns" --json model --scenario "$(jq -r .scenario "$res.json")")
         [ "$rtt" = - ] || args+=(--rtt "$(printf '%.6fs' "$rtt")")
         [ "$rto" = - ] || args+=(--rto "$(printf '%.6fs' "$rto")")
-        [ "$segs" = - ] || args+=(--segments "$segs")
+        [ "$segs" = - ] || [ "$segs" = 0 ] || args+=(--segments "$segs")
         [ "$ut" = - ] || args+=(--user-timeout "$(printf '%.3fs' "$ut")")
         [ "$idle" = - ] || args+=(--keepalive "$idle,$intvl,$cnt")
+        [ "$zwb" = - ] || args+=(--backoff "$zwb")
+        [ "$zwp" = - ] || args+=(--probes-out "$zwp")
+        # An IPv4 address that disappears fails the route lookup of every
+        # transmission after it (source no longer local): no-route. IPv6
+        # keeps sending from it: an ordinary dead peer.
+        if [ "$lf" != - ] && [ "$fam" != inet6 ]; then
+                args+=(--local-failure "no-route${lf#address-gone}")
+        fi
         echo "+ tcptune ${args[*]}" >>"$res.log"
         if ! timeout 30 "$TCPTUNE" "${args[@]}" >"$res.model" 2>>"$res.log"; then
                 printf -- '-\t-\t-\t-\tno model\n'
@@ -125,17 +136,52 @@ judge() {
                   end | @tsv' "$res.model" 2>>"$res.log" || printf -- '-\t-\t-\t-\tno model\n'
 }
 
+# Routed cases (client - router - server): what an action name in
+# cases.txt (--hole-action NAME, --at SEC=NAME[+NAME...]) does, as a shell
+# command for tcpdead. Uses run_case's c r s ca sa cnet snet host new nodad ra.
+action() {
+        case $1 in
+        cut) echo "ip -n $r route replace blackhole $sa/$host" ;;          # router drops what goes to the server
+        uncut) echo "ip -n $r route del blackhole $sa/$host" ;;
+        silence) echo "ip -n $s route replace blackhole $ca/$host" ;;     # the server's replies die at the server
+        unsilence) echo "ip -n $s route del blackhole $ca/$host" ;;
+        addr-del) echo "ip -n $c addr del $ca/$cnet dev v0" ;;
+        addr-add) echo "ip -n $c addr add $ca/$cnet dev v0 $nodad && ip -n $c route replace $snet via $ra" ;;
+        renumber) echo "ip -n $c addr del $ca/$cnet dev v0 && ip -n $c addr add $new/$cnet dev v0 $nodad && ip -n $c route replace $snet via $ra" ;;
+        peer-forget) echo "ip netns exec $s ss -K dst $ca" ;;           # the peer loses the connection (NAT rebinding, reboot)
+        none) echo true ;;
+        *) return 1 ;;
+        esac
+}
+
+# Until linkwatch (up to 1 s after "link set up") attaches the real qdisc,
+# an interface drops everything through noop: a SYN lost there costs 1 s
+# and leaves an RTT sample of 1 s, so the warm-up would end with RTO 0.88 s.
+links_ready() {
+        local ns ready
+        for _ in $(seq 150); do
+                ready=1
+                for ns; do
+                        ip -n "$ns" link show up | grep -q 'qdisc noop' && ready=0
+                done
+                [ $ready = 1 ] && return 0
+                sleep 0.02
+        done
+        echo "run.sh: interfaces in $* still without a qdisc after 3 s" >&2
+}
+
 # One case, in the background: set up the pair, measure, judge, clean up.
 # Leaves "$tmp/N.tsv": name scenario measured errno typical min max p_errno verdict.
 run_case() {
-        local i=$1 name=$2 scen=$3 limit=$4 link=$5 sysctls=$6 opts=$7
-        local c=tt-c-$$-$i s=tt-s-$$-$i ca=10.200.$i.1 sa=10.200.$i.2 res=$tmp/$i
+        local i=$1 name=$2 scen=$3 limit=$4 link=$5 sysctls=$6 opts=$7 set=$8
+        local c=tt-c-$$-$i s=tt-s-$$-$i r=tt-r-$$-$i ca=10.200.$i.1 sa=10.200.$i.2 res=$tmp/$i
         local args=() server_args=() kv shown where=$c model_ns=$c measured=- err=- pred
-        local hole="ip -n $s route replace blackhole $ca/32"
+        local hole="ip -n $s route replace blackhole $ca/32" hole_action="" at=() w cmd a
+        local cnet snet host=32 new ra nodad="" peer="$sa:$PORT" more=()
 
         # Not local: the EXIT trap may run after the function's scope is gone.
         # Each runner is its own subshell, so these are per case anyway.
-        helpers=() pair="$c $s"
+        helpers=() pair="$c $s $r"
         trap 'kill "${helpers[@]}" 2>/dev/null; wait; for ns in $pair; do ip netns del "$ns" 2>/dev/null; done' EXIT
         trap 'exit 143' TERM
         exec 2>>"$res.log"
@@ -160,11 +206,72 @@ run_case() {
                         sleep 0.02
                 done
                 ;;
+        routed4 | routed6)
+                # client v0 - r0 router r1 - v1 server; the router forwards.
+                if [ "$link" = routed4 ]; then
+                        ca=10.200.$i.1 ra=10.200.$i.2 new=10.200.$i.3 sa=10.200.$i.66 cnet=26 host=32
+                        snet=10.200.$i.64/26
+                        local rs=10.200.$i.65 cs=10.200.$i.0/26
+                        peer="$sa:$PORT"
+                else
+                        ca=fd00:200:$i:1::1 ra=fd00:200:$i:1::2 new=fd00:200:$i:1::3 sa=fd00:200:$i:2::2 cnet=64 host=128
+                        snet=fd00:200:$i:2::/64 nodad=nodad
+                        local rs=fd00:200:$i:2::1 cs=fd00:200:$i:1::/64
+                        peer="[$sa]:$PORT"
+                fi
+                ip netns add "$r" && ip -n "$r" link set lo up || return
+                # No duplicate address detection: a tentative link-local
+                # address holds back neighbour discovery for a second, and
+                # that first round trip would inflate the RTO.
+                for w in "$c" "$r" "$s"; do
+                        ip netns exec "$w" sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 || return
+                done
+                ip -n "$c" link add v0 type veth peer name r0 netns "$r" &&
+                        ip -n "$s" link add v1 type veth peer name r1 netns "$r" || return
+                ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return
+                ip -n "$c" addr add "$ca/$cnet" dev v0 $nodad && ip -n "$r" addr add "$ra/$cnet" dev r0 $nodad &&
+                        ip -n "$r" addr add "$rs/$cnet" dev r1 $nodad && ip -n "$s" addr add "$sa/$cnet" dev v1 $nodad &&
+                        ip -n "$c" link set v0 up && ip -n "$r" link set r0 up &&
+                        ip -n "$r" link set r1 up && ip -n "$s" link set v1 up &&
+                        ip -n "$c" route add "$snet" via "$ra" && ip -n "$s" route add "$cs" via "$rs" || return
+                # IPv6 adds the router's connected routes from a work queue
+                # after the link comes up; a SYN before that is lost (1 s).
+                for _ in $(seq 100); do
+                        [ "$(ip -n "$r" route show "$cs"; ip -n "$r" route show "$snet")" ] &&
+                                [ "$(ip -n "$r" route show "$cs" | wc -l)" -ge 1 ] &&
+                                [ "$(ip -n "$r" route show "$snet" | wc -l)" -ge 1 ] && break
+                        sleep 0.02
+                done
+                hole=$(action cut)
+                ;;
         *)
                 echo "run.sh: $name: unknown link '$link'" >&2
                 return
                 ;;
         esac
+
+        # Routed cases' own words: --hole-action NAME replaces the hole,
+        # --at SEC=NAME[+NAME] runs actions after the write.
+        set -- $opts
+        while [ $# -gt 0 ]; do
+                case $1 in
+                --hole-action)
+                        hole=$(action "$2") || { echo "run.sh: $name: unknown action '$2'" >&2; return; }
+                        shift ;;
+                --at)
+                        cmd=""
+                        for a in $(echo "${2#*=}" | tr + ' '); do
+                                w=$(action "$a") || { echo "run.sh: $name: unknown action '$a'" >&2; return; }
+                                cmd=${cmd:+$cmd && }$w
+                        done
+                        at+=(--at "${2%%=*}:$cmd")
+                        shift ;;
+                *) more+=("$1") ;;
+                esac
+                shift
+        done
+
+        links_ready "$c" "$s" ${cnet:+"$r"}
 
         # An accept case's sysctls belong to the listener's namespace.
         [ "$scen" = accept ] && where=$s model_ns=$s
@@ -175,6 +282,12 @@ run_case() {
         done
 
         case $scen in
+        zero-window)
+                args+=(--hole "$hole")
+                timeout "$((limit + 10))" ip netns exec "$s" "$TCPDEAD" server --addr "$peer" --stall-after 2000 &  # the warm-up: 20 rounds of 100 B
+                helpers+=($!)
+                where=$c
+                ;;
         established | idle | orphan | fin-wait-2)
                 # fin-wait-2: the peer stays alive, acks our FIN and never sends its own.
                 # The server's FIN puts it in pingpong mode, which would delay the ACK
@@ -186,7 +299,7 @@ run_case() {
                 else
                         args+=(--hole "$hole")
                 fi
-                timeout "$((limit + 10))" ip netns exec "$s" "$TCPDEAD" server --addr "$sa:$PORT" "${server_args[@]}" &
+                timeout "$((limit + 10))" ip netns exec "$s" "$TCPDEAD" server --addr "$peer" "${server_args[@]}" &
                 helpers+=($!)
                 where=$c
                 ;;
@@ -204,14 +317,21 @@ run_case() {
                 ;;
         esac
 
+        args+=("${at[@]}" "${more[@]}")
         printf -v shown ' %q' "${args[@]}"
-        echo "+ tcpdead $scen --name $name --addr $sa:$PORT$shown $opts" >&2
-        # shellcheck disable=SC2086 # $opts is a list of options
+        echo "+ tcpdead $scen --name $name --addr $peer$shown" >&2
         if timeout -k 5 "$limit" ip netns exec "$where" "$TCPDEAD" "$scen" --name "$name" \
-                --addr "$sa:$PORT" "${args[@]}" $opts >"$res.json" && jq -e . "$res.json" >/dev/null; then
+                --addr "$peer" "${args[@]}" >"$res.json" && jq -e . "$res.json" >/dev/null; then
+                # Routed cases: does the peer still believe in the connection?
+                if [ -n "${cnet:-}" ]; then
+                        local n_est
+                        n_est=$(ip netns exec "$s" ss -Htn state established "( sport = :$PORT )" | wc -l)
+                        jq -c --argjson n "$n_est" '. + {peer_established: ($n > 0)}' "$res.json" >"$res.json.new" &&
+                                mv "$res.json.new" "$res.json"
+                fi
                 measured=$(jq -r '.measured_s' "$res.json")
                 err=$(jq -r '.errno // "null"' "$res.json")
-                if [ $measure_only = 1 ]; then
+                if [ $measure_only = 1 ] || [ "$set" = measure ]; then
                         pred=$(printf -- '-\t-\t-\t-\tmeasured')
                 else
                         pred=$(judge "$res" "$model_ns")
@@ -253,7 +373,7 @@ while read -r name set scen limit link sysctls opts; do
         n=$((n + 1))
         [ $n -le 254 ] || { echo "run.sh: more than 254 cases" >&2; exit 2; }
         names[n]=$name
-        run_case "$n" "$name" "$scen" "$limit" "$link" "$sysctls" "$opts" &
+        run_case "$n" "$name" "$scen" "$limit" "$link" "$sysctls" "$opts" "$set" &
         runners+=($!)
 done <"$CASES"
 [ $n -gt 0 ] || { echo "run.sh: no case selected" >&2; exit 2; }

@@ -4,18 +4,26 @@
  * (docs/MODEL.md §14). run.sh starts it inside a throwaway network
  * namespace; it prints one JSON object shaped like kernel-cases.json.
  *
- *   tcpdead server      --addr A:P [--hold]
+ *   tcpdead server      --addr A:P [--hold] [--stall-after N]
  *   tcpdead established --addr A:P --hole CMD [--bytes N] [--user-timeout MS]
+ *                       [--at SEC:CMD]... [--until-echo]
+ *   tcpdead zero-window --addr A:P --hole CMD --zw-backoff B  (against "server --stall-after")
  *   tcpdead idle        --addr A:P --hole CMD --keepalive IDLE,INTVL,CNT
  *   tcpdead connect     --addr A:P [--hole CMD] [--user-timeout MS]
  *   tcpdead orphan      --addr A:P --hole CMD [--bytes N]
  *   tcpdead fin-wait-2  --addr A:P            (against "server --hold")
  *   tcpdead accept      --addr A:P --from ADDR --netns PATH
  * common: [--name NAME] [--rounds N] [--input KEY=VALUE]...
+ * A:P is 10.200.1.2:5000 or [fd00:200:1:2::2]:5000 (IPv6: server,
+ * established and zero-window only).
  *
  * --hole is a shell command that silences the peer (run.sh passes
  * "ip -n SERVER route replace blackhole CLIENT/32"). Running it from here
  * puts it between the warm-up and the write with no hand-shaking.
+ * --at SEC:CMD runs CMD SEC seconds after the write (an address deleted
+ * while data is in flight, restored after an outage); --until-echo then
+ * stops at whichever comes first, the echo of the write (data flows
+ * again: errno null) or the socket's error.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -28,6 +36,7 @@
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -43,15 +52,28 @@
 #define ECHO_BYTES 100
 #define PROC_POLL_US 5000 /* /proc/net/tcp scan step for socket lifetimes */
 #define MAX_INPUTS 16
+#define MAX_AT 8
+
+union sockaddr_any {
+        struct sockaddr sa;
+        struct sockaddr_in in;
+        struct sockaddr_in6 in6;
+};
 
 static struct {
         const char *mode, *name, *hole, *from, *netns;
-        struct sockaddr_in addr;
-        long bytes;
-        int rounds, user_timeout_ms, ka[3], hold;
+        union sockaddr_any addr;
+        socklen_t addr_len;
+        long bytes, stall_after;
+        int rounds, user_timeout_ms, ka[3], hold, until_echo, zw_backoff;
         const char *inputs[MAX_INPUTS];
         int n_inputs;
-} opt = { .bytes = ECHO_BYTES, .rounds = 20 };
+        struct {
+                double at_s;
+                const char *cmd;
+        } at[MAX_AT];
+        int n_at;
+} opt = { .bytes = ECHO_BYTES, .rounds = 20, .stall_after = -1, .zw_backoff = -1 };
 
 /* The "inputs" object, built up as the measurement learns things. */
 static char inputs[2048];
@@ -123,6 +145,7 @@ static void run_hole(void) {
         if (pid < 0)
                 die("fork: %m");
         if (pid == 0) {
+                dup2(STDERR_FILENO, STDOUT_FILENO); /* stdout is the result */
                 execl("/bin/sh", "sh", "-c", opt.hole, (char *) NULL);
                 _exit(127);
         }
@@ -146,10 +169,10 @@ static void io_all(int fd, char *buf, size_t len, int sending) {
 static int connect_peer(void) {
         double give_up = now() + 5;
         for (;;) {
-                int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                int fd = socket(opt.addr.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
                 if (fd < 0)
                         die("socket: %m");
-                if (connect(fd, (struct sockaddr *) &opt.addr, sizeof opt.addr) == 0)
+                if (connect(fd, &opt.addr.sa, opt.addr_len) == 0)
                         return fd;
                 if (errno != ECONNREFUSED || now() > give_up)
                         die("connect: %m");
@@ -291,26 +314,104 @@ static int cmd_server(void) {
         char buf[65536];
         ssize_t n;
 
-        lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        lfd = socket(opt.addr.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        /* A stalling server keeps a small receive buffer: the window closes
+         * after a few segments, long before the client's send buffer fills. */
+        if (lfd >= 0 && opt.stall_after >= 0)
+                set_int(lfd, SOL_SOCKET, SO_RCVBUF, 16384, "SO_RCVBUF");
         if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-            bind(lfd, (struct sockaddr *) &opt.addr, sizeof opt.addr) < 0 || listen(lfd, 4) < 0)
+            bind(lfd, &opt.addr.sa, opt.addr_len) < 0 || listen(lfd, 4) < 0)
                 die("listen: %m");
         fd = accept(lfd, NULL, NULL);
         if (fd < 0)
                 die("accept: %m");
-        while ((n = recv(fd, buf, sizeof buf, 0)) > 0)
-                if (send(fd, buf, n, MSG_NOSIGNAL) < 0)
+        /* --stall-after N: echo N bytes (the client's warm-up), then stop
+         * reading, so that our receive window closes (zero-window case). */
+        for (long left = opt.stall_after; left != 0; left -= left > 0 ? n : 0) {
+                size_t want = left > 0 && (size_t) left < sizeof buf ? (size_t) left : sizeof buf;
+                if ((n = recv(fd, buf, want, 0)) <= 0 || send(fd, buf, n, MSG_NOSIGNAL) < 0)
                         break;
+        }
+        while (opt.stall_after >= 0)
+                pause();
         /* --hold: never send our FIN, for the fin-wait-2 case; run.sh kills us. */
         while (opt.hold)
                 pause();
         return 0;
 }
 
+/*
+ * --at: a child runs each command at its time after t0, in the order
+ * given, and logs when it really ran. Returns the child, or 0 without
+ * --at; schedule_stop() ends it early when the measurement is done.
+ */
+static pid_t schedule_start(double t0) {
+        pid_t pid;
+        if (opt.n_at == 0)
+                return 0;
+        pid = fork();
+        if (pid < 0)
+                die("fork: %m");
+        if (pid > 0)
+                return pid;
+        for (int i = 0; i < opt.n_at; i++) {
+                double t = t0 + opt.at[i].at_s;
+                struct timespec ts = { .tv_sec = (time_t) t, .tv_nsec = (long) ((t - (time_t) t) * 1e9) };
+                int status;
+                while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+                        ;
+                pid_t c = fork();
+                if (c == 0) {
+                        dup2(STDERR_FILENO, STDOUT_FILENO); /* stdout is the result */
+                        execl("/bin/sh", "sh", "-c", opt.at[i].cmd, (char *) NULL);
+                        _exit(127);
+                }
+                if (c < 0 || waitpid(c, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+                        fprintf(stderr, "tcpdead: --at %.3f: '%s' failed\n", opt.at[i].at_s, opt.at[i].cmd);
+                fprintf(stderr, "tcpdead: at %.3f s (asked %.3f s): %s\n", now() - t0, opt.at[i].at_s, opt.at[i].cmd);
+        }
+        _exit(0);
+}
+
+static void schedule_stop(pid_t pid) {
+        if (pid <= 0)
+                return;
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+}
+
+/* --until-echo: the echo of everything written, or the socket's error,
+ * whichever comes first; *ret_err is 0 for the echo. */
+static double wait_echo_or_error(int fd, int *ret_err) {
+        static char buf[1 << 16];
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        long got = 0;
+        for (;;) {
+                if (poll(&p, 1, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        die("poll: %m");
+                }
+                if (p.revents & (POLLERR | POLLHUP))
+                        return wait_error(fd, ret_err);
+                ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+                if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                        continue;
+                if (n <= 0)
+                        return wait_error(fd, ret_err);
+                got += n;
+                if (got >= opt.bytes) {
+                        *ret_err = 0;
+                        return now();
+                }
+        }
+}
+
 static int cmd_established(void) {
         int fd = connect_peer(), err;
         double t0, t1;
-        char note[128];
+        char note[160];
+        pid_t sched;
 
         if (opt.user_timeout_ms) {
                 set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, opt.user_timeout_ms, "TCP_USER_TIMEOUT");
@@ -321,9 +422,73 @@ static int cmd_established(void) {
         run_hole();
         t0 = now();
         write_data(fd, 0);
-        t1 = wait_error(fd, &err);
-        snprintf(note, sizeof note, "%ld-byte write to a black-holed peer, measured from the write", opt.bytes);
+        sched = schedule_start(t0);
+        t1 = opt.until_echo ? wait_echo_or_error(fd, &err) : wait_error(fd, &err);
+        schedule_stop(sched);
+        if (opt.until_echo && !err)
+                snprintf(note, sizeof note, "%ld-byte write, peer cut off for a while; its echo came back", opt.bytes);
+        else
+                snprintf(note, sizeof note, "%ld-byte write to a black-holed peer, measured from the write", opt.bytes);
         print_result(t1 - t0, err, note);
+        return 0;
+}
+
+/*
+ * Fill the peer's window ("server --stall-after" stops reading after the
+ * warm-up), wait until nothing is in flight and the probe backoff has
+ * reached --zw-backoff, then silence the peer: measured from the hole, with
+ * the backoff and unanswered probes at that moment as inputs (§8).
+ */
+static int cmd_zero_window(void) {
+        static char buf[1 << 16];
+        int fd = connect_peer(), err;
+        double t0, t1, give_up;
+        struct tcp_info ti = { 0 };
+
+        /* rtt_s and rto_s are recorded at the hole, below: the bulk write
+         * that fills the window moves the RTO, and the probe timer's base
+         * is the RTO then (measured 216 ms after a 204 ms warm-up). */
+        warm_up(fd, opt.rounds, /* record= */ 0);
+        congestion_control_record(fd);
+        /* 256 kB: more than the peer's window, less than our send buffer. */
+        set_int(fd, SOL_SOCKET, SO_SNDBUF, 1 << 20, "SO_SNDBUF");
+        for (int i = 0; i < 4; i++)
+                if (send(fd, buf, sizeof buf, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t) sizeof buf)
+                        die("send: %m");
+        for (give_up = now() + 20;; usleep(200)) {
+                unsigned last_backoff = ti.tcpi_backoff;
+                ti = tcp_info_get(fd);
+                if (ti.tcpi_backoff != last_backoff)
+                        fprintf(stderr, "tcpdead: window closed, %.3f s: backoff %u\n", now() - (give_up - 20),
+                                ti.tcpi_backoff);
+                /* probes 0: the last probe's ACK is in, its re-arm done
+                 * (a snapshot between probe and ACK showed probes_out 1) */
+                if (ti.tcpi_unacked == 0 && ti.tcpi_backoff >= opt.zw_backoff && ti.tcpi_probes == 0)
+                        break;
+                if (now() > give_up)
+                        die("no zero window with backoff %d after 20 s (backoff %u, unacked %u, probes %u, retransmits %u)",
+                            opt.zw_backoff, ti.tcpi_backoff, ti.tcpi_unacked, ti.tcpi_probes, ti.tcpi_retransmits);
+        }
+        run_hole();
+        t0 = now();
+        input_add("rtt_s", "%.6g", ti.tcpi_rtt / 1e6);
+        input_add("rto_s", "%.6g", ti.tcpi_rto / 1e6);
+        input_add("zw_backoff", "%u", ti.tcpi_backoff);
+        input_add("zw_probes_out", "%u", ti.tcpi_probes);
+        /* Log each probe as it goes out: when the pending one fired is the
+         * point of this case (its timer was armed before the hole). */
+        for (struct pollfd p = { .fd = fd };;) {
+                struct tcp_info now_ti;
+                if (poll(&p, 1, 1) > 0)
+                        break;
+                now_ti = tcp_info_get(fd);
+                if (now_ti.tcpi_probes != ti.tcpi_probes || now_ti.tcpi_backoff != ti.tcpi_backoff)
+                        fprintf(stderr, "tcpdead: %.3f s: probes_out %u, backoff %u\n", now() - t0,
+                                now_ti.tcpi_probes, now_ti.tcpi_backoff);
+                ti = now_ti;
+        }
+        t1 = wait_error(fd, &err);
+        print_result(t1 - t0, err, "window closed (peer stopped reading), then the peer black-holed; measured from the hole");
         return 0;
 }
 
@@ -357,7 +522,7 @@ static int cmd_connect(void) {
         double t0;
 
         run_hole();
-        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        fd = socket(opt.addr.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 die("socket: %m");
         if (opt.user_timeout_ms) {
@@ -365,7 +530,7 @@ static int cmd_connect(void) {
                 input_add("user_timeout_s", "%g", opt.user_timeout_ms / 1e3);
         }
         t0 = now();
-        if (connect(fd, (struct sockaddr *) &opt.addr, sizeof opt.addr) < 0)
+        if (connect(fd, &opt.addr.sa, opt.addr_len) < 0)
                 err = errno;
         print_result(now() - t0, err, "connect() to a black-holed server");
         return err ? 0 : 1;
@@ -390,7 +555,7 @@ static int cmd_closed(int orphan) {
                 t0 = now();
         }
         close(fd);
-        wait_socket(ntohs(local.sin_port), opt.addr.sin_addr, ntohs(opt.addr.sin_port), 0);
+        wait_socket(ntohs(local.sin_port), opt.addr.in.sin_addr, ntohs(opt.addr.in.sin_port), 0);
         print_result(now() - t0, 0, orphan ? "write, close(), peer black-holed; socket gone from /proc/net/tcp"
                                            : "close(); peer acks our FIN but never sends its own; socket gone from /proc/net/tcp");
         return 0;
@@ -431,9 +596,9 @@ static int cmd_accept(void) {
 
         if (!opt.from || inet_pton(AF_INET, opt.from, &from) != 1 || !opt.netns)
                 die("accept needs --from ADDR and --netns PATH");
-        lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        lfd = socket(opt.addr.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-            bind(lfd, (struct sockaddr *) &opt.addr, sizeof opt.addr) < 0 || listen(lfd, 16) < 0)
+            bind(lfd, &opt.addr.sa, opt.addr_len) < 0 || listen(lfd, 16) < 0)
                 die("listen: %m");
 
         /* A socket stays bound to the namespace it was created in. */
@@ -453,38 +618,53 @@ static int cmd_accept(void) {
         syn.ip.protocol = IPPROTO_TCP;
         syn.ip.tot_len = htons(sizeof syn);
         syn.ip.saddr = from.s_addr;
-        syn.ip.daddr = opt.addr.sin_addr.s_addr;
+        syn.ip.daddr = opt.addr.in.sin_addr.s_addr;
         syn.tcp.source = htons(SPORT);
-        syn.tcp.dest = opt.addr.sin_port;
+        syn.tcp.dest = opt.addr.in.sin_port;
         syn.tcp.seq = htonl(0x12345678);
         syn.tcp.doff = (sizeof syn.tcp + sizeof syn.mss) / 4;
         syn.tcp.syn = 1;
         syn.tcp.window = htons(64240);
         memcpy(syn.mss, (uint8_t[]) { 2, 4, 1460 >> 8, 1460 & 0xff }, 4);
-        pseudo = (struct pseudo_header) { from.s_addr, opt.addr.sin_addr.s_addr, 0, IPPROTO_TCP,
+        pseudo = (struct pseudo_header) { from.s_addr, opt.addr.in.sin_addr.s_addr, 0, IPPROTO_TCP,
                                             htons(sizeof syn.tcp + sizeof syn.mss) };
         memcpy(sum_buf, &pseudo, sizeof pseudo);
         memcpy(sum_buf + sizeof pseudo, &syn.tcp, sizeof syn.tcp + sizeof syn.mss);
         syn.tcp.check = checksum(sum_buf, sizeof sum_buf, 0);
 
         t0 = now();
-        if (sendto(raw, &syn, sizeof syn, 0, (struct sockaddr *) &opt.addr, sizeof opt.addr) < 0)
+        if (sendto(raw, &syn, sizeof syn, 0, &opt.addr.sa, opt.addr_len) < 0)
                 die("sendto: %m");
-        wait_socket(ntohs(opt.addr.sin_port), from, SPORT, 1);
-        wait_socket(ntohs(opt.addr.sin_port), from, SPORT, 0);
+        wait_socket(ntohs(opt.addr.in.sin_port), from, SPORT, 1);
+        wait_socket(ntohs(opt.addr.in.sin_port), from, SPORT, 0);
         print_result(now() - t0, 0, "raw SYN from an unowned address; request socket gone from /proc/net/tcp");
         return 0;
 }
 
-static void parse_addr(const char *s, struct sockaddr_in *ret) {
+/* "10.200.1.2:5000" or "[fd00:200:1:2::2]:5000" */
+static void parse_addr(const char *s, union sockaddr_any *ret, socklen_t *ret_len) {
         char host[64];
-        const char *colon = strrchr(s, ':');
-        if (!colon || (size_t) (colon - s) >= sizeof host)
+        const char *colon = strrchr(s, ':'), *h = s;
+        size_t len;
+        if (!colon)
                 die("--addr '%s': expected ADDR:PORT", s);
-        snprintf(host, sizeof host, "%.*s", (int) (colon - s), s);
-        *ret = (struct sockaddr_in) { .sin_family = AF_INET, .sin_port = htons(atoi(colon + 1)) };
-        if (inet_pton(AF_INET, host, &ret->sin_addr) != 1)
-                die("--addr '%s': not an IPv4 address", s);
+        len = (size_t) (colon - s);
+        if (*s == '[' && len > 2 && colon[-1] == ']')
+                h++, len -= 2;
+        if (len >= sizeof host)
+                die("--addr '%s': expected ADDR:PORT", s);
+        snprintf(host, sizeof host, "%.*s", (int) len, h);
+        memset(ret, 0, sizeof *ret);
+        if (inet_pton(AF_INET, host, &ret->in.sin_addr) == 1) {
+                ret->in.sin_family = AF_INET;
+                ret->in.sin_port = htons(atoi(colon + 1));
+                *ret_len = sizeof ret->in;
+        } else if (inet_pton(AF_INET6, host, &ret->in6.sin6_addr) == 1) {
+                ret->in6.sin6_family = AF_INET6;
+                ret->in6.sin6_port = htons(atoi(colon + 1));
+                *ret_len = sizeof ret->in6;
+        } else
+                die("--addr '%s': not an IPv4 or [IPv6] address", s);
 }
 
 int main(int argc, char **argv) {
@@ -500,17 +680,21 @@ int main(int argc, char **argv) {
                 { "hold",         no_argument,       NULL, 'h' },
                 { "from",         required_argument, NULL, 'f' },
                 { "netns",        required_argument, NULL, 'N' },
+                { "at",           required_argument, NULL, 'A' },
+                { "until-echo",   no_argument,       NULL, 'E' },
+                { "stall-after",  required_argument, NULL, 'S' },
+                { "zw-backoff",   required_argument, NULL, 'Z' },
                 { 0 }
         };
         int c, have_addr = 0;
 
         if (argc < 2)
-                die("usage: tcpdead server|established|idle|connect|orphan|fin-wait-2|accept [options]");
+                die("usage: tcpdead server|established|zero-window|idle|connect|orphan|fin-wait-2|accept [options]");
         opt.mode = argv[1];
         optind = 2;
         while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
                 switch (c) {
-                case 'a': parse_addr(optarg, &opt.addr); have_addr = 1; break;
+                case 'a': parse_addr(optarg, &opt.addr, &opt.addr_len); have_addr = 1; break;
                 case 'n': opt.name = optarg; break;
                 case 'H': opt.hole = optarg; break;
                 case 'b': opt.bytes = atol(optarg); break;
@@ -528,6 +712,19 @@ int main(int argc, char **argv) {
                 case 'h': opt.hold = 1; break;
                 case 'f': opt.from = optarg; break;
                 case 'N': opt.netns = optarg; break;
+                case 'A': {
+                        char *colon = strchr(optarg, ':');
+                        if (opt.n_at == MAX_AT)
+                                die("too many --at");
+                        if (!colon)
+                                die("--at '%s': expected SECONDS:COMMAND", optarg);
+                        opt.at[opt.n_at].at_s = strtod(optarg, NULL);
+                        opt.at[opt.n_at++].cmd = colon + 1;
+                        break;
+                }
+                case 'E': opt.until_echo = 1; break;
+                case 'S': opt.stall_after = atol(optarg); break;
+                case 'Z': opt.zw_backoff = atoi(optarg); break;
                 default: exit(2);
                 }
         }
@@ -547,8 +744,15 @@ int main(int argc, char **argv) {
                         die("idle needs --keepalive IDLE,INTVL,CNT");
                 return cmd_idle();
         }
+        if (!strcmp(opt.mode, "zero-window")) {
+                if (opt.zw_backoff < 0)
+                        die("zero-window needs --zw-backoff B");
+                return cmd_zero_window();
+        }
         if (!strcmp(opt.mode, "connect"))
                 return cmd_connect();
+        if (opt.addr.sa.sa_family != AF_INET)
+                die("%s: IPv4 only", opt.mode);
         if (!strcmp(opt.mode, "orphan"))
                 return cmd_closed(1);
         if (!strcmp(opt.mode, "fin-wait-2"))
