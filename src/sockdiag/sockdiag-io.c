@@ -23,7 +23,7 @@
 #define DUMP_ATTEMPTS 3  /* an interrupted dump is restarted this often */
 #define REQUEST_SIZE 256      /* a request: header and inet_diag_req_v2 or ifaddrmsg */
 #define ACK_BUFFER_SIZE 4096  /* an ACK echoes the request */
-#define TCPF_ALL 0xfff   /* every state bit, TCP_ESTABLISHED .. TCP_NEW_SYN_RECV */
+#define TCPF_ALL 0x1fff  /* every state bit, up to (1 << TCP_NEW_SYN_RECV): request sockets */
 
 static void mnl_closep(struct mnl_socket **nl) {
         if (*nl)
