@@ -90,7 +90,9 @@ static void sock_state_of(const struct sockdiag_sock *s, const struct sockdiag_a
         enum tcp_state state = s->state;
         bool mapped = s->family == AF_INET6 && memcmp(s->src, v4mapped, sizeof(v4mapped)) == 0;
         bool timewait = s->timer == 3; /* a time-wait socket: its state is the substate */
-        bool request = state == TCP_STATE_NEW_SYN_RECV;
+        /* inet_req_diag_fill() reports a request socket as SYN-RECV,
+         * without tcp_info. */
+        bool request = (state == TCP_STATE_NEW_SYN_RECV || state == TCP_STATE_SYN_RECV) && !s->has_info;
         bool has_peer = state != TCP_STATE_LISTEN && state != TCP_STATE_CLOSE && !timewait;
         *ret = (struct sock_state) {
                 .state = state,
