@@ -68,9 +68,11 @@ static int check_exact(int argc, char **argv) {
                 for (const struct option *p = options; p->name; p++)
                         if (strlen(p->name) == len && strncmp(p->name, a + 2, len) == 0)
                                 o = p;
-                if (!o)
-                        return log_error("sockets: option '%.*s' is unknown (see tcptune sockets --help)",
-                                         (int) (len + 2), a), EXIT_USAGE;
+                if (!o) {
+                        _cleanup_free_ char *name = strndup(a, len + 2), *safe = name ? escape_text(name, 200) : NULL;
+                        log_error("sockets: option '%s' is unknown (see tcptune sockets --help)", safe ? safe : "?");
+                        return EXIT_USAGE;
+                }
                 if (o->has_arg == required_argument && !a[2 + len])
                         i++;
         }
@@ -86,6 +88,13 @@ static size_t terminal_width(void) {
         if (e && parse_uint(e, 10000, &v) == 0 && v > 0)
                 return (size_t) v;
         return 80;
+}
+
+/* "--opt 'value': what is wrong", the value escaped: it came from outside. */
+static int bad_value(const char *opt, const char *value, const char *what) {
+        _cleanup_free_ char *v = escape_text(value, 200);
+        log_error("%s '%s': %s", opt, v ? v : "?", what);
+        return EXIT_USAGE;
 }
 
 struct args {
@@ -111,9 +120,9 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                 case ARG_STATE:
                         r = tcp_state_from_string(optarg);
                         if (r < 0)
-                                return log_error("--state '%s': not a TCP state (established, syn-sent, syn-recv, "
-                                                 "fin-wait-1, fin-wait-2, time-wait, close-wait, last-ack, "
-                                                 "listen, closing)", optarg), EXIT_USAGE;
+                                return bad_value("--state", optarg,
+                                                 "not a TCP state (established, syn-sent, syn-recv, fin-wait-1, "
+                                                 "fin-wait-2, time-wait, close-wait, last-ack, listen, closing)");
                         a->filter.states |= 1u << r;
                         break;
                 case ARG_SRC:
@@ -122,13 +131,13 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                         if (r == -ENOMEM)
                                 return log_error("out of memory"), EXIT_OPERATION;
                         if (r < 0)
-                                return log_error("%s '%s': not an address or ADDR/PREFIX (try 10.0.0.0/8, ::1)",
-                                                 c == ARG_SRC ? "--src" : "--dst", optarg), EXIT_USAGE;
+                                return bad_value(c == ARG_SRC ? "--src" : "--dst", optarg,
+                                                 "not an address or ADDR/PREFIX (try 10.0.0.0/8, ::1)");
                         *(c == ARG_SRC ? &a->filter.has_src : &a->filter.has_dst) = true;
                         break;
                 case ARG_PORT:
                         if (parse_uint(optarg, 65535, &v) < 0)
-                                return log_error("--port '%s': not a port (0-65535)", optarg), EXIT_USAGE;
+                                return bad_value("--port", optarg, "not a port (0-65535)");
                         a->filter.port = (int) v;
                         break;
                 case ARG_FAILING:
@@ -143,8 +152,7 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                 case ARG_FORMAT:
                         r = output_format_from_string(optarg);
                         if (r < 0)
-                                return log_error("--format '%s': unknown format (try text or json)", optarg),
-                                       EXIT_USAGE;
+                                return bad_value("--format", optarg, "unknown format (try text or json)");
                         ctx->format = (enum output_format) r;
                         break;
                 case ARG_JSON:
@@ -154,11 +162,11 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                         help();
                         return -1;
                 default:
-                        return log_error("sockets: option '%s' is unknown or lacks its argument (see tcptune "
-                                         "sockets --help)", argv[optind - 1]), EXIT_USAGE;
+                        return bad_value("sockets: option", argv[optind - 1],
+                                         "unknown or lacks its argument (see tcptune sockets --help)");
                 }
         if (optind < argc)
-                return log_error("sockets: unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+                return bad_value("sockets: unexpected argument", argv[optind], "not an option");
         if (ctx->format == FORMAT_PROMETHEUS)
                 return log_error("sockets: --format prometheus is not available here (try text or json)"), EXIT_USAGE;
         if (ctx->root)
