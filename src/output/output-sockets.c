@@ -16,7 +16,8 @@
 #include "parse.h"
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
-#define MIN_ADDR_WIDTH 12
+#define IPV4_ENDPOINT_MAX 21 /* "255.255.255.255:65535": kept whole while anything else can give */
+#define MIN_ADDR_WIDTH 15
 
 static const struct sockdiag_sock *sock_of(const struct sockets_ns *ns, const struct sockets_entry *e) {
         return &ns->table.socks[e->sock];
@@ -193,8 +194,10 @@ static void row_of(const struct sockets_ns *ns, const struct sockets_entry *e, s
         const struct sock_prediction *p = &e->pred;
         sockdiag_endpoint(s->family, s->src, s->sport, r->cell[COL_LOCAL], sizeof(r->cell[0]));
         sockdiag_endpoint(s->family, s->dst, s->dport, r->cell[COL_REMOTE], sizeof(r->cell[0]));
-        snprintf(r->cell[COL_STATE], sizeof(r->cell[0]), "%s%s", strempty(tcp_state_to_string(e->st.state)),
-                 e->st.local_address_gone ? "!" : "");
+        /* "estab" as ss writes it: "established" alone would cost the
+         * addresses six columns. */
+        const char *state = e->st.state == TCP_STATE_ESTABLISHED ? "estab" : strempty(tcp_state_to_string(e->st.state));
+        snprintf(r->cell[COL_STATE], sizeof(r->cell[0]), "%s%s", state, e->st.local_address_gone ? "!" : "");
         snprintf(r->cell[COL_TIMER], sizeof(r->cell[0]), "%s", sock_timer_to_string(e->st.timer) ?: "-");
         if (timer_counts_retransmits(e->st.timer))
                 snprintf(r->cell[COL_OUT], sizeof(r->cell[0]), "%u", e->st.retransmits);
@@ -210,7 +213,8 @@ static void row_of(const struct sockets_ns *ns, const struct sockets_entry *e, s
                  p->aborts && p->error ? strerrorname_np(p->error) : p->aborts ? "(none)" : "-");
 }
 
-static void print_row(FILE *f, const struct row *r, const size_t *w, bool use_color, bool header, bool killed) {
+static void print_row(FILE *f, const struct row *r, const size_t *w, const char *gap, bool use_color, bool header,
+                      bool killed) {
         for (int c = 0; c < _COL_MAX; c++) {
                 char buf[SOCKDIAG_ENDPOINT_MAX];
                 const char *cell = r->cell[c];
@@ -227,7 +231,7 @@ static void print_row(FILE *f, const struct row *r, const size_t *w, bool use_co
                         fprintf(f, "%s%s%s%*s", on, cell, *on ? color(use_color, COLOR_OFF) : "",
                                 last ? 0 : (int) (w[c] - strlen(cell)), "");
                 if (!last)
-                        fputs("  ", f);
+                        fputs(gap, f);
         }
         fputs(killed ? "  killed\n" : "\n", f);
 }
@@ -253,11 +257,20 @@ static int ns_text(FILE *f, const struct sockets_ns *ns, bool use_color, size_t 
                         if (strlen(r.cell[c]) > w[c])
                                 w[c] = strlen(r.cell[c]);
         }
-        size_t fixed = 2 * (_COL_MAX - 1) + (kill == OUTPUT_SOCKETS_KILLED ? 8 : 0);
+        /* Too wide: first one space between columns, then the addresses
+         * give, IPv4 ones last. */
+        const char *gap = "  ";
+        size_t cells = kill == OUTPUT_SOCKETS_KILLED ? 8 : 0;
         for (int c = COL_STATE; c < _COL_MAX; c++)
-                fixed += w[c];
+                cells += w[c];
+        size_t fixed = cells + 2 * (_COL_MAX - 1);
         if (fixed + w[COL_LOCAL] + w[COL_REMOTE] > width) {
-                size_t avail = width > fixed + 2 * MIN_ADDR_WIDTH ? width - fixed : 2 * MIN_ADDR_WIDTH;
+                gap = " ";
+                fixed = cells + (_COL_MAX - 1);
+        }
+        if (fixed + w[COL_LOCAL] + w[COL_REMOTE] > width) {
+                size_t min_w = width >= fixed + 2 * IPV4_ENDPOINT_MAX ? IPV4_ENDPOINT_MAX : MIN_ADDR_WIDTH;
+                size_t avail = width > fixed + 2 * min_w ? width - fixed : 2 * min_w;
                 size_t half = avail / 2;
                 /* The narrower column keeps its width; the other gets the rest. */
                 if (w[COL_LOCAL] <= half)
@@ -271,11 +284,11 @@ static int ns_text(FILE *f, const struct sockets_ns *ns, bool use_color, size_t 
                 struct row h;
                 for (int c = 0; c < _COL_MAX; c++)
                         snprintf(h.cell[c], sizeof(h.cell[c]), "%s", headers[c]);
-                print_row(f, &h, w, use_color, true, false);
+                print_row(f, &h, w, gap, use_color, true, false);
         }
         for (size_t i = 0; i < ns->n_entries; i++) {
                 row_of(ns, &ns->entries[i], &r);
-                print_row(f, &r, w, use_color, false, ns->entries[i].killed);
+                print_row(f, &r, w, gap, use_color, false, ns->entries[i].killed);
         }
         /* The assumptions once, each distinct one (they are static strings). */
         const char *seen[16];
