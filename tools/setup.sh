@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 
 # Build: compiler, meson, and the libraries tcptune links (libsystemd, inih,
-# json-c, zlib); scdoc for the man pages.
-build_deps="gcc libc6-dev pkg-config meson ninja-build libsystemd-dev libinih-dev libjson-c-dev zlib1g-dev scdoc"
+# json-c, zlib, libmnl for the netlink of `sockets`); scdoc for the man pages.
+build_deps="gcc libc6-dev pkg-config meson ninja-build libsystemd-dev libinih-dev libjson-c-dev zlib1g-dev libmnl-dev scdoc"
 # Tests: iproute2 (namespaces, veth), util-linux (unshare, setpriv), procps
 # (sysctl), jq (reading JSON in shell tests), systemd (systemd-sysctl, the
 # oracle for sysctl.d semantics), strace (fault injection for profile

@@ -36,3 +36,4 @@ int cmd_explain(struct context *ctx, int argc, char **argv);
 int cmd_model(struct context *ctx, int argc, char **argv);
 int cmd_advise(struct context *ctx, int argc, char **argv);
 int cmd_profile(struct context *ctx, int argc, char **argv);
+int cmd_sockets(struct context *ctx, int argc, char **argv);

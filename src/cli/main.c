@@ -22,6 +22,7 @@ static const struct command {
         { "model",   cmd_model   },
         { "advise",  cmd_advise  },
         { "profile", cmd_profile },
+        { "sockets", cmd_sockets },
 };
 
 static void help(FILE *f) {
@@ -38,6 +39,7 @@ static void help(FILE *f) {
               "                        what to set to notice within DUR, and what it costs\n"
               "  profile list|show|diff|verify|apply|revert [NAME]\n"
               "                        named settings and the detection times they promise\n"
+              "  sockets [OPTIONS]     TCP connections failing now, when each will give up; --kill\n"
               "\n"
               "Options:\n"
               "  --root DIR            read and write every path under DIR\n"

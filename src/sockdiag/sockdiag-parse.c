@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/* The pure half of sockdiag.h: netlink replies in, plain structs out.
+ * Invariants:
+ * 1. Every length is checked against the bytes we were given before it is
+ *    read; libmnl's walkers (mnl_nlmsg_ok(), mnl_attr_ok()) do the
+ *    checking, and what they leave over must be nothing (or an attribute's
+ *    alignment padding): a truncated reply is an error, not a short list.
+ * 2. A buffer is all or nothing: on any failure the table is cut back to
+ *    its length before the call.
+ * 3. No I/O, no allocation but the table's own. */
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "sockdiag.h"
+
+void sockdiag_table_done(struct sockdiag_table *t) {
+        free(t->socks);
+        *t = (struct sockdiag_table) {};
+}
+
+void sockdiag_addrs_done(struct sockdiag_addrs *a) {
+        free(a->addrs);
+        *a = (struct sockdiag_addrs) {};
+}
+
+/* Grow an array of n elements of size sz to hold one more. */
+static void *grow(void *p, size_t *cap, size_t n, size_t sz) {
+        if (n < *cap)
+                return p;
+        size_t c = *cap ? *cap * 2 : 256;
+        void *q = reallocarray(p, c, sz);
+        if (q)
+                *cap = c;
+        return q;
+}
+
+/* Walk the attributes in [p, p + len); each one to fn. Returns 0 or
+ * -EBADMSG when one runs past the end or bytes other than padding remain. */
+static int walk_attrs(const void *p, size_t len, void (*fn)(const struct nlattr *a, void *data), void *data) {
+        const struct nlattr *a = p;
+        int left = (int) len;
+        while (mnl_attr_ok(a, left)) {
+                fn(a, data);
+                left -= (int) MNL_ALIGN(a->nla_len);
+                a = (const struct nlattr *) ((const char *) a + MNL_ALIGN(a->nla_len));
+        }
+        return left < MNL_ALIGNTO ? 0 : -EBADMSG;
+}
+
+static void sock_attr(const struct nlattr *a, void *data) {
+        struct sockdiag_sock *s = data;
+        if (mnl_attr_get_type(a) != INET_DIAG_INFO)
+                return;
+        /* An older kernel's tcp_info is shorter, a newer one longer:
+         * what we read is at its start since 2.6. */
+        struct tcp_info ti = {};
+        size_t n = mnl_attr_get_payload_len(a);
+        if (n < offsetof(struct tcp_info, tcpi_rtt) + sizeof(ti.tcpi_rtt))
+                return;
+        memcpy(&ti, mnl_attr_get_payload(a), n < sizeof(ti) ? n : sizeof(ti));
+        s->has_info = true;
+        s->info_retransmits = ti.tcpi_retransmits;
+        s->info_probes = ti.tcpi_probes;
+        s->info_backoff = ti.tcpi_backoff;
+        s->rto_us = ti.tcpi_rto;
+        s->rtt_us = ti.tcpi_rtt;
+        s->unacked = ti.tcpi_unacked;
+}
+
+static int parse_sock(const struct nlmsghdr *h, struct sockdiag_sock *s) {
+        const struct inet_diag_msg *m = mnl_nlmsg_get_payload(h);
+        if (mnl_nlmsg_get_payload_len(h) < sizeof(*m))
+                return -EBADMSG;
+        if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
+                return -EBADMSG;
+        *s = (struct sockdiag_sock) {
+                .family = m->idiag_family, .state = m->idiag_state, .timer = m->idiag_timer,
+                .retrans = m->idiag_retrans, .sport = ntohs(m->id.idiag_sport), .dport = ntohs(m->id.idiag_dport),
+                .ifindex = m->id.idiag_if, .cookie = { m->id.idiag_cookie[0], m->id.idiag_cookie[1] },
+                .expires_ms = m->idiag_expires, .uid = m->idiag_uid, .inode = m->idiag_inode,
+        };
+        size_t alen = m->idiag_family == AF_INET ? 4 : 16;
+        memcpy(s->src, m->id.idiag_src, alen);
+        memcpy(s->dst, m->id.idiag_dst, alen);
+        return walk_attrs((const char *) m + MNL_ALIGN(sizeof(*m)),
+                          mnl_nlmsg_get_payload_len(h) - MNL_ALIGN(sizeof(*m)), sock_attr, s);
+}
+
+struct addr_attrs {
+        struct sockdiag_addr *a;
+        bool local, address;
+};
+
+static void addr_attr(const struct nlattr *at, void *data) {
+        struct addr_attrs *x = data;
+        size_t alen = x->a->family == AF_INET ? 4 : 16;
+        uint16_t type = mnl_attr_get_type(at);
+        if ((type != IFA_LOCAL && type != IFA_ADDRESS) || mnl_attr_get_payload_len(at) < alen)
+                return;
+        /* IFA_LOCAL is the address of a point-to-point IPv4 link's own
+         * end (IFA_ADDRESS its peer); IPv6 has only IFA_ADDRESS. */
+        if (type == IFA_LOCAL || !x->local)
+                memcpy(x->a->addr, mnl_attr_get_payload(at), alen);
+        x->local |= type == IFA_LOCAL;
+        x->address |= type == IFA_ADDRESS;
+}
+
+/* One message of a dump: 1 if it is an entry (filled into *entry), 0 for
+ * one to skip, else a return of sockdiag_parse(). */
+typedef int (*entry_fn)(const struct nlmsghdr *h, void *entry);
+
+static int parse_sock_entry(const struct nlmsghdr *h, void *entry) {
+        if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+                return -EBADMSG;
+        int r = parse_sock(h, entry);
+        return r < 0 ? r : 1;
+}
+
+static int parse_addr_entry(const struct nlmsghdr *h, void *entry) {
+        const struct ifaddrmsg *m = mnl_nlmsg_get_payload(h);
+        struct sockdiag_addr *a = entry;
+        if (h->nlmsg_type != RTM_NEWADDR)
+                return -EBADMSG;
+        if (mnl_nlmsg_get_payload_len(h) < sizeof(*m))
+                return -EBADMSG;
+        if (m->ifa_family != AF_INET && m->ifa_family != AF_INET6)
+                return 0; /* a dump for AF_UNSPEC may hold others */
+        *a = (struct sockdiag_addr) { .family = m->ifa_family, .prefixlen = m->ifa_prefixlen,
+                                      .scope = m->ifa_scope, .ifindex = m->ifa_index };
+        struct addr_attrs x = { .a = a };
+        int r = walk_attrs((const char *) m + MNL_ALIGN(sizeof(*m)),
+                           mnl_nlmsg_get_payload_len(h) - MNL_ALIGN(sizeof(*m)), addr_attr, &x);
+        if (r < 0)
+                return r;
+        return x.local || x.address ? 1 : -EBADMSG;
+}
+
+/* The shared walk: control messages, then entries into (*arr)[*n]. */
+static int parse_dump(const void *buf, size_t len, void **arr, size_t *n, size_t *cap, size_t sz, entry_fn fn) {
+        const struct nlmsghdr *h = buf;
+        size_t n0 = *n;
+        int left = len > INT32_MAX ? -1 : (int) len, r = 0;
+
+        if (left < 0)
+                return -E2BIG;
+        for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left)) {
+                if (h->nlmsg_flags & NLM_F_DUMP_INTR) {
+                        r = -EAGAIN;
+                        break;
+                }
+                if (h->nlmsg_type == NLMSG_NOOP)
+                        continue;
+                if (h->nlmsg_type == NLMSG_DONE) {
+                        /* Since 4.x the DONE of a dump carries an int: 0, or
+                         * the error that ended it early. */
+                        int err = 0;
+                        if (mnl_nlmsg_get_payload_len(h) >= sizeof(int))
+                                memcpy(&err, mnl_nlmsg_get_payload(h), sizeof(int));
+                        r = err < 0 ? err : 1;
+                        break;
+                }
+                if (h->nlmsg_type == NLMSG_ERROR) {
+                        const struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
+                        if (mnl_nlmsg_get_payload_len(h) < sizeof(int) || e->error >= 0 || e->error < -4095)
+                                r = -EBADMSG;
+                        else
+                                r = e->error;
+                        break;
+                }
+                void *p = grow(*arr, cap, *n, sz);
+                if (!p) {
+                        r = -ENOMEM;
+                        break;
+                }
+                *arr = p;
+                r = fn(h, (char *) *arr + *n * sz);
+                if (r < 0)
+                        break;
+                *n += (size_t) r;
+                r = 0;
+        }
+        /* Bytes that are not a whole message: a truncated reply. */
+        if (r == 0 && left > 0)
+                r = -EBADMSG;
+        if (r < 0)
+                *n = n0;
+        return r;
+}
+
+int sockdiag_parse(const void *buf, size_t len, struct sockdiag_table *t) {
+        void *arr = t->socks;
+        int r = parse_dump(buf, len, &arr, &t->n, &t->cap, sizeof(struct sockdiag_sock), parse_sock_entry);
+        t->socks = arr;
+        return r;
+}
+
+int sockdiag_parse_addrs(const void *buf, size_t len, struct sockdiag_addrs *a) {
+        void *arr = a->addrs;
+        int r = parse_dump(buf, len, &arr, &a->n, &a->cap, sizeof(struct sockdiag_addr), parse_addr_entry);
+        a->addrs = arr;
+        return r;
+}
+
+static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+static bool in_prefix(const uint8_t *a, const uint8_t *net, unsigned bits) {
+        size_t bytes = bits / 8;
+        if (memcmp(a, net, bytes) != 0)
+                return false;
+        if (bits % 8 == 0)
+                return true;
+        uint8_t mask = (uint8_t) (0xff << (8 - bits % 8));
+        return (a[bytes] & mask) == (net[bytes] & mask);
+}
+
+bool sockdiag_addr_assigned(const struct sockdiag_addrs *a, uint8_t family, const uint8_t addr[16]) {
+        static const uint8_t zero[16];
+        const uint8_t *p = addr;
+        if (family == AF_INET6 && memcmp(addr, v4mapped, sizeof(v4mapped)) == 0)
+                family = AF_INET, p = addr + 12;
+        size_t alen = family == AF_INET ? 4 : 16;
+        if (memcmp(p, zero, alen) == 0)
+                return true;
+        for (size_t i = 0; i < a->n; i++) {
+                const struct sockdiag_addr *x = &a->addrs[i];
+                if (x->family != family)
+                        continue;
+                if (memcmp(x->addr, p, alen) == 0)
+                        return true;
+                if (family == AF_INET && x->scope == RT_SCOPE_HOST && x->prefixlen <= 32 &&
+                    in_prefix(p, x->addr, x->prefixlen))
+                        return true;
+        }
+        return false;
+}
+
+const char *sockdiag_endpoint(uint8_t family, const uint8_t addr[16], uint16_t port, char *buf, size_t size) {
+        char a[INET6_ADDRSTRLEN] = "?";
+        if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, a, sizeof(a)))
+                a[0] = '?', a[1] = 0;
+        snprintf(buf, size, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, (unsigned) port);
+        return buf;
+}
