@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "audit.h"
 #include "cmd.h"
+#include "cmd-util.h"
 #include "log.h"
 #include "output-audit.h"
 #include "parse.h"
@@ -26,13 +27,9 @@ static int load_policy(struct context *ctx, struct policy *ret) {
                         log_error("%s:%u: %s", POLICY_FILE, line, safe ? safe : msg);
                 else
                         log_error("%s: %s", POLICY_FILE, safe ? safe : msg);
-                return EXIT_USAGE;
-        }
-        if (r < 0) {
+        } else if (r < 0)
                 log_error("%s: %s", POLICY_FILE, strerror(-r));
-                return EXIT_OPERATION;
-        }
-        return EXIT_OK;
+        return cmd_exit_from_errno(r);
 }
 
 /* SOURCE_DATE_EPOCH (reproducible builds' variable) pins the timestamp. */

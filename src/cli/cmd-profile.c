@@ -7,6 +7,7 @@
 
 #include "live.h"
 #include "cmd-apply.h"
+#include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
 #include "model-input.h"
@@ -35,7 +36,7 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
                 return log_error("out of memory"), EXIT_OPERATION;
         if (r < 0) {
                 log_error("%s", error ? error : strerror(-r));
-                return r == -EACCES || r == -EIO || r == -EPERM ? EXIT_OPERATION : EXIT_USAGE;
+                return cmd_exit_from_errno(r);
         }
         model_input_defaults(&base);
         base.hz = ctx_hz(ctx);
@@ -261,10 +262,8 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
                         int le = e[i].load_error;
                         log_error("%s", e[i].error ? e[i].error : strerror(-le));
                         /* As load(): a profile that cannot be read is 3, a malformed one 2. */
-                        if (le == -EACCES || le == -EIO || le == -EPERM)
-                                status = EXIT_OPERATION;
-                        else if (status == EXIT_OK)
-                                status = EXIT_USAGE;
+                        if (status != EXIT_OPERATION)
+                                status = cmd_exit_from_errno(le);
                 }
         if (output_profile_list(ctx, e, n) < 0)
                 status = EXIT_OPERATION;
