@@ -45,17 +45,14 @@ static int emit(struct context *ctx, const struct audit_report *rep, const char 
         struct output_file of = {};
         int r;
         if (!output)
-                return output_audit(ctx, rep) < 0 ? EXIT_OPERATION : EXIT_OK;
+                return output_audit(&ctx->output, rep) < 0 ? EXIT_OPERATION : EXIT_OK;
         r = output_file_open(output, &of);
         if (r < 0)
                 return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
-        FILE *saved = ctx->out;
-        bool saved_color = ctx->color;
-        ctx->out = of.f;
-        ctx->color = false;
-        r = output_audit(ctx, rep);
-        ctx->out = saved;
-        ctx->color = saved_color;
+        struct output to_file = ctx->output;
+        to_file.stream = of.f;
+        to_file.color = false;
+        r = output_audit(&to_file, rep);
         if (r < 0) {
                 output_file_abort(&of);
                 return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
@@ -101,10 +98,10 @@ int cmd_audit(struct context *ctx, int argc, char **argv) {
                         if (r < 0)
                                 return log_error("--format '%s': unknown format (try text, json or prometheus)", optarg),
                                        EXIT_USAGE;
-                        ctx->format = (enum output_format) r;
+                        ctx->output.format = (enum output_format) r;
                         break;
                 case ARG_JSON:
-                        ctx->format = FORMAT_JSON;
+                        ctx->output.format = FORMAT_JSON;
                         break;
                 case 'h':
                         fputs("Usage: tcptune audit [--all] [--all-netns] [--json | --format F] [--output FILE]\n"
@@ -130,8 +127,8 @@ int cmd_audit(struct context *ctx, int argc, char **argv) {
         if (all_netns && ctx->root)
                 return log_error("audit: --all-netns reads the kernel's namespaces and cannot be used with --root"),
                        EXIT_USAGE;
-        if (ctx->format != FORMAT_TEXT)
-                ctx->color = false;
+        if (ctx->output.format != FORMAT_TEXT)
+                ctx->output.color = false;
         if (output && !*output)
                 return log_error("audit: --output '': not a file name"), EXIT_USAGE;
 

@@ -168,7 +168,7 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                           "neighbour, optionally @DUR after the send", local);
                 return EXIT_USAGE;
         }
-        if (ctx->format == FORMAT_PROMETHEUS) {
+        if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("model: --format prometheus is for audit; use text or json");
                 return EXIT_USAGE;
         }
@@ -199,7 +199,7 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 .n_results = n,
                 .timeline = timeline,
         };
-        if (output_model(ctx, &rep) < 0)
+        if (output_model(&ctx->output, &rep) < 0)
                 return EXIT_OPERATION;
         return unreadable ? EXIT_OPERATION : EXIT_OK;
 }
