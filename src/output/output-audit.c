@@ -113,7 +113,7 @@ static void format_governors(const struct model_result *r, size_t limit, char *b
 }
 
 static int print_detect(const struct output *out, const struct audit_ns *ns) {
-        /* Sized for 80 columns: model shows the errno, range and every governor. */
+        /* Sized for OUTPUT_WIDTH: model shows the errno, range and every governor. */
         static const char *const headers[] = { "SCENARIO", "TYPICAL", "LATEST", "GOVERNED BY" };
         _cleanup_(table_freep) struct table *t = table_new(4, headers);
         _cleanup_free_ char *rtt = format_duration(ns->in.srtt_us), *rto = format_duration(model_rto_us(&ns->in));
