@@ -68,7 +68,7 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
                           r == -ERANGE ? "too large" : "not a positive duration (try 30s, 5m, 1500ms)");
                 return EXIT_USAGE;
         }
-        if (ctx->format == FORMAT_PROMETHEUS) {
+        if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("advise: --format prometheus is for audit; use text or json");
                 return EXIT_USAGE;
         }
@@ -93,7 +93,7 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
         bool have_linear = live_get(&live, "net.ipv4.tcp_syn_linear_timeouts") != NULL;
         if (advise_run(&in, target, scenarios, have_rto_max, have_linear, rep) < 0)
                 return log_error("advise: nothing to advise"), EXIT_USAGE;
-        if (output_advise(ctx, rep, &in) < 0 || unreadable)
+        if (output_advise(&ctx->output, rep, &in) < 0 || unreadable)
                 return EXIT_OPERATION;
         for (size_t i = 0; i < rep->n_scenarios; i++)
                 if (!rep->scenarios[i].possible)

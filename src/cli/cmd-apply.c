@@ -88,7 +88,8 @@ static int finish(struct context *ctx, const struct apply_request *req, const st
                   bool apply) {
         if (r < 0)
                 log_error("%s", res->error ? res->error : strerror(-r));
-        int k = apply ? output_apply(ctx, req, res, r) : output_revert(ctx, req, res, r);
+        int k = apply ? output_apply(&ctx->output, ctx->netns, req, res, r)
+                      : output_revert(&ctx->output, ctx->netns, req, res, r);
         if (k < 0)
                 return EXIT_OPERATION;
         if (r < 0)

@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "audit.h"
 #include "cmd.h"
+#include "cmd-util.h"
 #include "log.h"
 #include "output-audit.h"
 #include "parse.h"
@@ -26,13 +27,9 @@ static int load_policy(struct context *ctx, struct policy *ret) {
                         log_error("%s:%u: %s", POLICY_FILE, line, safe ? safe : msg);
                 else
                         log_error("%s: %s", POLICY_FILE, safe ? safe : msg);
-                return EXIT_USAGE;
-        }
-        if (r < 0) {
+        } else if (r < 0)
                 log_error("%s: %s", POLICY_FILE, strerror(-r));
-                return EXIT_OPERATION;
-        }
-        return EXIT_OK;
+        return cmd_exit_from_errno(r);
 }
 
 /* SOURCE_DATE_EPOCH (reproducible builds' variable) pins the timestamp. */
@@ -48,17 +45,14 @@ static int emit(struct context *ctx, const struct audit_report *rep, const char 
         struct output_file of = {};
         int r;
         if (!output)
-                return output_audit(ctx, rep) < 0 ? EXIT_OPERATION : EXIT_OK;
+                return output_audit(&ctx->output, rep) < 0 ? EXIT_OPERATION : EXIT_OK;
         r = output_file_open(output, &of);
         if (r < 0)
                 return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
-        FILE *saved = ctx->out;
-        bool saved_color = ctx->color;
-        ctx->out = of.f;
-        ctx->color = false;
-        r = output_audit(ctx, rep);
-        ctx->out = saved;
-        ctx->color = saved_color;
+        struct output to_file = ctx->output;
+        to_file.stream = of.f;
+        to_file.color = false;
+        r = output_audit(&to_file, rep);
         if (r < 0) {
                 output_file_abort(&of);
                 return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
@@ -69,7 +63,29 @@ static int emit(struct context *ctx, const struct audit_report *rep, const char 
         return EXIT_OK;
 }
 
-int cmd_audit(struct context *ctx, int argc, char **argv) {
+struct audit_args {
+        bool all;              /* --all: the whole catalog in text */
+        bool all_netns;
+        const char *output;    /* --output FILE, or NULL: stdout */
+};
+
+/* Returned by parse_args() after --help: nothing more to do. */
+#define HELP_SHOWN (-1)
+
+static void help(void) {
+        fputs("Usage: tcptune audit [--all] [--all-netns] [--json | --format F] [--output FILE]\n"
+              "Detection times per scenario, drift against sysctl.d and findings with their fix.\n"
+              "  --all         list every tunable, not only those that differ from the defaults\n"
+              "  --all-netns   every network namespace of the host, each once\n"
+              "  --output FILE write atomically to FILE (for node_exporter: --format prometheus)\n"
+              "Policy: " POLICY_FILE ". Exit 0 ok, 1 warning or critical findings, 2 usage or\n"
+              "bad policy file, 3 cannot read (or cannot write --output).\n",
+              stdout);
+}
+
+/* The options, and the combinations that make no sense. --format and
+ * --json change ctx->output. */
+static int parse_args(struct context *ctx, int argc, char **argv, struct audit_args *a) {
         enum { ARG_ALL = 0x100, ARG_ALL_NETNS, ARG_OUTPUT, ARG_FORMAT, ARG_JSON };
         static const struct option options[] = {
                 { "all",       no_argument,       NULL, ARG_ALL       },
@@ -81,64 +97,50 @@ int cmd_audit(struct context *ctx, int argc, char **argv) {
                 { "help",      no_argument,       NULL, 'h'           },
                 {}
         };
-        _cleanup_(policy_done) struct policy policy = {};
-        _cleanup_(audit_report_done) struct audit_report rep = {};
-        const char *output = NULL;
-        bool all = false, all_netns = false;
-        int c, r, status = EXIT_OK;
+        int c, r;
 
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
-                case ARG_ALL:
-                        all = true;
-                        break;
-                case ARG_ALL_NETNS:
-                        all_netns = true;
-                        break;
-                case ARG_OUTPUT:
-                        output = optarg;
-                        break;
+                case ARG_ALL: a->all = true; break;
+                case ARG_ALL_NETNS: a->all_netns = true; break;
+                case ARG_OUTPUT: a->output = optarg; break;
                 case ARG_FORMAT:
                         r = output_format_from_string(optarg);
                         if (r < 0)
                                 return log_error("--format '%s': unknown format (try text, json or prometheus)", optarg),
                                        EXIT_USAGE;
-                        ctx->format = (enum output_format) r;
+                        ctx->output.format = (enum output_format) r;
                         break;
                 case ARG_JSON:
-                        ctx->format = FORMAT_JSON;
+                        ctx->output.format = FORMAT_JSON;
                         break;
                 case 'h':
-                        fputs("Usage: tcptune audit [--all] [--all-netns] [--json | --format F] [--output FILE]\n"
-                              "Detection times per scenario, drift against sysctl.d and findings with their fix.\n"
-                              "  --all         list every tunable, not only those that differ from the defaults\n"
-                              "  --all-netns   every network namespace of the host, each once\n"
-                              "  --output FILE write atomically to FILE (for node_exporter: --format prometheus)\n"
-                              "Policy: " POLICY_FILE ". Exit 0 ok, 1 warning or critical findings, 2 usage or\n"
-                              "bad policy file, 3 cannot read (or cannot write --output).\n",
-                              stdout);
-                        return EXIT_OK;
+                        help();
+                        return HELP_SHOWN;
                 default:
                         log_error("audit: option '%s' is unknown or lacks its argument (see tcptune audit --help)",
                                   argv[optind - 1]);
                         return EXIT_USAGE;
                 }
-        if (optind < argc) {
-                log_error("audit: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
-        }
-        if (all_netns && ctx->netns)
+        if (optind < argc)
+                return log_error("audit: unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+        if (a->all_netns && ctx->netns)
                 return log_error("audit: --all-netns and --netns exclude each other"), EXIT_USAGE;
-        if (all_netns && ctx->root)
+        if (a->all_netns && ctx->root)
                 return log_error("audit: --all-netns reads the kernel's namespaces and cannot be used with --root"),
                        EXIT_USAGE;
-        if (ctx->format != FORMAT_TEXT)
-                ctx->color = false;
-        if (output && !*output)
+        if (ctx->output.format != FORMAT_TEXT)
+                ctx->output.color = false;
+        if (a->output && !*a->output)
                 return log_error("audit: --output '': not a file name"), EXIT_USAGE;
+        return EXIT_OK;
+}
 
-        r = load_policy(ctx, &policy);
+/* The policy, the kernel facts, then audit.c's report (findings judged). */
+static int collect(struct context *ctx, const struct audit_args *a, struct policy *policy,
+                   struct audit_report *rep) {
+        int r = load_policy(ctx, policy);
         if (r != EXIT_OK)
                 return r;
 
@@ -146,24 +148,29 @@ int cmd_audit(struct context *ctx, int argc, char **argv) {
          * table: without it the kernel config is inflated only up to
          * CONFIG_HZ (measured: ~0.1 ms of a ~1.5 ms run). */
         if (!ctx->kernel_loaded) {
-                (void) kernel_info_read_full(ctx->root, /* want_cc= */ all, &ctx->kernel);
+                (void) kernel_info_read_full(ctx->root, /* want_cc= */ a->all, &ctx->kernel);
                 ctx->kernel_loaded = true;
         }
-        const struct kernel_info *k = context_kernel(ctx);
-        r = audit_run(ctx->root, k, &policy, ctx->netns, all_netns, &rep);
+        r = audit_run(ctx->root, context_kernel(ctx), policy, ctx->netns, a->all_netns, rep);
         if (r == -ENOMEM)
                 return log_error("out of memory"), EXIT_OPERATION;
         if (r < 0)
                 return log_error("audit: cannot return to tcptune's own network namespace: %s", strerror(-r)),
                        EXIT_OPERATION;
-        rep.all_tunables = all;
-        rep.timestamp = audit_timestamp();
+        rep->all_tunables = a->all;
+        rep->timestamp = audit_timestamp();
+        return EXIT_OK;
+}
 
-        for (size_t i = 0; i < rep.n_ns; i++)
-                if (live_report_errors(ctx->root, &rep.ns[i].live, NULL) > 0)
+/* One line per live key and drop-in that could not be read: the figures
+ * rest on defaults there. Returns EXIT_OPERATION when there was any. */
+static int log_unreadable(struct context *ctx, const struct audit_report *rep) {
+        int status = EXIT_OK;
+        for (size_t i = 0; i < rep->n_ns; i++)
+                if (live_report_errors(ctx->root, &rep->ns[i].live, NULL) > 0)
                         status = EXIT_OPERATION;
-        for (size_t i = 0; rep.sysctld && i < rep.sysctld->n_diags; i++) {
-                const struct sysctld_diag *d = &rep.sysctld->diags[i];
+        for (size_t i = 0; rep->sysctld && i < rep->sysctld->n_diags; i++) {
+                const struct sysctld_diag *d = &rep->sysctld->diags[i];
                 if (!d->error)
                         continue;
                 _cleanup_free_ char *f = d->file ? escape_text(d->file, SIZE_MAX) : NULL,
@@ -171,8 +178,22 @@ int cmd_audit(struct context *ctx, int argc, char **argv) {
                 log_error("%s: %s", f ? f : "sysctl.d", m ? m : d->message);
                 status = EXIT_OPERATION;
         }
+        return status;
+}
 
-        r = emit(ctx, &rep, output);
+int cmd_audit(struct context *ctx, int argc, char **argv) {
+        _cleanup_(policy_done) struct policy policy = {};
+        _cleanup_(audit_report_done) struct audit_report rep = {};
+        struct audit_args a = {};
+
+        int r = parse_args(ctx, argc, argv, &a);
+        if (r != EXIT_OK)
+                return r == HELP_SHOWN ? EXIT_OK : r;
+        r = collect(ctx, &a, &policy, &rep);
+        if (r != EXIT_OK)
+                return r;
+        int status = log_unreadable(ctx, &rep);
+        r = emit(ctx, &rep, a.output);
         if (r != EXIT_OK)
                 return r;
         if (status != EXIT_OK)

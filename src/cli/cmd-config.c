@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* tcptune config [--all] [--cat]: what the sysctl.d files set at boot, the
- * FILE:LINE behind each key, and where the live kernel differs (drift). */
+ * FILE:LINE behind each key, and where the live kernel differs (drift).
+ * config-report.c collects and judges, output-config.c renders; this file
+ * says what went wrong and decides the exit status. */
 #include <getopt.h>
 #include <stdio.h>
 
 #include "cmd.h"
+#include "config-report.h"
+#include "escape.h"
 #include "live.h"
 #include "log.h"
 #include "output-config.h"
-#include "sysctl.h"
-#include "tunables.h"
 
 /* One line: "FILE:LINE: message", control bytes escaped. */
 static void log_diag(const char *file, unsigned line, const char *msg) {
-        _cleanup_free_ char *f = file ? output_config_safe(file) : NULL, *m = output_config_safe(msg);
+        _cleanup_free_ char *f = file ? escape_text(file, SIZE_MAX) : NULL, *m = escape_text(msg, SIZE_MAX);
         if (file && line)
                 log_error("%s:%u: %s", f ? f : "?", line, m ? m : msg);
         else if (file)
@@ -22,11 +24,13 @@ static void log_diag(const char *file, unsigned line, const char *msg) {
                 log_error("%s", m ? m : msg);
 }
 
-static void cat_error(const char *file, unsigned line, int error, void *userdata) {
-        int *status = userdata;
+/* A file --cat could not show. Returns whether it is an operational
+ * failure: a link loop or a directory is what the files are; an access
+ * error means we could not see them. */
+static bool cat_error(const char *file, unsigned line, int error) {
         if (error == -ENOBUFS) {
                 log_diag(file, line, "line of 1 MiB or more: systemd-sysctl --cat-config stops here");
-                return;
+                return false;
         }
         /* systemd-sysctl --cat-config stops at these; we go on. */
         log_diag(file, 0, error == -ENOENT  ? "dangling symbolic link (systemd-sysctl --cat-config stops here)"
@@ -34,45 +38,69 @@ static void cat_error(const char *file, unsigned line, int error, void *userdata
                           : error == -EISDIR ? "a directory (systemd-sysctl --cat-config stops here)"
                           : error == -ENXIO  ? "not a regular file: not shown"
                                              : strerror(-error));
-        /* A link loop or a directory is what the files are; an access error
-         * means we could not see them. */
-        if (error != -ELOOP && error != -EISDIR && error != -ENOENT && error != -ENXIO)
-                *status = EXIT_OPERATION;
+        return error != -ELOOP && error != -EISDIR && error != -ENOENT && error != -ENXIO;
 }
 
-/* Check one entry; HZ is read only for the few values that depend on it
- * (jiffies ranges, keys kept in jiffies); unknown, it is taken as HZ_ASSUMED. */
-static int check(struct context *ctx, const struct sysctld_entry *e, struct config_row *row) {
-        bool needs_hz = false;
-        int r = sysctld_check_entry(ctx->root, e, 0, &needs_hz, &row->check);
-        if (r >= 0 && needs_hz) {
-                sysctld_check_done(&row->check);
-                unsigned hz = context_kernel(ctx)->hz;
-                r = sysctld_check_entry(ctx->root, e, hz_or_assumed(hz), &needs_hz, &row->check);
+static int config_cat(struct context *ctx, const struct sysctld *s, int status) {
+        _cleanup_(config_cat_done) struct config_cat cat = {};
+        if (config_cat_collect(ctx->root, s, &cat) < 0)
+                return log_error("out of memory"), EXIT_OPERATION;
+        for (size_t i = 0; i < cat.n_files; i++) {
+                const struct config_cat_file *f = &cat.files[i];
+                if (f->error < 0 && cat_error(f->file, f->open_error < 0 ? 0 : f->error_line, f->error))
+                        status = EXIT_OPERATION;
         }
-        if (r < 0)
-                return r;
+        if (output_config_cat(&ctx->output, &cat) < 0)
+                return EXIT_OPERATION;
+        return status;
+}
+
+/* What the kernel makes of an entry, when it is worth a line: its
+ * problem, unless it is the documented "-KEY" for a key the kernel may
+ * lack, or a note. */
+static void log_check(const struct config_row *row) {
+        const struct sysctld_entry *e = row->entry;
         const struct sysctld_check *c = &row->check;
-        /* systemd-sysctl fails at boot on these (not on a missing or
-         * read-only key, and never with the '-' prefix). */
-        row->rejected = !c->valid && c->exists && !e->ignore_failure && !streq_ptr(c->problem, "read-only");
-        _cleanup_free_ char *key = output_config_safe(e->key), *val = output_config_safe(e->value);
+        _cleanup_free_ char *key = escape_text(e->key, SIZE_MAX), *val = escape_text(e->value, SIZE_MAX),
+                            *msg = NULL;
+        int r = 0;
         if (!key || !val)
-                return -ENOMEM;
-        /* "-KEY" for a key the kernel may lack is the documented idiom: quiet. */
-        if (c->problem && !(e->ignore_failure && !c->exists)) {
-                _cleanup_free_ char *msg = NULL;
-                if (asprintf(&msg, "%s = %s: %s%s", key, val, c->problem,
-                             !c->exists || e->ignore_failure ? " (systemd-sysctl ignores it)" : "") < 0)
-                        return -ENOMEM;
+                r = -ENOMEM;
+        else if (c->problem && !(e->ignore_failure && !c->exists))
+                r = asprintf(&msg, "%s = %s: %s%s", key, val, c->problem,
+                             !c->exists || e->ignore_failure ? " (systemd-sysctl ignores it)" : "");
+        else if (c->note)
+                r = asprintf(&msg, "%s = %s: %s", key, val, c->note);
+        if (r < 0)
+                log_error("out of memory");
+        else if (msg)
                 log_diag(e->file, e->line, msg);
-        } else if (c->note) {
-                _cleanup_free_ char *msg = NULL;
-                if (asprintf(&msg, "%s = %s: %s", key, val, c->note) < 0)
-                        return -ENOMEM;
-                log_diag(e->file, e->line, msg);
+}
+
+/* HZ for config_report_collect(): read on first use. */
+static unsigned context_hz(void *userdata) {
+        return context_kernel(userdata)->hz;
+}
+
+static int config_table(struct context *ctx, const struct sysctld *s, bool all, int status) {
+        _cleanup_(config_report_done) struct config_report rep = {};
+        int r = config_report_collect(ctx->root, s, all, context_hz, ctx, &rep);
+        if (!rep.rows)
+                return log_error("out of memory"), EXIT_OPERATION;
+        for (size_t i = 0; i < rep.n_rows; i++) {
+                log_check(&rep.rows[i]);
+                if (live_report_error(ctx->root, rep.rows[i].entry->key, rep.rows[i].check.live_error))
+                        status = EXIT_OPERATION;
         }
-        return 0;
+        if (r < 0) {
+                log_error("out of memory");
+                status = EXIT_OPERATION;
+        }
+        if (output_config(&ctx->output, &rep) < 0)
+                return EXIT_OPERATION;
+        if (status != EXIT_OK)
+                return status;
+        return config_report_differs(&rep) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 int cmd_config(struct context *ctx, int argc, char **argv) {
@@ -83,16 +111,14 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
                 {}
         };
         _cleanup_(sysctld_freep) struct sysctld *s = NULL;
-        _cleanup_free_ struct config_row *rows = NULL;
-        struct config_report rep = {};
-        bool cat = false;
+        bool all = false, cat = false;
         int c, r, status = EXIT_OK;
 
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case 'a':
-                        rep.all = true;
+                        all = true;
                         break;
                 case 'c':
                         cat = true;
@@ -112,7 +138,7 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
                 log_error("config: unexpected argument '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
-        if (ctx->format == FORMAT_PROMETHEUS) {
+        if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("config: --format prometheus is for audit; use text or json");
                 return EXIT_USAGE;
         }
@@ -127,37 +153,5 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
                 if (d->error)
                         status = EXIT_OPERATION;
         }
-        if (cat) {
-                r = output_config_cat(ctx, s, cat_error, &status);
-                return r < 0 ? EXIT_OPERATION : status;
-        }
-
-        rep.s = s;
-        rep.rows = rows = calloc(s->n_entries ? s->n_entries : 1, sizeof(*rows));
-        if (!rows)
-                return log_error("out of memory"), EXIT_OPERATION;
-        bool differs = false;
-        for (size_t i = 0; i < s->n_entries; i++) {
-                const struct sysctld_entry *e = &s->entries[i];
-                if (!output_config_shows(&rep, e->key))
-                        continue;
-                struct config_row *row = &rows[rep.n_rows++];
-                row->entry = e;
-                if (check(ctx, e, row) < 0) {
-                        status = EXIT_OPERATION;
-                        log_error("out of memory");
-                        break;
-                }
-                if (live_report_error(ctx->root, e->key, row->check.live_error))
-                        status = EXIT_OPERATION;
-                differs = differs || row->check.drift || row->rejected;
-        }
-        r = output_config(ctx, &rep);
-        for (size_t i = 0; i < rep.n_rows; i++)
-                sysctld_check_done(&rows[i].check);
-        if (r < 0)
-                return EXIT_OPERATION;
-        if (status != EXIT_OK)
-                return status;
-        return differs ? EXIT_FINDINGS : EXIT_OK;
+        return cat ? config_cat(ctx, s, status) : config_table(ctx, s, all, status);
 }

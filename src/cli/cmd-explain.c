@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
-#include "live.h"
+#include "explain-report.h"
 #include "log.h"
 #include "output-explain.h"
 #include "sysctl.h"
@@ -14,7 +14,7 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        _cleanup_(live_done) struct live live = {};
+        _cleanup_(explain_report_done) struct explain_report rep = {};
         const struct tunable *only = NULL;
         int c, r, status = EXIT_OK;
 
@@ -55,20 +55,19 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                 }
         }
 
-        r = live_read(ctx->root, &live);
+        r = explain_report_collect(ctx->root, context_kernel(ctx), only, &rep);
         if (r < 0)
                 return log_error("out of memory"), EXIT_OPERATION;
 
         /* Absent keys are normal on older kernels; anything else is worth a line. */
-        if (live_report_errors(ctx->root, &live, only) > 0)
+        if (live_report_errors(ctx->root, &rep.live, only) > 0)
                 status = EXIT_OPERATION;
 
-        if (ctx->format == FORMAT_PROMETHEUS) {
+        if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("explain: --format prometheus is for audit; use text or json");
                 return EXIT_USAGE;
         }
-        r = only ? output_explain_one(ctx, only, &live) : output_explain_all(ctx, &live);
-        if (r < 0)
+        if (output_explain(&ctx->output, &rep) < 0)
                 return EXIT_OPERATION;
         return status;
 }

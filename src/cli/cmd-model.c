@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tcptune model: when does the kernel give up, per scenario. Starts from
- * the live values (or --root's), then --set; assumptions from options. */
+ * the live values (or --root's), then --set; assumptions from options.
+ * Parse, collect the input, run the model (model-report.c), render
+ * (output-model.c), decide the exit status. */
 #include <getopt.h>
 #include <stdio.h>
 
@@ -9,6 +11,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "model-input.h"
+#include "model-report.h"
 #include "output-model.h"
 #include "parse.h"
 
@@ -32,7 +35,20 @@ static void help(void) {
               stdout);
 }
 
-int cmd_model(struct context *ctx, int argc, char **argv) {
+/* The command line as typed; the values are checked once the live
+ * input exists (--set ranges depend on its HZ). */
+struct model_args {
+        char **sets;           /* --set KEY=VALUE, n_sets of them (borrowed from argv) */
+        size_t n_sets;
+        unsigned scenarios;    /* SCENARIO_BIT()s; 0: all */
+        bool timeline;
+        const char *rtt, *rto, *segments, *hz, *ut, *ka, *backoff, *probes, *local;
+};
+
+/* Returned by parse_args() after --help: nothing more to do. */
+#define HELP_SHOWN (-1)
+
+static int parse_args(int argc, char **argv, struct model_args *a) {
         enum { ARG_SET = 0x100, ARG_SCENARIO, ARG_RTT, ARG_RTO, ARG_SEGMENTS, ARG_HZ, ARG_UT, ARG_KA,
                ARG_TIMELINE, ARG_BACKOFF, ARG_PROBES, ARG_LOCAL };
         static const struct option options[] = {
@@ -51,43 +67,31 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        _cleanup_(live_done) struct live live = {};
-        _cleanup_free_ char **sets = calloc((size_t) argc + 1, sizeof(char *));
-        _cleanup_free_ struct model_result *results = NULL;
-        size_t n_sets = 0;
-        unsigned scenarios = 0;
-        bool timeline = false, hz_assumed = false;
-        const char *rtt = NULL, *rto = NULL, *segments = NULL, *hz = NULL, *ut = NULL, *ka = NULL, *backoff = NULL,
-                   *probes = NULL, *local = NULL;
-        struct model_input in;
-        uint64_t u;
-        int c, r;
+        int c;
 
-        if (!sets)
-                return log_error("out of memory"), EXIT_OPERATION;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case ARG_SET:
-                        sets[n_sets++] = optarg;
+                        a->sets[a->n_sets++] = optarg;
                         break;
                 case ARG_SCENARIO:
-                        if (cmd_parse_scenario(optarg, &scenarios) != EXIT_OK)
+                        if (cmd_parse_scenario(optarg, &a->scenarios) != EXIT_OK)
                                 return EXIT_USAGE;
                         break;
-                case ARG_RTT: rtt = optarg; break;
-                case ARG_RTO: rto = optarg; break;
-                case ARG_SEGMENTS: segments = optarg; break;
-                case ARG_HZ: hz = optarg; break;
-                case ARG_UT: ut = optarg; break;
-                case ARG_KA: ka = optarg; break;
-                case ARG_TIMELINE: timeline = true; break;
-                case ARG_BACKOFF: backoff = optarg; break;
-                case ARG_PROBES: probes = optarg; break;
-                case ARG_LOCAL: local = optarg; break;
+                case ARG_RTT: a->rtt = optarg; break;
+                case ARG_RTO: a->rto = optarg; break;
+                case ARG_SEGMENTS: a->segments = optarg; break;
+                case ARG_HZ: a->hz = optarg; break;
+                case ARG_UT: a->ut = optarg; break;
+                case ARG_KA: a->ka = optarg; break;
+                case ARG_TIMELINE: a->timeline = true; break;
+                case ARG_BACKOFF: a->backoff = optarg; break;
+                case ARG_PROBES: a->probes = optarg; break;
+                case ARG_LOCAL: a->local = optarg; break;
                 case 'h':
                         help();
-                        return EXIT_OK;
+                        return HELP_SHOWN;
                 default:
                         log_error("model: option '%s' is unknown or lacks its argument (see tcptune model --help)",
                                   argv[optind - 1]);
@@ -97,99 +101,132 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 log_error("model: unexpected argument '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
+        return EXIT_OK;
+}
 
-        if (live_read(ctx->root, &live) < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
-        /* A value that exists but cannot be read is modelled as the
-         * kernel default: say so, and fail once the figures are out. */
-        bool unreadable = cmd_report_live(ctx->root, &live, context_kernel(ctx)->hz);
-        live_model_input(&live, context_kernel(ctx), &in, &hz_assumed);
-
-        if (hz) {
-                if (parse_uint(hz, 10000, &u) < 0 || (u != 100 && u != 250 && u != 300 && u != 1000)) {
-                        log_error("--hz '%s': the kernel's HZ is 100, 250, 300 or 1000", hz);
+/* --hz, then each --set KEY=VALUE onto the input. */
+static int apply_sets(const struct model_args *a, struct model_input *in, bool *hz_assumed) {
+        uint64_t u;
+        if (a->hz) {
+                if (parse_uint(a->hz, 10000, &u) < 0 || (u != 100 && u != 250 && u != 300 && u != 1000)) {
+                        log_error("--hz '%s': the kernel's HZ is 100, 250, 300 or 1000", a->hz);
                         return EXIT_USAGE;
                 }
-                in.hz = (unsigned) u;
-                hz_assumed = false;
+                in->hz = (unsigned) u;
+                *hz_assumed = false;
         }
-        for (size_t i = 0; i < n_sets; i++) {
-                _cleanup_free_ char *kv = strdup(sets[i]);
+        for (size_t i = 0; i < a->n_sets; i++) {
+                _cleanup_free_ char *kv = strdup(a->sets[i]);
                 char *eq = kv ? strchr(kv, '=') : NULL;
                 if (!eq) {
-                        log_error("--set '%s': expected KEY=VALUE (e.g. tcp_retries2=8)", sets[i]);
+                        log_error("--set '%s': expected KEY=VALUE (e.g. tcp_retries2=8)", a->sets[i]);
                         return EXIT_USAGE;
                 }
                 *eq = '\0';
-                r = model_input_set(&in, kv, eq + 1);
+                int r = model_input_set(in, kv, eq + 1);
                 if (r == -ENOENT) {
                         log_error("--set '%s': %s is not a tunable the model reads (tcptune explain lists them)",
-                                  sets[i], kv);
+                                  a->sets[i], kv);
                         return EXIT_USAGE;
                 }
                 if (r < 0) {
                         const struct tunable *t = tunable_find(kv);
                         long lo = 0, hi = 0;
                         if (t)
-                                tunable_range(t, in.hz, &lo, &hi);
+                                tunable_range(t, in->hz, &lo, &hi);
                         if (r == -ERANGE)
-                                log_error("--set '%s': out of range (%ld-%ld)", sets[i], lo, hi);
+                                log_error("--set '%s': out of range (%ld-%ld)", a->sets[i], lo, hi);
                         else
-                                log_error("--set '%s': not a valid value", sets[i]);
+                                log_error("--set '%s': not a valid value", a->sets[i]);
                         return EXIT_USAGE;
                 }
         }
-        if (cmd_parse_assumptions(&in, rtt, rto, segments) != EXIT_OK)
-                return EXIT_USAGE;
-        if (ut) {
-                if ((r = parse_duration(ut, &in.user_timeout_us)) < 0)
-                        return cmd_bad_duration("--user-timeout", ut, r);
-                if (in.user_timeout_us > (uint64_t) INT32_MAX * USEC_PER_MSEC) {
-                        log_error("--user-timeout '%s': TCP_USER_TIMEOUT is at most %d ms", ut, INT32_MAX);
+        return EXIT_OK;
+}
+
+/* What the socket and the path add: TCP_USER_TIMEOUT, keepalive socket
+ * options, the zero-window state, a local failure. */
+static int apply_socket(const struct model_args *a, struct model_input *in) {
+        uint64_t u;
+        int r;
+        if (a->ut) {
+                if ((r = parse_duration(a->ut, &in->user_timeout_us)) < 0)
+                        return cmd_bad_duration("--user-timeout", a->ut, r);
+                if (in->user_timeout_us > (uint64_t) INT32_MAX * USEC_PER_MSEC) {
+                        log_error("--user-timeout '%s': TCP_USER_TIMEOUT is at most %d ms", a->ut, INT32_MAX);
                         return EXIT_USAGE;
                 }
         }
-        if (ka && (r = model_input_parse_keepalive(&in, ka)) < 0) {
-                log_error("--keepalive '%s': expected IDLE,INTVL,COUNT (e.g. 60s,10s,5; 1s-32767s, count 1-127)", ka);
+        if (a->ka && model_input_parse_keepalive(in, a->ka) < 0) {
+                log_error("--keepalive '%s': expected IDLE,INTVL,COUNT (e.g. 60s,10s,5; 1s-32767s, count 1-127)",
+                          a->ka);
                 return EXIT_USAGE;
         }
-        if (backoff && parse_uint(backoff, 255, &u) < 0) {
-                log_error("--backoff '%s': a count 0-255", backoff);
+        if (a->backoff && parse_uint(a->backoff, 255, &u) < 0) {
+                log_error("--backoff '%s': a count 0-255", a->backoff);
                 return EXIT_USAGE;
-        } else if (backoff)
-                in.zw_backoff = (unsigned) u;
-        if (probes && parse_uint(probes, 255, &u) < 0) {
-                log_error("--probes-out '%s': a count 0-255", probes);
+        } else if (a->backoff)
+                in->zw_backoff = (unsigned) u;
+        if (a->probes && parse_uint(a->probes, 255, &u) < 0) {
+                log_error("--probes-out '%s': a count 0-255", a->probes);
                 return EXIT_USAGE;
-        } else if (probes)
-                in.zw_probes_out = (unsigned) u;
-        if (local && model_input_parse_local_failure(&in, local) < 0) {
+        } else if (a->probes)
+                in->zw_probes_out = (unsigned) u;
+        if (a->local && model_input_parse_local_failure(in, a->local) < 0) {
                 log_error("--local-failure '%s': expected qdisc-drop, unreachable, prohibit, no-route, blackhole or "
-                          "neighbour, optionally @DUR after the send", local);
+                          "neighbour, optionally @DUR after the send", a->local);
                 return EXIT_USAGE;
         }
-        if (ctx->format == FORMAT_PROMETHEUS) {
+        return EXIT_OK;
+}
+
+/* The model's input: the live values, then the options on top. Sets
+ * *unreadable when a live value that exists could not be read (it is
+ * modelled as the kernel default: the command fails once the figures
+ * are out). */
+static int collect_input(struct context *ctx, const struct model_args *a, const struct live *live,
+                         struct model_input *in, bool *hz_assumed, bool *unreadable) {
+        const struct kernel_info *k = context_kernel(ctx);
+        *unreadable = cmd_report_live(ctx->root, live, k->hz);
+        live_model_input(live, k, in, hz_assumed);
+        if (apply_sets(a, in, hz_assumed) != EXIT_OK ||
+            cmd_parse_assumptions(in, a->rtt, a->rto, a->segments) != EXIT_OK)
+                return EXIT_USAGE;
+        return apply_socket(a, in);
+}
+
+int cmd_model(struct context *ctx, int argc, char **argv) {
+        _cleanup_(live_done) struct live live = {};
+        _cleanup_free_ char **sets = calloc((size_t) argc + 1, sizeof(char *));
+        _cleanup_free_ struct model_result *results = NULL;
+        struct model_args a = { .sets = sets };
+        struct model_input in;
+        bool hz_assumed = false, unreadable;
+        size_t n;
+        unsigned failed;
+        int r;
+
+        if (!sets)
+                return log_error("out of memory"), EXIT_OPERATION;
+        r = parse_args(argc, argv, &a);
+        if (r != EXIT_OK)
+                return r == HELP_SHOWN ? EXIT_OK : r;
+        if (live_read(ctx->root, &live) < 0)
+                return log_error("out of memory"), EXIT_OPERATION;
+        if ((r = collect_input(ctx, &a, &live, &in, &hz_assumed, &unreadable)) != EXIT_OK)
+                return r;
+        if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("model: --format prometheus is for audit; use text or json");
                 return EXIT_USAGE;
         }
 
-        if (!scenarios)
-                scenarios = SCENARIO_ALL;
-        results = calloc(_SCENARIO_MAX, sizeof(*results));
-        if (!results)
+        /* A what-if (--set) may set a key this kernel lacks: then it governs. */
+        r = model_report_run(&in, a.scenarios ? a.scenarios : SCENARIO_ALL, a.n_sets ? NULL : &live, &results, &n,
+                             &failed);
+        if (r == -ENOMEM)
                 return log_error("out of memory"), EXIT_OPERATION;
-        size_t n = 0;
-        for (unsigned s = 0; s < _SCENARIO_MAX; s++)
-                if (scenarios & SCENARIO_BIT(s)) {
-                        r = model_run(&in, s, &results[n]);
-                        if (r < 0)
-                                return log_error("model: cannot compute %s: %s", scenario_to_string(s), strerror(-r)),
-                                       EXIT_USAGE;
-                        /* A what-if (--set) may set a key this kernel lacks: then it governs. */
-                        if (n_sets == 0)
-                                live_drop_absent(&live, &results[n]);
-                        n++;
-                }
+        if (r < 0)
+                return log_error("model: cannot compute %s: %s", scenario_to_string(failed), strerror(-r)), EXIT_USAGE;
 
         struct model_report rep = {
                 .kernel = context_kernel(ctx),
@@ -197,9 +234,9 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 .input = &in,
                 .results = results,
                 .n_results = n,
-                .timeline = timeline,
+                .timeline = a.timeline,
         };
-        if (output_model(ctx, &rep) < 0)
+        if (output_model(&ctx->output, &rep) < 0)
                 return EXIT_OPERATION;
         return unreadable ? EXIT_OPERATION : EXIT_OK;
 }

@@ -7,10 +7,12 @@
 
 #include "live.h"
 #include "cmd-apply.h"
+#include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
 #include "model-input.h"
 #include "output-profile.h"
+#include "profile-report.h"
 #include "parse.h"
 #include "sysctl.h"
 #include "sysctld.h"
@@ -36,7 +38,7 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
                 return log_error("out of memory"), EXIT_OPERATION;
         if (r < 0) {
                 log_error("%s", error ? error : strerror(-r));
-                return r == -EACCES || r == -EIO || r == -EPERM ? EXIT_OPERATION : EXIT_USAGE;
+                return cmd_exit_from_errno(r);
         }
         model_input_defaults(&base);
         base.hz = ctx_hz(ctx);
@@ -66,118 +68,33 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
         return EXIT_OK;
 }
 
-static void report_done(struct profile_report *rep) {
-        for (size_t i = 0; i < rep->n_rows; i++) {
-                free(rep->rows[i].want);
-                free(rep->rows[i].live);
-                free(rep->rows[i].boot_held);
-        }
-        free(rep->rows);
-        free(rep->expects);
-        free(rep->before_r);
-        free(rep->after_r);
-        sysctld_free(rep->boot_config);
-}
-
-/* Everything show, diff and verify say: live values, boot-time values
- * (not with --netns: sysctl.d configures the host's namespace at boot),
- * the model before and after. Returns EXIT_OK, or EXIT_OPERATION when
- * something could not be read (logged; the report is still complete). */
+/* Collect what show, diff and verify say (profile-report.c) and log what
+ * could not be read: the report is still complete. Returns EXIT_OK,
+ * EXIT_OPERATION (something unreadable, or no report) or EXIT_USAGE (a
+ * value this kernel's HZ cannot hold). */
 static int collect(struct context *ctx, const struct profile *p, bool boot, struct profile_report *rep) {
-        _cleanup_(live_done) struct live live = {};
-        struct sysctld *s = NULL;
-        int status = EXIT_OK, r;
-
-        rep->profile = p;
-        rep->kernel = context_kernel(ctx);
-        rep->boot_checked = boot && !ctx->netns;
-        if (live_read(ctx->root, &live) < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
-        if (rep->boot_checked) {
-                if (sysctld_load(ctx->root, &s) < 0)
-                        return log_error("out of memory"), EXIT_OPERATION;
-                /* rows borrow its entries */
-                rep->boot_config = s;
-                for (size_t i = 0; i < s->n_diags; i++)
-                        if (s->diags[i].error) {
-                                log_error("%s: %s", strempty(s->diags[i].file), s->diags[i].message);
-                                status = EXIT_OPERATION;
-                        }
-        }
-        live_model_input(&live, rep->kernel, &rep->before, &rep->hz_assumed);
-        unsigned hz = rep->before.hz;
-        /* The model sees what this kernel can hold: an optional key it
-         * lacks is left out (a shallow copy borrowing p's strings). */
-        size_t n;
-        const struct tunable *t = tunable_all(&n);
-        _cleanup_free_ struct profile_setting *held = calloc(p->n_settings ? p->n_settings : 1, sizeof(*held));
-        if (!held)
-                return log_error("out of memory"), EXIT_OPERATION;
-        struct profile applicable = *p;
-        applicable.settings = held;
-        applicable.n_settings = 0;
-        for (size_t i = 0; i < p->n_settings; i++) {
-                bool absent = false;
-                for (size_t j = 0; j < n; j++)
-                        absent = absent || (streq(t[j].key, p->settings[i].key) && live.error[j] == -ENOENT);
-                if (!(p->settings[i].optional && absent))
-                        held[applicable.n_settings++] = p->settings[i];
-        }
-        if (profile_apply_input(&applicable, &rep->before, &rep->after) < 0)
-                return log_error("%s: a value does not fit HZ %u", p->file, hz), EXIT_USAGE;
-        rep->before.srtt_us = rep->after.srtt_us;
-        rep->before_r = calloc(_SCENARIO_MAX, sizeof(struct model_result));
-        rep->after_r = calloc(_SCENARIO_MAX, sizeof(struct model_result));
-        rep->rows = calloc(p->n_settings ? p->n_settings : 1, sizeof(struct profile_row));
-        if (!rep->before_r || !rep->after_r || !rep->rows)
-                return log_error("out of memory"), EXIT_OPERATION;
-        for (unsigned sc = 0; sc < _SCENARIO_MAX; sc++) {
-                if (model_run(&rep->before, sc, &rep->before_r[sc]) < 0 ||
-                    model_run(&rep->after, sc, &rep->after_r[sc]) < 0)
-                        return log_error("cannot model %s", scenario_to_string(sc)), EXIT_OPERATION;
-                /* Optional keys this kernel lacks were left out above. */
-                live_drop_absent(&live, &rep->before_r[sc]);
-                live_drop_absent(&live, &rep->after_r[sc]);
-        }
-        if (profile_check_expect(&applicable, &rep->before, &rep->expects, &rep->n_expects) < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
-        for (size_t i = 0; i < rep->n_expects; i++)
-                rep->n_differences += !rep->expects[i].holds;
-
-        for (size_t i = 0; i < p->n_settings; i++) {
-                const struct profile_setting *set = &p->settings[i];
-                struct profile_row *row = &rep->rows[rep->n_rows++];
-                row->setting = set;
-                for (size_t j = 0; j < n; j++)
-                        if (streq(t[j].key, set->key)) {
-                                row->live_error = live.error[j];
-                                if (live.value[j] && !(row->live = strdup(live.value[j])))
-                                        return log_error("out of memory"), EXIT_OPERATION;
-                        }
-                if (row->live_error && row->live_error != -ENOENT) {
-                        _cleanup_free_ char *path = sysctl_path(ctx->root, set->key);
-                        log_error("%s: %s", path ? path : set->key, strerror(-row->live_error));
+        int status = EXIT_OK;
+        /* Not with --netns: sysctl.d configures the host's namespace at boot. */
+        int r = profile_report_collect(ctx->root, context_kernel(ctx), p, boot && !ctx->netns, rep);
+        const struct sysctld *s = rep->boot_config;
+        for (size_t i = 0; s && i < s->n_diags; i++)
+                if (s->diags[i].error) {
+                        log_error("%s: %s", strempty(s->diags[i].file), s->diags[i].message);
                         status = EXIT_OPERATION;
                 }
-                if (!(row->want = sysctld_held(set->key, set->value, row->live, hz)))
-                        return log_error("out of memory"), EXIT_OPERATION;
-                row->not_applicable = set->optional && row->live_error == -ENOENT;
-                row->live_ok = row->not_applicable || (row->live && streq(row->live, row->want));
-                if (rep->boot_checked) {
-                        row->boot = sysctld_find(s, set->key);
-                        if (row->boot) {
-                                struct sysctld_check c = {};
-                                r = sysctld_check_entry(ctx->root, row->boot, hz, NULL, &c);
-                                if (r < 0)
-                                        return log_error("out of memory"), EXIT_OPERATION;
-                                if (c.valid)
-                                        row->boot_held = TAKE_PTR(c.held);
-                                sysctld_check_done(&c);
-                        }
-                        row->boot_ok = row->not_applicable || (row->boot_held && streq(row->boot_held, row->want));
-                } else
-                        row->boot_ok = true;
-                rep->n_differences += !row->live_ok || !row->boot_ok;
+        if (r == -EINVAL)
+                return log_error("%s: a value does not fit HZ %u", p->file, rep->before.hz), EXIT_USAGE;
+        if (r == -EDOM)
+                return log_error("cannot model %s", scenario_to_string(rep->failed_scenario)), EXIT_OPERATION;
+        if (r < 0)
+                return log_error("out of memory"), EXIT_OPERATION;
+        for (size_t i = 0; i < rep->n_rows; i++) {
+                const struct profile_row *row = &rep->rows[i];
+                if (row->live_error && row->live_error != -ENOENT) {
+                        _cleanup_free_ char *path = sysctl_path(ctx->root, row->setting->key);
+                        log_error("%s: %s", path ? path : row->setting->key, strerror(-row->live_error));
+                        status = EXIT_OPERATION;
+                }
         }
         return status;
 }
@@ -215,9 +132,9 @@ static int parse_args(const char *verb, int argc, char **argv, const char **ret)
 }
 
 static int run_report(struct context *ctx, int argc, char **argv, const char *verb, bool boot,
-                      int (*emit)(struct context *, const struct profile_report *), bool exit_on_difference) {
+                      int (*emit)(const struct output *, const struct profile_report *), bool exit_on_difference) {
         _cleanup_(profile_freep) struct profile *p = NULL;
-        struct profile_report rep = {};
+        _cleanup_(profile_report_done) struct profile_report rep = {};
         const char *name = NULL;
         int r = parse_args(verb, argc, argv, &name);
         if (r == HELP_SHOWN)
@@ -227,12 +144,10 @@ static int run_report(struct context *ctx, int argc, char **argv, const char *ve
         if ((r = load(ctx, name, &p)) != EXIT_OK)
                 return r;
         int status = collect(ctx, p, boot, &rep);
-        r = rep.rows ? emit(ctx, &rep) : 0;
-        if (r < 0)
+        if (rep.rows && emit(&ctx->output, &rep) < 0)
                 status = EXIT_OPERATION;
         if (status == EXIT_OK && exit_on_difference && rep.n_differences)
                 status = EXIT_FINDINGS;
-        report_done(&rep);
         return status;
 }
 
@@ -262,12 +177,10 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
                         int le = e[i].load_error;
                         log_error("%s", e[i].error ? e[i].error : strerror(-le));
                         /* As load(): a profile that cannot be read is 3, a malformed one 2. */
-                        if (le == -EACCES || le == -EIO || le == -EPERM)
-                                status = EXIT_OPERATION;
-                        else if (status == EXIT_OK)
-                                status = EXIT_USAGE;
+                        if (status != EXIT_OPERATION)
+                                status = cmd_exit_from_errno(le);
                 }
-        if (output_profile_list(ctx, e, n) < 0)
+        if (output_profile_list(&ctx->output, e, n) < 0)
                 status = EXIT_OPERATION;
         profile_entries_free(e, n);
         return status;
@@ -407,7 +320,7 @@ int cmd_profile(struct context *ctx, int argc, char **argv) {
                 help();
                 return EXIT_OK;
         }
-        if (ctx->format == FORMAT_PROMETHEUS) {
+        if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("profile: --format prometheus is for audit; use text or json");
                 return EXIT_USAGE;
         }

@@ -153,10 +153,10 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                         r = output_format_from_string(optarg);
                         if (r < 0)
                                 return bad_value("--format", optarg, "unknown format (try text or json)");
-                        ctx->format = (enum output_format) r;
+                        ctx->output.format = (enum output_format) r;
                         break;
                 case ARG_JSON:
-                        ctx->format = FORMAT_JSON;
+                        ctx->output.format = FORMAT_JSON;
                         break;
                 case 'h':
                         help();
@@ -167,7 +167,7 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                 }
         if (optind < argc)
                 return bad_value("sockets: unexpected argument", argv[optind], "not an option");
-        if (ctx->format == FORMAT_PROMETHEUS)
+        if (ctx->output.format == FORMAT_PROMETHEUS)
                 return log_error("sockets: --format prometheus is not available here (try text or json)"), EXIT_USAGE;
         if (ctx->root)
                 return log_error("sockets: reads the running kernel's sockets and cannot be used with --root"),
@@ -243,8 +243,8 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
                 return EXIT_OK; /* --help */
         if (r != EXIT_OK)
                 return r;
-        if (ctx->format != FORMAT_TEXT)
-                ctx->color = false;
+        if (ctx->output.format != FORMAT_TEXT)
+                ctx->output.color = false;
 
         if (!ctx->kernel_loaded) {
                 (void) kernel_info_read_full(NULL, /* want_cc= */ false, &ctx->kernel);
@@ -296,7 +296,9 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
                 for (size_t k = 0; k < rep.ns[i].n_entries; k++)
                         failing += rep.ns[i].entries[k].pred.failing && !rep.ns[i].entries[k].killed;
         }
-        r = output_sockets(ctx->out, ctx->format, ctx->color, terminal_width(), &rep, kill);
+        struct output out = ctx->output;
+        out.width = terminal_width();
+        r = output_sockets(&out, &rep, kill);
         if (r < 0)
                 return log_error("cannot write output: %s", strerror(-r)), EXIT_OPERATION;
         if (status != EXIT_OK)

@@ -7,6 +7,23 @@
 #include "sysctl.h"
 #include "tunables.h"
 
+int cmd_exit_from_errno(int r) {
+        switch (r) {
+        case -EINVAL:
+        case -ENOENT:
+        case -ELOOP:
+        case -EISDIR:
+        case -ENOTDIR:
+        case -ENXIO:
+        case -EFBIG:
+        case -ERANGE:
+        case -ENAMETOOLONG:
+                return EXIT_USAGE;
+        default:
+                return r < 0 ? EXIT_OPERATION : EXIT_OK;
+        }
+}
+
 int cmd_parse_scenario(const char *arg, unsigned *mask) {
         int r = scenario_from_string(arg);
         if (r < 0) {
@@ -59,13 +76,12 @@ int cmd_enter_netns(const char *spec) {
                 return log_error("--netns '%s': not a namespace name, path or pid:PID", spec), EXIT_USAGE;
         r = netns_enter(path);
         if (r == -ENOENT)
-                return log_error("--netns '%s': %s does not exist (ip netns list shows the names)", spec, path),
-                       EXIT_USAGE;
-        if (r == -EINVAL)
-                return log_error("--netns '%s': %s is not a network namespace", spec, path), EXIT_USAGE;
-        if (r < 0)
-                return log_error("--netns '%s': cannot enter %s: %s", spec, path, strerror(-r)), EXIT_OPERATION;
-        return EXIT_OK;
+                log_error("--netns '%s': %s does not exist (ip netns list shows the names)", spec, path);
+        else if (r == -EINVAL)
+                log_error("--netns '%s': %s is not a network namespace", spec, path);
+        else if (r < 0)
+                log_error("--netns '%s': cannot enter %s: %s", spec, path, strerror(-r));
+        return cmd_exit_from_errno(r);
 }
 
 bool cmd_report_live(const char *root, const struct live *live, unsigned hz) {

@@ -7,6 +7,14 @@
 #include "live.h"
 #include "model.h"
 
+/* The exit status for a failure, from its negative errno: EXIT_USAGE when
+ * what the user gave (an option, a name, a file they wrote) is wrong or
+ * missing (-EINVAL, -ENOENT, -ELOOP, -EISDIR, -ENOTDIR, -ENXIO, -EFBIG,
+ * -ERANGE, -ENAMETOOLONG), EXIT_OPERATION when tcptune could not do it
+ * (-ENOMEM, -EACCES, -EPERM, -EIO and everything else). EXIT_OK for
+ * r >= 0. The one place this decision is made. */
+int cmd_exit_from_errno(int r);
+
 /* --scenario NAME: add it to *mask. */
 int cmd_parse_scenario(const char *arg, unsigned *mask);
 

@@ -18,9 +18,7 @@ enum exit_status {
 struct context {
         const char *root;          /* NULL: the real root */
         const char *netns;         /* as typed, or NULL */
-        enum output_format format;
-        bool color;                /* text on a terminal without NO_COLOR */
-        FILE *out;
+        struct output output;      /* stdout, --format, colour, OUTPUT_WIDTH: what renderers get */
 
         struct kernel_info kernel; /* read on first use: context_kernel() */
         bool kernel_loaded;

@@ -89,7 +89,7 @@ static int parse_global(int argc, char **argv, struct context *ctx) {
                         ctx->netns = optarg;
                         break;
                 case ARG_JSON:
-                        ctx->format = FORMAT_JSON;
+                        ctx->output.format = FORMAT_JSON;
                         break;
                 case ARG_FORMAT:
                         r = output_format_from_string(optarg);
@@ -97,7 +97,7 @@ static int parse_global(int argc, char **argv, struct context *ctx) {
                                 log_error("--format '%s': unknown format (try text, json or prometheus)", optarg);
                                 return -EXIT_USAGE;
                         }
-                        ctx->format = (enum output_format) r;
+                        ctx->output.format = (enum output_format) r;
                         break;
                 case 'h':
                         help(stdout);
@@ -117,7 +117,9 @@ static int parse_global(int argc, char **argv, struct context *ctx) {
 }
 
 int main(int argc, char **argv) {
-        struct context ctx = { .format = FORMAT_TEXT, .out = stdout };
+        struct context ctx = {
+                .output = { .stream = stdout, .format = FORMAT_TEXT, .width = OUTPUT_WIDTH },
+        };
         int r;
 
         r = parse_global(argc, argv, &ctx);
@@ -129,7 +131,7 @@ int main(int argc, char **argv) {
                 if (r != EXIT_OK)
                         return r;
         }
-        ctx.color = ctx.format == FORMAT_TEXT && color_wanted(stdout);
+        ctx.output.color = ctx.output.format == FORMAT_TEXT && color_wanted(stdout);
 
         const char *name = optind < argc ? argv[optind] : "audit";
         const struct command *cmd = NULL;

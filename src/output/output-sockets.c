@@ -322,8 +322,12 @@ static int ns_text(FILE *f, const struct sockets_ns *ns, bool use_color, size_t 
         return 0;
 }
 
-int output_sockets(FILE *f, enum output_format format, bool use_color, size_t width, const struct sockets_report *rep,
+int output_sockets(const struct output *out, const struct sockets_report *rep,
                    enum output_sockets_kill kill) {
+        FILE *f = out->stream;
+        enum output_format format = out->format;
+        bool use_color = out->color;
+        size_t width = out->width;
         int r = 0;
         if (width == 0)
                 width = 80;

@@ -18,7 +18,7 @@ enum output_sockets_kill {
 /* Render rep in format (text or JSON) to f; text uses colour when color
  * and fits width columns (80 when 0). A namespace with an error is
  * rendered as that error only. Returns 0, -EIO or -ENOMEM. */
-int output_sockets(FILE *f, enum output_format format, bool color, size_t width, const struct sockets_report *rep,
+int output_sockets(const struct output *out, const struct sockets_report *rep,
                    enum output_sockets_kill kill);
 
 /* Text for the ABORT IN column: "4.1-5.3s", "15m24s-15m26s", into buf. */

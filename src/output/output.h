@@ -18,6 +18,20 @@ enum output_format {
 /* Returns the format or -EINVAL. */
 int output_format_from_string(const char *s);
 
+/* Text is laid out for a terminal of 80 columns: wrapped paragraphs, the
+ * width of the audit's GOVERNED BY cell. The one place that says 80. */
+#define OUTPUT_WIDTH 80
+
+/* Where and how a renderer writes: all it knows of the command line.
+ * Renderers write to stream and nothing else: no files, no /proc, no
+ * kernel facts of their own (those come in the report). */
+struct output {
+        FILE *stream;
+        enum output_format format;
+        bool color;                /* escape sequences: text on a terminal without NO_COLOR */
+        size_t width;              /* columns text is laid out for: OUTPUT_WIDTH */
+};
+
 enum color {
         COLOR_OFF,
         COLOR_BOLD,

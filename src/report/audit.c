@@ -142,7 +142,7 @@ static int scan_all(const char *root, const struct kernel_info *k, struct audit_
 
 int audit_run(const char *root, const struct kernel_info *k, const struct policy *p, const char *label,
               bool all_netns, struct audit_report *ret) {
-        struct audit_report rep = { .kernel = k, .policy = p, .all_netns = all_netns };
+        struct audit_report rep = { .kernel = k, .policy = p, .netns = label, .all_netns = all_netns };
         bool host = all_netns || !label;
         int r = 0;
 

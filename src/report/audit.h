@@ -29,6 +29,7 @@ struct audit_ns {
 struct audit_report {
         const struct kernel_info *kernel;
         const struct policy *policy;
+        const char *netns;              /* --netns as typed (borrowed), or NULL */
         struct sysctld *sysctld;        /* owned; NULL when no namespace is the boot one */
         struct audit_ns *ns;            /* ns[0] is the host or the --netns namespace */
         size_t n_ns;
@@ -39,9 +40,9 @@ struct audit_report {
         size_t n_silenced;
 };
 
-/* Audit the namespace we are in (label: "host" or the --netns spec; the
- * host is the boot one) or, with all_netns, every namespace of the host,
- * entering each with setns() and coming back. Per-key read failures and
+/* Audit the namespace we are in (label: the --netns spec, kept as
+ * ->netns, or NULL for "host", the boot one) or, with all_netns, every
+ * namespace of the host, entering each with setns() and coming back. Per-key read failures and
  * namespaces that cannot be entered are findings, not failures. Returns
  * 0, -ENOMEM, or -errno when we could not return to our own namespace
  * (the report is then unusable). Free with audit_report_done(). */

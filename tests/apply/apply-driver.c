@@ -90,13 +90,13 @@ out:
 }
 
 int main(int argc, char **argv) {
-        struct context ctx = { .format = FORMAT_TEXT, .out = stdout };
+        struct context ctx = { .output = { .stream = stdout, .format = FORMAT_TEXT, .width = OUTPUT_WIDTH } };
         const char *file = NULL;
         int i = 1, r;
 
         for (; i < argc && argv[i][0] == '-'; i++) {
                 if (streq(argv[i], "--json"))
-                        ctx.format = FORMAT_JSON;
+                        ctx.output.format = FORMAT_JSON;
                 else if (streq(argv[i], "--root") && i + 1 < argc) {
                         struct stat st;
                         ctx.root = argv[++i];

@@ -90,7 +90,7 @@ static json_object *assumptions_json(const struct model_input *in) {
         return o;
 }
 
-static int output_json(struct context *ctx, const struct model_report *rep) {
+static int output_json(const struct output *out, const struct model_report *rep) {
         json_object *doc = json_object_new_object(), *sc = json_object_new_array();
         json_object_object_add(doc, "kernel", output_model_kernel_json(rep->kernel, rep->input->hz, rep->hz_assumed));
         json_object_object_add(doc, "tunables", output_model_tunables_json(rep->input));
@@ -98,18 +98,18 @@ static int output_json(struct context *ctx, const struct model_report *rep) {
         for (size_t i = 0; i < rep->n_results; i++)
                 json_object_array_add(sc, output_model_result_json(&rep->results[i], true));
         json_object_object_add(doc, "scenarios", sc);
-        int r = json_print(doc, ctx->out);
+        int r = json_print(doc, out->stream);
         json_object_put(doc);
         return r;
 }
 
 /* Where the time goes: each event with its gap, and a bar of the elapsed
  * share so the last, long backoffs stand out. */
-static void print_timeline(struct context *ctx, const struct model_result *r) {
+static void print_timeline(const struct output *out, const struct model_result *r) {
         const unsigned width = 40;
         uint64_t total = r->n_events ? r->events[r->n_events - 1].t_us : 0;
-        fprintf(ctx->out, "\n%s%s%s (one typical timer phase)\n", color(ctx->color, COLOR_BOLD),
-                scenario_to_string(r->scenario), color(ctx->color, COLOR_OFF));
+        fprintf(out->stream, "\n%s%s%s (one typical timer phase)\n", color(out->color, COLOR_BOLD),
+                scenario_to_string(r->scenario), color(out->color, COLOR_OFF));
         for (size_t i = 0; i < r->n_events; i++) {
                 const struct model_event *e = &r->events[i];
                 char label[32], bar[4 * 40 + 1] = "";
@@ -125,19 +125,19 @@ static void print_timeline(struct context *ctx, const struct model_result *r) {
                 char gapbuf[40] = "";
                 if (gap)
                         snprintf(gapbuf, sizeof(gapbuf), "+%s", gap);
-                fprintf(ctx->out, "  %-13s %11s %11s  |%-*s|\n", label, strempty(t), gapbuf, (int) width, bar);
+                fprintf(out->stream, "  %-13s %11s %11s  |%-*s|\n", label, strempty(t), gapbuf, (int) width, bar);
         }
         if (r->events_truncated)
-                fprintf(ctx->out, "  (timeline truncated)\n");
+                fprintf(out->stream, "  (timeline truncated)\n");
 }
 
-int output_model(struct context *ctx, const struct model_report *rep) {
-        if (ctx->format == FORMAT_JSON)
-                return output_json(ctx, rep);
+int output_model(const struct output *out, const struct model_report *rep) {
+        if (out->format == FORMAT_JSON)
+                return output_json(out, rep);
 
         const struct model_input *in = rep->input;
         _cleanup_free_ char *rtt = format_duration(in->srtt_us), *rto = format_duration(model_rto_us(in));
-        fprintf(ctx->out, "Kernel %s, HZ %u%s; RTT %s, RTO %s%s, %u segment%s in flight\n\n",
+        fprintf(out->stream, "Kernel %s, HZ %u%s; RTT %s, RTO %s%s, %u segment%s in flight\n\n",
                 rep->kernel->release ? rep->kernel->release : "(unknown)", in->hz,
                 rep->hz_assumed ? " (assumed: no kernel config found)" : "", strempty(rtt), strempty(rto),
                 in->rto_us ? "" : " (RTT + rto_min)", in->segments, in->segments == 1 ? "" : "s");
@@ -163,17 +163,17 @@ int output_model(struct context *ctx, const struct model_report *rep) {
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, ctx->out, NULL);
+        table_print(t, out->stream, NULL);
 
         bool notes = false;
         for (size_t i = 0; i < rep->n_results; i++)
                 if (rep->results[i].note) {
-                        fprintf(ctx->out, "%s%s: %s\n", notes ? "" : "\n", scenario_to_string(rep->results[i].scenario),
+                        fprintf(out->stream, "%s%s: %s\n", notes ? "" : "\n", scenario_to_string(rep->results[i].scenario),
                                 rep->results[i].note);
                         notes = true;
                 }
         if (rep->timeline)
                 for (size_t i = 0; i < rep->n_results; i++)
-                        print_timeline(ctx, &rep->results[i]);
+                        print_timeline(out, &rep->results[i]);
         return 0;
 }

@@ -42,34 +42,35 @@ static json_object *dropin_json(const struct apply_result *res, const char *acti
         return d;
 }
 
-static int print_json(struct context *ctx, json_object *o) {
-        int r = json_print(o, ctx->out);
+static int print_json(const struct output *out, json_object *o) {
+        int r = json_print(o, out->stream);
         json_object_put(o);
         return r;
 }
 
-int output_apply(struct context *ctx, const struct apply_request *req, const struct apply_result *res, int r) {
+int output_apply(const struct output *out, const char *netns, const struct apply_request *req,
+                 const struct apply_result *res, int r) {
         bool pending = r > 0 && req->dry_run;
         const char *action = apply_dropin_action_to_string(res->dropin);
         if (req->dry_run && res->dropin == APPLY_DROPIN_WRITTEN)
                 action = "pending";
 
-        if (ctx->format == FORMAT_JSON) {
+        if (out->format == FORMAT_JSON) {
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "action", json_object_new_string("apply"));
                 json_object_object_add(o, "profile", json_object_new_string(strempty(req->profile_name)));
                 json_object_object_add(o, "profile_file",
                                        req->profile_file ? json_object_new_string(req->profile_file) : NULL);
-                json_object_object_add(o, "netns", ctx->netns ? json_object_new_string(ctx->netns) : NULL);
+                json_object_object_add(o, "netns", netns ? json_object_new_string(netns) : NULL);
                 json_object_object_add(o, "dry_run", json_object_new_boolean(req->dry_run));
                 json_object_object_add(o, "dropin", dropin_json(res, action));
                 json_object_object_add(o, "changes", changes_json(res));
                 json_object_object_add(o, "changed", json_object_new_boolean(r > 0 && !req->dry_run));
                 json_object_object_add(o, "pending", json_object_new_boolean(pending));
                 json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
-                return print_json(ctx, o);
+                return print_json(out, o);
         }
-        FILE *f = ctx->out;
+        FILE *f = out->stream;
         if (r < 0)
                 return 0; /* the error line on stderr says it all */
         fprintf(f, "profile %s", strempty(req->profile_name));
@@ -98,20 +99,21 @@ int output_apply(struct context *ctx, const struct apply_request *req, const str
         return 0;
 }
 
-int output_revert(struct context *ctx, const struct apply_request *req, const struct apply_result *res, int r) {
-        if (ctx->format == FORMAT_JSON) {
+int output_revert(const struct output *out, const char *netns, const struct apply_request *req,
+                  const struct apply_result *res, int r) {
+        if (out->format == FORMAT_JSON) {
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "action", json_object_new_string("revert"));
-                json_object_object_add(o, "netns", ctx->netns ? json_object_new_string(ctx->netns) : NULL);
+                json_object_object_add(o, "netns", netns ? json_object_new_string(netns) : NULL);
                 json_object_object_add(o, "nothing_to_revert", json_object_new_boolean(res->nothing_to_revert));
                 json_object_object_add(o, "dropin",
                                        dropin_json(res, apply_dropin_action_to_string(res->dropin)));
                 json_object_object_add(o, "changes", changes_json(res));
                 json_object_object_add(o, "changed", json_object_new_boolean(r > 0));
                 json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
-                return print_json(ctx, o);
+                return print_json(out, o);
         }
-        FILE *f = ctx->out;
+        FILE *f = out->stream;
         if (r < 0)
                 return 0;
         if (res->nothing_to_revert) {

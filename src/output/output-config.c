@@ -4,12 +4,10 @@
 #include "escape.h"
 #include "output-config.h"
 
-char *output_config_safe(const char *s) {
+/* Text from a file made safe for a terminal (escape_text(), whole).
+ * Returns a malloc'ed string, NULL on OOM. */
+static char *safe(const char *s) {
         return escape_text(s, SIZE_MAX);
-}
-
-bool output_config_shows(const struct config_report *rep, const char *key) {
-        return rep->all || startswith(key, "net.ipv4.tcp_");
 }
 
 /* Text from a file: JSON strings must be UTF-8, so other bytes become
@@ -52,7 +50,7 @@ static size_t shown_index(const struct config_report *rep, size_t i) {
         return k;
 }
 
-static int output_json(struct context *ctx, const struct config_report *rep) {
+static int output_json(const struct output *out, const struct config_report *rep) {
         const struct sysctld *s = rep->s;
         json_object *doc = json_object_new_object(), *a;
 
@@ -70,7 +68,7 @@ static int output_json(struct context *ctx, const struct config_report *rep) {
         for (size_t i = 0; i < s->n_overrides; i++) {
                 const struct sysctld_override *v = &s->overrides[i];
                 const struct sysctld_entry *w = &s->entries[v->winner];
-                if (!output_config_shows(rep, v->key))
+                if (!config_report_shows(rep, v->key))
                         continue;
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "key", json_str(v->key));
@@ -106,20 +104,20 @@ static int output_json(struct context *ctx, const struct config_report *rep) {
         }
         json_object_object_add(doc, "diagnostics", a);
 
-        int r = json_print(doc, ctx->out);
+        int r = json_print(doc, out->stream);
         json_object_put(doc);
         return r;
 }
 
-int output_config(struct context *ctx, const struct config_report *rep) {
+int output_config(const struct output *out, const struct config_report *rep) {
         static const char *const headers[] = { "KEY", "BOOT", "LIVE", "", "FILE:LINE" };
         _cleanup_(table_freep) struct table *tab = NULL;
         size_t drift = 0, rejected = 0, ignored = 0;
 
-        if (ctx->format == FORMAT_JSON)
-                return output_json(ctx, rep);
+        if (out->format == FORMAT_JSON)
+                return output_json(out, rep);
         if (rep->n_rows == 0) {
-                fprintf(ctx->out, "No sysctl.d file sets %s (%zu file%s read%s).\n",
+                fprintf(out->stream, "No sysctl.d file sets %s (%zu file%s read%s).\n",
                         rep->all ? "any key" : "a net.ipv4.tcp_* key", rep->s->n_files,
                         rep->s->n_files == 1 ? "" : "s", rep->all ? "" : "; --all shows every key");
                 return 0;
@@ -138,12 +136,12 @@ int output_config(struct context *ctx, const struct config_report *rep) {
         for (size_t i = 0; i < rep->n_rows; i++) {
                 const struct sysctld_entry *e = rep->rows[i].entry;
                 const struct sysctld_check *c = &rep->rows[i].check;
-                _cleanup_free_ char *key = output_config_safe(e->key), *val = output_config_safe(e->value),
-                                    *where = NULL, *live = c->live ? output_config_safe(c->live) : NULL;
+                _cleanup_free_ char *key = safe(e->key), *val = safe(e->value),
+                                    *where = NULL, *live = c->live ? safe(c->live) : NULL;
                 if (!key || !val || (c->live && !live) ||
                     asprintf(&where, "%s:%u%s%s", e->file, e->line, e->pattern ? " via " : "", strempty(e->pattern)) < 0)
                         return -ENOMEM;
-                _cleanup_free_ char *safe_where = output_config_safe(where);
+                _cleanup_free_ char *safe_where = safe(where);
                 const char *cells[] = {
                         key, val, live ? live : !c->exists ? "absent" : c->live_error ? "?" : "-",
                         c->drift ? "drift" : rep->rows[i].rejected ? "rejected" : !c->valid && c->exists ? "ignored" : "",
@@ -154,81 +152,51 @@ int output_config(struct context *ctx, const struct config_report *rep) {
                 if (!safe_where || table_add_row(tab, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(tab, ctx->out, NULL);
+        table_print(tab, out->stream, NULL);
         if (drift || rejected || ignored)
-                fputc('\n', ctx->out);
+                fputc('\n', out->stream);
         if (drift)
-                fprintf(ctx->out, "drift: the live value is not what the files set at boot (%zu key%s)\n", drift,
+                fprintf(out->stream, "drift: the live value is not what the files set at boot (%zu key%s)\n", drift,
                         drift == 1 ? "" : "s");
         if (rejected)
-                fprintf(ctx->out, "rejected: the kernel refuses the boot value (%zu key%s; see the warnings)\n",
+                fprintf(out->stream, "rejected: the kernel refuses the boot value (%zu key%s; see the warnings)\n",
                         rejected, rejected == 1 ? "" : "s");
         if (ignored)
-                fprintf(ctx->out, "ignored: refused too, but systemd-sysctl lets it pass ('-' prefix, read-only key)\n");
+                fprintf(out->stream, "ignored: refused too, but systemd-sysctl lets it pass ('-' prefix, read-only key)\n");
         return 0;
 }
 
-struct cat_state {
-        json_object *lines;
-        FILE *out;
-};
-
-static int cat_line(char *line, unsigned lineno, void *userdata) {
-        struct cat_state *c = userdata;
-        if (c->lines)
-                return json_object_array_add(c->lines, json_str(line)) < 0 ? -ENOMEM : 0;
-        fputs(line, c->out);
-        fputc('\n', c->out);
-        return 0;
-}
-
-int output_config_cat(struct context *ctx, const struct sysctld *s,
-                      void (*on_error)(const char *file, unsigned line, int error, void *userdata), void *userdata) {
-        json_object *doc = NULL, *files = NULL;
-        bool first = true;
-
-        if (ctx->format == FORMAT_JSON) {
-                doc = json_object_new_object();
-                files = json_object_new_array();
+int output_config_cat(const struct output *out, const struct config_cat *cat) {
+        if (out->format == FORMAT_JSON) {
+                json_object *doc = json_object_new_object(), *files = json_object_new_array();
                 json_object_object_add(doc, "files", files);
-        }
-        for (size_t i = 0; i < s->n_files; i++) {
-                struct cat_state c = { .out = ctx->out };
-                unsigned lines = 0;
-                int k, fd = sysctld_open(ctx->root, s->files[i]);
-                /* systemd-sysctl opens a directory and fails reading it: the
-                 * header comes first. */
-                if (fd < 0 && fd != -ENODEV) {
-                        on_error(s->files[i], 0, fd, userdata);
-                        if (!doc && fd != -EISDIR)
-                                continue;
-                }
-                json_object *o = NULL;
-                if (doc) {
-                        o = json_object_new_object();
-                        json_object_object_add(o, "file", json_object_new_string(s->files[i]));
-                        c.lines = json_object_new_array();
-                        json_object_object_add(o, "lines", c.lines);
+                for (size_t i = 0; i < cat->n_files; i++) {
+                        const struct config_cat_file *f = &cat->files[i];
+                        json_object *o = json_object_new_object(), *lines = json_object_new_array();
+                        json_object_object_add(o, "file", json_object_new_string(f->file));
+                        for (size_t l = 0; l < f->n_lines; l++)
+                                json_object_array_add(lines, json_str(f->lines[l]));
+                        json_object_object_add(o, "lines", lines);
+                        if (f->error < 0)
+                                json_object_object_add(o, "error", json_object_new_string(strerror(-f->error)));
                         json_object_array_add(files, o);
-                } else
-                        fprintf(ctx->out, "%s%s# %s%s\n", first ? "" : "\n", color(ctx->color, COLOR_BOLD),
-                                s->files[i], color(ctx->color, COLOR_OFF));
-                first = false;
-                k = fd >= 0 ? sysctld_read_lines(fd, cat_line, &c, &lines) : fd == -ENODEV ? 0 : fd;
-                if (fd >= 0)
-                        close(fd);
-                if (k == -ENOMEM) {
-                        json_object_put(doc);
-                        return k;
                 }
-                if (k < 0 && fd >= 0)
-                        on_error(s->files[i], k == -ENOBUFS ? lines + 1 : 0, k, userdata);
-                if (k < 0 && o)
-                        json_object_object_add(o, "error", json_object_new_string(strerror(-k)));
+                int r = json_print(doc, out->stream);
+                json_object_put(doc);
+                return r;
         }
-        if (!doc)
-                return 0;
-        int r = json_print(doc, ctx->out);
-        json_object_put(doc);
-        return r;
+        bool first = true;
+        for (size_t i = 0; i < cat->n_files; i++) {
+                const struct config_cat_file *f = &cat->files[i];
+                if (f->open_error < 0 && f->open_error != -EISDIR)
+                        continue;
+                fprintf(out->stream, "%s%s# %s%s\n", first ? "" : "\n", color(out->color, COLOR_BOLD), f->file,
+                        color(out->color, COLOR_OFF));
+                first = false;
+                for (size_t l = 0; l < f->n_lines; l++) {
+                        fputs(f->lines[l], out->stream);
+                        fputc('\n', out->stream);
+                }
+        }
+        return 0;
 }

@@ -1,21 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Emitters for `model`: text (one line per scenario, optional timeline)
+/* Renderers for `model`: text (one line per scenario, optional timeline)
  * and the JSON contract of DESIGN.md. Return 0 or a negative errno. */
 #pragma once
 
-#include "cmd.h"
-#include "model.h"
+#include "model-report.h"
+#include "output.h"
 
-struct model_report {
-        const struct kernel_info *kernel;
-        bool hz_assumed;
-        const struct model_input *input;
-        struct model_result *results;
-        size_t n_results;
-        bool timeline;
-};
-
-int output_model(struct context *ctx, const struct model_report *rep);
+int output_model(const struct output *out, const struct model_report *rep);
 
 /* Shared with advise/audit/profile emitters. */
 json_object *output_model_result_json(const struct model_result *r, bool with_events);

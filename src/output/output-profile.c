@@ -9,8 +9,8 @@ static json_object *str_or_null(const char *s) {
         return s ? json_object_new_string(s) : NULL;
 }
 
-int output_profile_list(struct context *ctx, const struct profile_entry *e, size_t n) {
-        if (ctx->format == FORMAT_JSON) {
+int output_profile_list(const struct output *out, const struct profile_entry *e, size_t n) {
+        if (out->format == FORMAT_JSON) {
                 json_object *doc = json_object_new_object(), *a = json_object_new_array();
                 for (size_t i = 0; i < n; i++) {
                         json_object *o = json_object_new_object();
@@ -21,7 +21,7 @@ int output_profile_list(struct context *ctx, const struct profile_entry *e, size
                         json_object_array_add(a, o);
                 }
                 json_object_object_add(doc, "profiles", a);
-                int r = json_print(doc, ctx->out);
+                int r = json_print(doc, out->stream);
                 json_object_put(doc);
                 return r;
         }
@@ -34,7 +34,7 @@ int output_profile_list(struct context *ctx, const struct profile_entry *e, size
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, ctx->out, NULL);
+        table_print(t, out->stream, NULL);
         return 0;
 }
 
@@ -71,20 +71,20 @@ static json_object *scenarios_json(const struct model_result *r) {
         return a;
 }
 
-static int print_doc(struct context *ctx, json_object *doc) {
-        int r = json_print(doc, ctx->out);
+static int print_doc(const struct output *out, json_object *doc) {
+        int r = json_print(doc, out->stream);
         json_object_put(doc);
         return r;
 }
 
 /* "RTT 600ms (the profile's [expect] rtt)" or the live assumption. */
-static void print_expects(struct context *ctx, const struct profile_report *rep) {
+static void print_expects(const struct output *out, const struct profile_report *rep) {
         const struct profile *p = rep->profile;
         if (!rep->n_expects)
                 return;
         _cleanup_free_ char *rtt = format_duration(rep->after.srtt_us);
-        fprintf(ctx->out, "\n%sExpect%s (on this host with the profile, RTT %s%s)\n", color(ctx->color, COLOR_BOLD),
-                color(ctx->color, COLOR_OFF), strempty(rtt), p->expect_rtt_us ? " from [expect] rtt" : "");
+        fprintf(out->stream, "\n%sExpect%s (on this host with the profile, RTT %s%s)\n", color(out->color, COLOR_BOLD),
+                color(out->color, COLOR_OFF), strempty(rtt), p->expect_rtt_us ? " from [expect] rtt" : "");
         static const char *const headers[] = { "CHECK", "LIMIT", "PREDICTED", "RESULT" };
         _cleanup_(table_freep) struct table *t = table_new(4, headers);
         if (!t)
@@ -100,12 +100,12 @@ static void print_expects(struct context *ctx, const struct profile_report *rep)
                 if (table_add_row(t, cells) < 0)
                         return;
         }
-        table_print(t, ctx->out, NULL);
+        table_print(t, out->stream, NULL);
 }
 
-int output_profile_show(struct context *ctx, const struct profile_report *rep) {
+int output_profile_show(const struct output *out, const struct profile_report *rep) {
         const struct profile *p = rep->profile;
-        if (ctx->format == FORMAT_JSON) {
+        if (out->format == FORMAT_JSON) {
                 json_object *doc = json_object_new_object(), *inc = json_object_new_array(), *set = json_object_new_array();
                 json_object_object_add(doc, "name", json_object_new_string(p->name));
                 json_object_object_add(doc, "description", json_object_new_string(p->description));
@@ -128,14 +128,14 @@ int output_profile_show(struct context *ctx, const struct profile_report *rep) {
                 json_object_object_add(doc, "kernel", output_model_kernel_json(rep->kernel, rep->after.hz, rep->hz_assumed));
                 json_object_object_add(doc, "tunables", output_model_tunables_json(&rep->after));
                 json_object_object_add(doc, "scenarios", scenarios_json(rep->after_r));
-                return print_doc(ctx, doc);
+                return print_doc(out, doc);
         }
 
-        fprintf(ctx->out, "%sProfile %s%s (%s)\n%s\n", color(ctx->color, COLOR_BOLD), p->name,
-                color(ctx->color, COLOR_OFF), p->file, p->description);
+        fprintf(out->stream, "%sProfile %s%s (%s)\n%s\n", color(out->color, COLOR_BOLD), p->name,
+                color(out->color, COLOR_OFF), p->file, p->description);
         for (char **i = p->includes; i && *i; i++)
-                fprintf(ctx->out, "includes %s\n", *i);
-        fputc('\n', ctx->out);
+                fprintf(out->stream, "includes %s\n", *i);
+        fputc('\n', out->stream);
         static const char *const headers[] = { "KEY", "VALUE", "FILE:LINE" };
         _cleanup_(table_freep) struct table *t = table_new(3, headers);
         if (!t)
@@ -150,16 +150,16 @@ int output_profile_show(struct context *ctx, const struct profile_report *rep) {
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, ctx->out, NULL);
-        print_expects(ctx, rep);
+        table_print(t, out->stream, NULL);
+        print_expects(out, rep);
 
-        fprintf(ctx->out, "\n%sPredicted detection with the profile on the live values%s\n", color(ctx->color, COLOR_BOLD),
-                color(ctx->color, COLOR_OFF));
+        fprintf(out->stream, "\n%sPredicted detection with the profile on the live values%s\n", color(out->color, COLOR_BOLD),
+                color(out->color, COLOR_OFF));
         struct model_report mr = {
                 .kernel = rep->kernel, .hz_assumed = rep->hz_assumed, .input = &rep->after,
                 .results = rep->after_r, .n_results = _SCENARIO_MAX,
         };
-        return output_model(ctx, &mr);
+        return output_model(out, &mr);
 }
 
 static json_object *compare_json(const struct profile_report *rep) {
@@ -210,11 +210,11 @@ static char *boot_cell(const struct profile_report *rep, const struct profile_ro
         return s;
 }
 
-int output_profile_diff(struct context *ctx, const struct profile_report *rep) {
-        if (ctx->format == FORMAT_JSON)
-                return print_doc(ctx, compare_json(rep));
-        fprintf(ctx->out, "%sProfile %s%s against the live values and sysctl.d\n\n", color(ctx->color, COLOR_BOLD),
-                rep->profile->name, color(ctx->color, COLOR_OFF));
+int output_profile_diff(const struct output *out, const struct profile_report *rep) {
+        if (out->format == FORMAT_JSON)
+                return print_doc(out, compare_json(rep));
+        fprintf(out->stream, "%sProfile %s%s against the live values and sysctl.d\n\n", color(out->color, COLOR_BOLD),
+                rep->profile->name, color(out->color, COLOR_OFF));
         static const char *const headers[] = { "KEY", "PROFILE", "LIVE", "BOOT", "DIFFERS", "BOOT FROM" };
         _cleanup_(table_freep) struct table *t = table_new(6, headers);
         if (!t)
@@ -231,12 +231,12 @@ int output_profile_diff(struct context *ctx, const struct profile_report *rep) {
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, ctx->out, NULL);
-        print_expects(ctx, rep);
+        table_print(t, out->stream, NULL);
+        print_expects(out, rep);
 
         _cleanup_free_ char *rtt = format_duration(rep->after.srtt_us);
-        fprintf(ctx->out, "\n%sPredicted detection%s (RTT %s)\n", color(ctx->color, COLOR_BOLD),
-                color(ctx->color, COLOR_OFF), strempty(rtt));
+        fprintf(out->stream, "\n%sPredicted detection%s (RTT %s)\n", color(out->color, COLOR_BOLD),
+                color(out->color, COLOR_OFF), strempty(rtt));
         static const char *const h2[] = { "SCENARIO", "NOW", "WITH PROFILE" };
         _cleanup_(table_freep) struct table *m = table_new(3, h2);
         if (!m)
@@ -249,17 +249,17 @@ int output_profile_diff(struct context *ctx, const struct profile_report *rep) {
                 if (table_add_row(m, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(m, ctx->out, NULL);
+        table_print(m, out->stream, NULL);
         if (rep->n_differences)
-                fprintf(ctx->out, "\n%zu difference%s\n", rep->n_differences, rep->n_differences == 1 ? "" : "s");
+                fprintf(out->stream, "\n%zu difference%s\n", rep->n_differences, rep->n_differences == 1 ? "" : "s");
         else
-                fprintf(ctx->out, "\nno differences\n");
+                fprintf(out->stream, "\nno differences\n");
         return 0;
 }
 
-int output_profile_verify(struct context *ctx, const struct profile_report *rep) {
-        if (ctx->format == FORMAT_JSON)
-                return print_doc(ctx, compare_json(rep));
+int output_profile_verify(const struct output *out, const struct profile_report *rep) {
+        if (out->format == FORMAT_JSON)
+                return print_doc(out, compare_json(rep));
         for (size_t i = 0; i < rep->n_rows; i++) {
                 const struct profile_row *row = &rep->rows[i];
                 if (row->live_ok && row->boot_ok)
@@ -267,7 +267,7 @@ int output_profile_verify(struct context *ctx, const struct profile_report *rep)
                 _cleanup_free_ char *boot = boot_cell(rep, row, true);
                 /* want: as the kernel holds it, then as written when that differs ("8 (010)") */
                 bool same = streq(row->want, row->setting->value);
-                fprintf(ctx->out, "%s: live %s, boot %s, want %s%s%s%s\n", row->setting->key,
+                fprintf(out->stream, "%s: live %s, boot %s, want %s%s%s%s\n", row->setting->key,
                         row->live ? row->live : "(absent)", strempty(boot), row->want, same ? "" : " (",
                         same ? "" : row->setting->value, same ? "" : ")");
         }
@@ -279,15 +279,15 @@ int output_profile_verify(struct context *ctx, const struct profile_report *rep)
                 _cleanup_free_ char *lim = format_duration(x->expect->limit_us);
                 _cleanup_free_ char *got = format_duration(x->expect->bound == PROFILE_BOUND_MAX ? x->detect_max_us
                                                                                                   : x->detect_min_us);
-                fprintf(ctx->out, "%s = %s: on this host the model predicts %s (%s:%u)\n",
+                fprintf(out->stream, "%s = %s: on this host the model predicts %s (%s:%u)\n",
                         profile_expect_key(x->expect, key, sizeof(key)), strempty(lim),
                         x->never ? "no detection at all" : strempty(got), x->expect->file, x->expect->line);
         }
         if (rep->n_differences)
-                fprintf(ctx->out, "%s: %zu difference%s\n", rep->profile->name, rep->n_differences,
+                fprintf(out->stream, "%s: %zu difference%s\n", rep->profile->name, rep->n_differences,
                         rep->n_differences == 1 ? "" : "s");
         else
-                fprintf(ctx->out, "%s: %s, every [expect] holds\n", rep->profile->name,
+                fprintf(out->stream, "%s: %s, every [expect] holds\n", rep->profile->name,
                         rep->boot_checked ? "live and boot-time values match" : "live values match");
         return 0;
 }

@@ -14,21 +14,27 @@
 /* Tunables added after 4.19, the oldest kernel the model covers: the
  * catalog's `since` says which, and the kernel line says whether this
  * kernel has each. */
+/* Lines end a column short of the edge: a line that fills the last
+ * column makes some terminals wrap it. */
+static size_t text_width(const struct output *out) {
+        return out->width - 1;
+}
+
 static bool newer(const struct tunable *t) {
         return t->since && kernel_version_at_least(t->since, "4.20");
 }
 
-static int print_kernel(struct context *ctx, const struct audit_report *rep) {
+static int print_kernel(const struct output *out, const struct audit_report *rep) {
         const struct kernel_info *k = rep->kernel;
         const struct audit_ns *ns = &rep->ns[0];
         size_t n, len = 0;
         const struct tunable *t = tunable_all(&n);
         _cleanup_free_ char *line = NULL;
-        fprintf(ctx->out, "Kernel %s, HZ %u", k->release ? k->release : "(unknown)", hz_or_assumed(k->hz));
+        fprintf(out->stream, "Kernel %s, HZ %u", k->release ? k->release : "(unknown)", hz_or_assumed(k->hz));
         if (k->hz)
-                fprintf(ctx->out, " (from %s)\n", strempty(k->hz_source));
+                fprintf(out->stream, " (from %s)\n", strempty(k->hz_source));
         else
-                fputs(" (assumed: no kernel config found)\n", ctx->out);
+                fputs(" (assumed: no kernel config found)\n", out->stream);
         FILE *f = open_memstream(&line, &len);
         if (!f)
                 return -ENOMEM;
@@ -46,15 +52,16 @@ static int print_kernel(struct context *ctx, const struct audit_report *rep) {
         if (fclose(f) != 0)
                 return -ENOMEM;
         if (len)
-                output_wrap(ctx->out, "", "  ", line, 79);
+                output_wrap(out->stream, "", "  ", line, text_width(out));
         return 0;
 }
 
-/* The GOVERNED BY cell: what fits in the 80 columns the rows leave
- * (GOVERNORS_WIDTH), keys of one family folded the way a shell expands
- * them ("tcp_keepalive_{time,intvl,probes}"), ", ..." when some are left
- * out. */
-#define GOVERNORS_WIDTH 43
+/* The GOVERNED BY cell: what fits in the width the rows leave (the
+ * SCENARIO, TYPICAL and LATEST columns with their gaps take
+ * GOVERNORS_AFTER of it), keys of one family folded the way a shell
+ * expands them ("tcp_keepalive_{time,intvl,probes}"), ", ..." when some
+ * are left out. */
+#define GOVERNORS_AFTER 37
 static size_t family_prefix(const char *a, const char *b) {
         size_t n = 0, cut = 0;
         while (a[n] && a[n] == b[n]) {
@@ -65,7 +72,7 @@ static size_t family_prefix(const char *a, const char *b) {
         return cut;
 }
 
-static void format_governors(const struct model_result *r, char *buf, size_t size) {
+static void format_governors(const struct model_result *r, size_t limit, char *buf, size_t size) {
         char groups[MODEL_MAX_GOVERNORS][96];
         size_t n = 0;
         for (size_t i = 0; i < r->n_governed_by;) {
@@ -97,7 +104,7 @@ static void format_governors(const struct model_result *r, char *buf, size_t siz
         for (size_t g = 0; g < n; g++) {
                 size_t used = strlen(buf), add = (g ? 2 : 0) + strlen(groups[g]);
                 size_t tail = g + 1 < n ? strlen(", ...") : 0;
-                if (used + add + tail > GOVERNORS_WIDTH) {
+                if (used + add + tail > limit) {
                         snprintf(buf + used, size - used, "%s...", g ? ", " : "");
                         return;
                 }
@@ -105,37 +112,37 @@ static void format_governors(const struct model_result *r, char *buf, size_t siz
         }
 }
 
-static int print_detect(struct context *ctx, const struct audit_ns *ns) {
-        /* Sized for 80 columns: model shows the errno, range and every governor. */
+static int print_detect(const struct output *out, const struct audit_ns *ns) {
+        /* Sized for OUTPUT_WIDTH: model shows the errno, range and every governor. */
         static const char *const headers[] = { "SCENARIO", "TYPICAL", "LATEST", "GOVERNED BY" };
         _cleanup_(table_freep) struct table *t = table_new(4, headers);
         _cleanup_free_ char *rtt = format_duration(ns->in.srtt_us), *rto = format_duration(model_rto_us(&ns->in));
         if (!t)
                 return -ENOMEM;
-        fprintf(ctx->out, "\n%sHow long until a dead peer is noticed%s (RTT %s, RTO %s, %u segment%s)\n",
-                color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF), strempty(rtt), strempty(rto),
+        fprintf(out->stream, "\n%sHow long until a dead peer is noticed%s (RTT %s, RTO %s, %u segment%s)\n",
+                color(out->color, COLOR_BOLD), color(out->color, COLOR_OFF), strempty(rtt), strempty(rto),
                 ns->in.segments, ns->in.segments == 1 ? "" : "s");
         for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
                 const struct model_result *r = &ns->results[s];
-                char gov[GOVERNORS_WIDTH + 1];
+                char gov[256];
                 _cleanup_free_ char *typ = r->never ? strdup("never") : format_duration(r->detect_us),
                                     *max = r->never ? strdup("never") : format_duration(r->detect_max_us);
-                format_governors(r, gov, sizeof(gov));
+                format_governors(r, out->width > GOVERNORS_AFTER ? out->width - GOVERNORS_AFTER : 0, gov, sizeof(gov));
                 const char *cells[] = { scenario_to_string(s), typ, max, gov };
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, ctx->out, NULL);
+        table_print(t, out->stream, NULL);
         for (unsigned s = 0; s < _SCENARIO_MAX; s++)
                 if (ns->results[s].note) {
                         char first[32];
                         snprintf(first, sizeof(first), "  %s: ", scenario_to_string(s));
-                        output_wrap(ctx->out, first, "    ", ns->results[s].note, 79);
+                        output_wrap(out->stream, first, "    ", ns->results[s].note, text_width(out));
                 }
         return 0;
 }
 
-static int print_drift(struct context *ctx, const struct audit_ns *ns) {
+static int print_drift(const struct output *out, const struct audit_ns *ns) {
         static const char *const headers[] = { "KEY", "LIVE", "BOOT", "SET BY" };
         size_t shown = 0;
         if (!ns->boot_config)
@@ -161,44 +168,44 @@ static int print_drift(struct context *ctx, const struct audit_ns *ns) {
         }
         if (!shown) {
                 if (ns->n_drift)
-                        fprintf(ctx->out, "\nDrift: none (sysctl.d sets %zu tcp key%s, all as live)\n", ns->n_drift,
+                        fprintf(out->stream, "\nDrift: none (sysctl.d sets %zu tcp key%s, all as live)\n", ns->n_drift,
                                 ns->n_drift == 1 ? "" : "s");
                 else
-                        fprintf(ctx->out, "\nDrift: none (sysctl.d sets no tcp key)\n");
+                        fprintf(out->stream, "\nDrift: none (sysctl.d sets no tcp key)\n");
                 return 0;
         }
-        fprintf(ctx->out, "\n%sDrift%s: live values that differ from what sysctl.d sets at boot\n",
-                color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF));
-        table_print(t, ctx->out, NULL);
+        fprintf(out->stream, "\n%sDrift%s: live values that differ from what sysctl.d sets at boot\n",
+                color(out->color, COLOR_BOLD), color(out->color, COLOR_OFF));
+        table_print(t, out->stream, NULL);
         return 0;
 }
 
-static int print_tunables(struct context *ctx, const struct audit_report *rep, const struct audit_ns *ns) {
+static int print_tunables(const struct output *out, const struct audit_report *rep, const struct audit_ns *ns) {
         if (rep->all_tunables) {
-                fprintf(ctx->out, "\n%sTunables%s\n", color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF));
-                return output_explain_all(ctx, &ns->live);
+                fprintf(out->stream, "\n%sTunables%s\n", color(out->color, COLOR_BOLD), color(out->color, COLOR_OFF));
+                return output_explain_table(out, rep->kernel, &ns->live, false);
         }
         size_t n, differ = 0;
         const struct tunable *t = tunable_all(&n);
         for (size_t i = 0; i < n && i < ns->live.n; i++)
                 differ += ns->live.value[i] && !tunable_is_default(&t[i], ns->live.value[i]);
         if (!differ) {
-                fprintf(ctx->out, "\nTunables: all at kernel defaults (tcptune audit --all lists them)\n");
+                fprintf(out->stream, "\nTunables: all at kernel defaults (tcptune audit --all lists them)\n");
                 return 0;
         }
-        fprintf(ctx->out, "\n%sTunables that differ from kernel defaults%s (tcptune audit --all lists every one)\n",
-                color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF));
-        return output_explain_differing(ctx, &ns->live);
+        fprintf(out->stream, "\n%sTunables that differ from kernel defaults%s (tcptune audit --all lists every one)\n",
+                color(out->color, COLOR_BOLD), color(out->color, COLOR_OFF));
+        return output_explain_table(out, rep->kernel, &ns->live, true);
 }
 
-static int print_findings(struct context *ctx, const struct audit_ns *ns) {
+static int print_findings(const struct output *out, const struct audit_ns *ns) {
         static const enum color col[] = { COLOR_DIM, COLOR_YELLOW, COLOR_RED };
         const struct findings *f = &ns->findings;
         if (f->n == 0) {
-                fprintf(ctx->out, "\nFindings: none\n");
+                fprintf(out->stream, "\nFindings: none\n");
                 return 0;
         }
-        fprintf(ctx->out, "\n%sFindings%s\n", color(ctx->color, COLOR_BOLD), color(ctx->color, COLOR_OFF));
+        fprintf(out->stream, "\n%sFindings%s\n", color(out->color, COLOR_BOLD), color(out->color, COLOR_OFF));
         for (size_t i = 0; i < f->n; i++) {
                 const struct finding *x = &f->items[i];
                 _cleanup_free_ char *ev = escape_text(strempty(x->evidence), SIZE_MAX),
@@ -209,54 +216,54 @@ static int print_findings(struct context *ctx, const struct audit_ns *ns) {
                         *p = (char) (*p - 'a' + 'A');
                 _cleanup_free_ char *text = NULL, *first = NULL;
                 if (asprintf(&text, "%s: %s", x->id, ev ? ev : strempty(x->evidence)) < 0 ||
-                    asprintf(&first, "%s%-8s%s  ", color(ctx->color, col[x->severity]), sev, color(ctx->color, COLOR_OFF)) < 0)
+                    asprintf(&first, "%s%-8s%s  ", color(out->color, col[x->severity]), sev, color(out->color, COLOR_OFF)) < 0)
                         return -ENOMEM;
-                output_wrap(ctx->out, first, "          ", text, 79);
+                output_wrap(out->stream, first, "          ", text, text_width(out));
                 if (x->fix)
-                        output_wrap(ctx->out, "          fix: ", "               ", fix ? fix : x->fix, 79);
+                        output_wrap(out->stream, "          fix: ", "               ", fix ? fix : x->fix, text_width(out));
         }
         return 0;
 }
 
-static int text_ns(struct context *ctx, const struct audit_report *rep, const struct audit_ns *ns) {
+static int text_ns(const struct output *out, const struct audit_report *rep, const struct audit_ns *ns) {
         if (ns->error == 0) {
-                int r = print_detect(ctx, ns);
+                int r = print_detect(out, ns);
                 if (r >= 0)
-                        r = print_drift(ctx, ns);
+                        r = print_drift(out, ns);
                 if (r >= 0)
-                        r = print_tunables(ctx, rep, ns);
+                        r = print_tunables(out, rep, ns);
                 if (r < 0)
                         return r;
         }
-        return print_findings(ctx, ns);
+        return print_findings(out, ns);
 }
 
-static int emit_text(struct context *ctx, const struct audit_report *rep) {
-        const char *b = color(ctx->color, COLOR_BOLD), *o = color(ctx->color, COLOR_OFF);
+static int emit_text(const struct output *out, const struct audit_report *rep) {
+        const char *b = color(out->color, COLOR_BOLD), *o = color(out->color, COLOR_OFF);
         int r = 0;
         for (size_t i = 0; i < rep->n_ns && r >= 0; i++) {
                 const struct audit_ns *ns = &rep->ns[i];
                 if (i == 0) {
-                        fprintf(ctx->out, "%stcptune audit%s: %s%s\n", b, o,
+                        fprintf(out->stream, "%stcptune audit%s: %s%s\n", b, o,
                                 streq(ns->label, "host") && !rep->all_netns ? "" : "network namespace ", ns->label);
-                        r = print_kernel(ctx, rep);
+                        r = print_kernel(out, rep);
                         if (r < 0)
                                 break;
                 } else
-                        fprintf(ctx->out, "\n%s== network namespace %s%s%s%s ==%s\n", b, ns->label,
+                        fprintf(out->stream, "\n%s== network namespace %s%s%s%s ==%s\n", b, ns->label,
                                 ns->path ? " (" : "", strempty(ns->path), ns->path ? ")" : "", o);
-                r = text_ns(ctx, rep, ns);
+                r = text_ns(out, rep, ns);
         }
         if (r < 0)
                 return r;
         const unsigned *c = rep->count;
-        fprintf(ctx->out, "\n%u critical, %u warning%s, %u info", c[SEVERITY_CRITICAL], c[SEVERITY_WARNING],
+        fprintf(out->stream, "\n%u critical, %u warning%s, %u info", c[SEVERITY_CRITICAL], c[SEVERITY_WARNING],
                 c[SEVERITY_WARNING] == 1 ? "" : "s", c[SEVERITY_INFO]);
         if (rep->n_silenced)
-                fprintf(ctx->out, "; %zu silenced by %s", rep->n_silenced, strempty(rep->policy->file));
+                fprintf(out->stream, "; %zu silenced by %s", rep->n_silenced, strempty(rep->policy->file));
         if (rep->all_netns)
-                fprintf(ctx->out, " in %zu network namespace%s", rep->n_ns, rep->n_ns == 1 ? "" : "s");
-        fputc('\n', ctx->out);
+                fprintf(out->stream, " in %zu network namespace%s", rep->n_ns, rep->n_ns == 1 ? "" : "s");
+        fputc('\n', out->stream);
         return 0;
 }
 
@@ -335,7 +342,7 @@ static json_object *policy_json(const struct policy *p) {
         return o;
 }
 
-static int emit_json(struct context *ctx, const struct audit_report *rep) {
+static int emit_json(const struct output *out, const struct audit_report *rep) {
         const struct audit_ns *first = &rep->ns[0];
         json_object *doc = json_object_new_object(), *k;
         size_t n;
@@ -353,7 +360,7 @@ static int emit_json(struct context *ctx, const struct audit_report *rep) {
                 }
         json_object_object_add(k, "newer_tunables", nt);
         json_object_object_add(doc, "kernel", k);
-        json_object_object_add(doc, "netns", ctx->netns ? json_object_new_string(ctx->netns) : NULL);
+        json_object_object_add(doc, "netns", rep->netns ? json_object_new_string(rep->netns) : NULL);
         ns_json(doc, first, first->in.hz);
         json_object_object_add(doc, "policy", policy_json(rep->policy));
         if (rep->all_netns) {
@@ -370,25 +377,25 @@ static int emit_json(struct context *ctx, const struct audit_report *rep) {
                 json_object_object_add(doc, "namespaces", a);
                 json_object_object_add(doc, "total", summary_json(rep->count, rep->n_silenced));
         }
-        int r = json_print(doc, ctx->out);
+        int r = json_print(doc, out->stream);
         json_object_put(doc);
         return r;
 }
 
-static int emit_prometheus(struct context *ctx, const struct audit_report *rep) {
-        return output_prometheus(ctx->out, rep);
+static int emit_prometheus(const struct output *out, const struct audit_report *rep) {
+        return output_prometheus(out->stream, rep);
 }
 
 static const struct audit_emitter {
-        int (*emit)(struct context *ctx, const struct audit_report *rep);
+        int (*emit)(const struct output *out, const struct audit_report *rep);
 } emitters[] = {
         [FORMAT_TEXT] = { emit_text },
         [FORMAT_JSON] = { emit_json },
         [FORMAT_PROMETHEUS] = { emit_prometheus },
 };
 
-int output_audit(struct context *ctx, const struct audit_report *rep) {
-        if ((size_t) ctx->format >= ELEMENTSOF(emitters) || rep->n_ns == 0)
+int output_audit(const struct output *out, const struct audit_report *rep) {
+        if ((size_t) out->format >= ELEMENTSOF(emitters) || rep->n_ns == 0)
                 return -EINVAL;
-        return emitters[ctx->format].emit(ctx, rep);
+        return emitters[out->format].emit(out, rep);
 }

@@ -44,7 +44,7 @@ static json_object *range_json(const struct model_result *r) {
         return o;
 }
 
-static int output_json(struct context *ctx, const struct advise_report *rep, const struct model_input *in,
+static int output_json(const struct output *out, const struct advise_report *rep, const struct model_input *in,
                        const char *dropin) {
         json_object *doc = json_object_new_object(), *sc = json_object_new_array(), *apps = json_object_new_array();
         json_object_object_add(doc, "target_s", json_seconds(rep->target_us));
@@ -84,64 +84,64 @@ static int output_json(struct context *ctx, const struct advise_report *rep, con
         }
         json_object_object_add(doc, "per_application", apps);
         json_object_object_add(doc, "sysctl_d", json_object_new_string(dropin));
-        int r = json_print(doc, ctx->out);
+        int r = json_print(doc, out->stream);
         json_object_put(doc);
         return r;
 }
 
-int output_advise(struct context *ctx, const struct advise_report *rep, const struct model_input *in) {
+int output_advise(const struct output *out, const struct advise_report *rep, const struct model_input *in) {
         _cleanup_free_ char *dropin = snippet(rep);
         _cleanup_free_ char *target = format_duration(rep->target_us);
         if (!dropin)
                 return -ENOMEM;
-        if (ctx->format == FORMAT_JSON)
-                return output_json(ctx, rep, in, dropin);
+        if (out->format == FORMAT_JSON)
+                return output_json(out, rep, in, dropin);
 
-        fprintf(ctx->out, "To notice a dead peer within %s (latest detection):\n", strempty(target));
+        fprintf(out->stream, "To notice a dead peer within %s (latest detection):\n", strempty(target));
         for (size_t i = 0; i < rep->n_scenarios; i++) {
                 const struct advise_scenario *a = &rep->scenarios[i];
                 char cur[96], prop[96];
                 _cleanup_free_ char *ctyp = format_duration(a->current.detect_us);
-                fprintf(ctx->out, "\n%s%s%s: now %s (%s)\n", color(ctx->color, COLOR_BOLD),
-                        scenario_to_string(a->scenario), color(ctx->color, COLOR_OFF), strempty(ctyp),
+                fprintf(out->stream, "\n%s%s%s: now %s (%s)\n", color(out->color, COLOR_BOLD),
+                        scenario_to_string(a->scenario), color(out->color, COLOR_OFF), strempty(ctyp),
                         output_range(&a->current, cur, sizeof(cur)));
                 if (a->already_within) {
-                        fprintf(ctx->out, "  already within the target: no change\n");
+                        fprintf(out->stream, "  already within the target: no change\n");
                         continue;
                 }
                 if (!a->possible) {
                         _cleanup_free_ char *fl = format_duration(a->floor_us);
-                        fprintf(ctx->out, "  %simpossible%s: the kernel's floor is %s; %s\n", color(ctx->color, COLOR_RED),
-                                color(ctx->color, COLOR_OFF), strempty(fl), strempty(a->reason));
+                        fprintf(out->stream, "  %simpossible%s: the kernel's floor is %s; %s\n", color(out->color, COLOR_RED),
+                                color(out->color, COLOR_OFF), strempty(fl), strempty(a->reason));
                         continue;
                 }
                 for (size_t c = 0; c < a->n_changes; c++)
-                        fprintf(ctx->out, "  set %s = %s (now %s)\n", a->changes[c].key, a->changes[c].to,
+                        fprintf(out->stream, "  set %s = %s (now %s)\n", a->changes[c].key, a->changes[c].to,
                                 a->changes[c].from);
                 _cleanup_free_ char *ptyp = format_duration(a->proposed.detect_us);
                 _cleanup_free_ char *surv = format_duration(a->proposed.detect_min_us);
                 _cleanup_free_ char *csurv = format_duration(a->current.detect_min_us);
-                fprintf(ctx->out, "  then %s (%s)\n", strempty(ptyp), output_range(&a->proposed, prop, sizeof(prop)));
-                fprintf(ctx->out, "  cost: an outage (route flap, failover, address change) longer than %s now "
+                fprintf(out->stream, "  then %s (%s)\n", strempty(ptyp), output_range(&a->proposed, prop, sizeof(prop)));
+                fprintf(out->stream, "  cost: an outage (route flap, failover, address change) longer than %s now "
                                   "kills these connections (today: %s)\n",
                         strempty(surv), strempty(csurv));
         }
         if (rep->n_apps) {
-                fprintf(ctx->out, "\nPer application (no host change, only that program's sockets):\n");
+                fprintf(out->stream, "\nPer application (no host change, only that program's sockets):\n");
                 for (size_t i = 0; i < rep->n_apps; i++) {
                         const struct advise_app *a = &rep->apps[i];
                         char range[96];
                         if (!a->possible) {
-                                fprintf(ctx->out, "  %s: %s cannot meet the target\n", scenario_to_string(a->scenario),
+                                fprintf(out->stream, "  %s: %s cannot meet the target\n", scenario_to_string(a->scenario),
                                         a->option);
                                 continue;
                         }
-                        fprintf(ctx->out, "  %s: %s = %s -> %s\n", scenario_to_string(a->scenario), a->option, a->value,
+                        fprintf(out->stream, "  %s: %s = %s -> %s\n", scenario_to_string(a->scenario), a->option, a->value,
                                 output_range(&a->proposed, range, sizeof(range)));
                 }
         }
         if (*dropin)
-                fprintf(ctx->out, "\n# /etc/sysctl.d/90-tcptune.conf (tcptune advise --detect-within %s)\n%s",
+                fprintf(out->stream, "\n# /etc/sysctl.d/90-tcptune.conf (tcptune advise --detect-within %s)\n%s",
                         strempty(target), dropin);
         return 0;
 }

@@ -70,34 +70,27 @@ static const char *default_text(const struct tunable *t, const struct kernel_inf
         return buf;
 }
 
-static int explain_table(struct context *ctx, const struct live *live, bool only_differing);
-
-int output_explain_all(struct context *ctx, const struct live *live) {
+static int explain_all(const struct output *out, const struct explain_report *rep) {
         size_t n;
         const struct tunable *t = tunable_all(&n);
 
-        if (ctx->format == FORMAT_JSON) {
-                unsigned hz = context_kernel(ctx)->hz;
+        if (out->format == FORMAT_JSON) {
                 json_object *doc = json_object_new_object(), *arr = json_object_new_array();
                 for (size_t i = 0; i < n; i++)
-                        json_object_array_add(arr, output_tunable_json(&t[i], live->value[i], hz));
+                        json_object_array_add(arr, output_tunable_json(&t[i], rep->live.value[i], rep->kernel->hz));
                 json_object_object_add(doc, "tunables", arr);
-                int r = json_print(doc, ctx->out);
+                int r = json_print(doc, out->stream);
                 json_object_put(doc);
                 return r;
         }
-        return explain_table(ctx, live, false);
+        return output_explain_table(out, rep->kernel, &rep->live, false);
 }
 
-int output_explain_differing(struct context *ctx, const struct live *live) {
-        return explain_table(ctx, live, true);
-}
-
-static int explain_table(struct context *ctx, const struct live *live, bool only_differing) {
+int output_explain_table(const struct output *out, const struct kernel_info *k, const struct live *live,
+                         bool only_differing) {
         size_t n;
         const struct tunable *t = tunable_all(&n);
         static const char *const headers[] = { "TUNABLE", "LIVE", "DEFAULT", "UNIT", "GOVERNS" };
-        const struct kernel_info *k = context_kernel(ctx);
         _cleanup_(table_freep) struct table *tab = table_new(5, headers);
         bool any_diff = false, any_absent = false;
         if (!tab)
@@ -124,24 +117,26 @@ static int explain_table(struct context *ctx, const struct live *live, bool only
                 if (table_add_row(tab, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(tab, ctx->out, NULL);
+        table_print(tab, out->stream, NULL);
         if (any_diff)
-                fprintf(ctx->out, "\n* differs from the kernel default\n");
+                fprintf(out->stream, "\n* differs from the kernel default\n");
         if (any_absent)
-                fprintf(ctx->out, "%sabsent: this kernel does not have the tunable\n", any_diff ? "" : "\n");
+                fprintf(out->stream, "%sabsent: this kernel does not have the tunable\n", any_diff ? "" : "\n");
         return 0;
 }
 
-int output_explain_one(struct context *ctx, const struct tunable *t, const struct live *live) {
-        const struct kernel_info *k = context_kernel(ctx);
+static int explain_one(const struct output *out, const struct explain_report *rep) {
+        const struct kernel_info *k = rep->kernel;
+        const struct tunable *t = rep->only;
+        const struct live *live = &rep->live;
         size_t idx = (size_t) (t - tunable_all(&(size_t) { 0 }));
         const char *v = live->value[idx];
 
-        if (ctx->format == FORMAT_JSON) {
+        if (out->format == FORMAT_JSON) {
                 json_object *o = output_tunable_json(t, v, k->hz);
                 json_object_object_add(o, "detail", json_object_new_string(t->detail));
                 json_object_object_add(o, "source", json_object_new_string(t->source));
-                int r = json_print(o, ctx->out);
+                int r = json_print(o, out->stream);
                 json_object_put(o);
                 return r;
         }
@@ -163,15 +158,20 @@ int output_explain_one(struct context *ctx, const struct tunable *t, const struc
                 snprintf(live_s, sizeof(live_s), "%s",
                          live->error[idx] == -ENOENT ? "absent: this kernel does not have it" : "unreadable");
 
-        fprintf(ctx->out, "%s%s%s: %s\n\n", color(ctx->color, COLOR_BOLD), t->key, color(ctx->color, COLOR_OFF),
+        fprintf(out->stream, "%s%s%s: %s\n\n", color(out->color, COLOR_BOLD), t->key, color(out->color, COLOR_OFF),
                 t->summary);
-        fprintf(ctx->out, "  live      %s\n", live_s);
-        fprintf(ctx->out, "  default   %s\n", default_text(t, k, def, sizeof(def)));
-        fprintf(ctx->out, "  range     %s\n", range);
-        fprintf(ctx->out, "  unit      %s\n", tunable_unit_to_string(t->unit));
-        fprintf(ctx->out, "  since     %s\n", t->since ? t->since : "before 4.19");
-        fprintf(ctx->out, "  governs   %s\n", output_scenario_list(t->scenarios, gov, sizeof(gov)));
-        fprintf(ctx->out, "  source    %s\n\n", t->source);
-        output_wrap(ctx->out, "  ", "  ", t->detail, 76);
+        fprintf(out->stream, "  live      %s\n", live_s);
+        fprintf(out->stream, "  default   %s\n", default_text(t, k, def, sizeof(def)));
+        fprintf(out->stream, "  range     %s\n", range);
+        fprintf(out->stream, "  unit      %s\n", tunable_unit_to_string(t->unit));
+        fprintf(out->stream, "  since     %s\n", t->since ? t->since : "before 4.19");
+        fprintf(out->stream, "  governs   %s\n", output_scenario_list(t->scenarios, gov, sizeof(gov)));
+        fprintf(out->stream, "  source    %s\n\n", t->source);
+        /* A paragraph indented on both sides, as a man page sets one. */
+        output_wrap(out->stream, "  ", "  ", t->detail, out->width - 4);
         return 0;
+}
+
+int output_explain(const struct output *out, const struct explain_report *rep) {
+        return rep->only ? explain_one(out, rep) : explain_all(out, rep);
 }
