@@ -4,12 +4,6 @@
 
 #include "log.h"
 
-static bool quiet;
-
-void log_set_quiet(bool q) {
-        quiet = q;
-}
-
 _printf_(2, 0) static void logv(const char *prefix, const char *fmt, va_list ap) {
         /* One fprintf per line: concurrent runs do not interleave mid-line. */
         char *msg = NULL;
@@ -44,8 +38,6 @@ void log_warning(const char *fmt, ...) {
 }
 
 void log_notice(const char *fmt, ...) {
-        if (quiet)
-                return;
         va_list ap;
         va_start(ap, fmt);
         logv("", fmt, ap);

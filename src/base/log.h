@@ -10,5 +10,3 @@ int log_error_errno(int err, const char *fmt, ...) _printf_(2, 3);
 void log_error(const char *fmt, ...) _printf_(1, 2);
 void log_warning(const char *fmt, ...) _printf_(1, 2);
 void log_notice(const char *fmt, ...) _printf_(1, 2);
-/* Silence notices (--quiet). Errors and warnings always print. */
-void log_set_quiet(bool quiet);

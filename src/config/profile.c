@@ -43,18 +43,6 @@ static size_t search_dirs(struct dir dirs[2]) {
         return 2;
 }
 
-char **profile_dirs(void) {
-        struct dir d[2];
-        size_t n = search_dirs(d);
-        char **l = calloc(n + 1, sizeof(char *));
-        for (size_t i = 0; l && i < n; i++)
-                if (!(l[i] = strdup(d[i].path))) {
-                        strv_free(l);
-                        return NULL;
-                }
-        return l;
-}
-
 bool profile_name_valid(const char *name) {
         if (!*name || *name == '.' || strlen(name) > 200)
                 return false;

@@ -70,10 +70,6 @@ const struct profile_setting *profile_find(const struct profile *p, const char *
 /* Whether a name is a profile name: [A-Za-z0-9_.-]+, no leading dot. */
 bool profile_name_valid(const char *name);
 
-/* The search path under root, earlier first (later wins), as host paths.
- * Returns a NULL-terminated array (strv_free) or NULL on OOM. */
-char **profile_dirs(void);
-
 struct profile_entry {
         char *name;
         char *description;     /* NULL when the profile did not load */

@@ -20,5 +20,3 @@ enum scenario {
 const char *scenario_to_string(enum scenario s);
 /* Returns the scenario or -EINVAL. */
 int scenario_from_string(const char *s);
-/* One line: what the application sees in that scenario. */
-const char *scenario_description(enum scenario s);

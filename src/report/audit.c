@@ -191,11 +191,3 @@ void audit_report_done(struct audit_report *r) {
         sysctld_free(r->sysctld);
         *r = (struct audit_report) {};
 }
-
-bool audit_read_failed(const struct audit_report *r) {
-        for (size_t i = 0; i < r->n_ns; i++)
-                for (size_t k = 0; k < r->ns[i].live.n; k++)
-                        if (r->ns[i].live.error[k] < 0 && r->ns[i].live.error[k] != -ENOENT)
-                                return true;
-        return false;
-}

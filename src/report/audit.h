@@ -54,5 +54,3 @@ void audit_report_done(struct audit_report *r);
  * drift. Returns 0 or -ENOMEM. */
 int audit_collect(const char *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns);
 
-/* Whether any live key in the report exists but could not be read. */
-bool audit_read_failed(const struct audit_report *r);
