@@ -85,8 +85,10 @@ struct profile_entry {
 /* Every profile on the search path (later directory wins a name), sorted
  * by name; each is loaded to check it and get its description (a broken
  * one is listed with its error; jiffies ranges at HZ 250). A missing
- * directory is empty. Returns 0 or -ENOMEM; free with
- * profile_entries_free(). */
+ * directory is empty, but when no directory of the search path can be
+ * opened it returns -ENOENT (or opendir's other error, like -EACCES, for
+ * one that exists) and sets nothing. Otherwise returns 0 or -ENOMEM; free
+ * with profile_entries_free(). */
 int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n);
 void profile_entries_free(struct profile_entry *e, size_t n);
 
