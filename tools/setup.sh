@@ -86,10 +86,10 @@ build_opts="-Dwerror=true -Dsystemdsystemunitdir=$prefix/lib/systemd/system"
 if [ "$mode" = run ]; then
         # shellcheck disable=SC2086
         setup build $build_opts
-        tcptune=./build/tcptune
+        tcptune=./build/src/cli/tcptune
         if [ "$(id -u)" = 0 ]; then
                 # The shipped profiles are looked up under the prefix, so an
-                # uninstalled build/tcptune has none: install, and say where.
+                # uninstalled build/src/cli/tcptune has none: install, and say where.
                 log=build/meson-logs/setup-install.log
                 if ! meson install -C build --no-rebuild >"$log" 2>&1; then
                         cat "$log" >&2
@@ -111,7 +111,7 @@ if [ "$mode" = run ]; then
                 fi
                 echo "tools/setup.sh: the audit timer is installed, not enabled (systemctl enable --now tcptune-audit.timer)"
         else
-                echo "tools/setup.sh: not root: built build/tcptune but installed nothing (as root, meson install -C build puts tcptune on PATH and its profiles under $prefix)"
+                echo "tools/setup.sh: not root: built build/src/cli/tcptune but installed nothing (as root, meson install -C build puts tcptune on PATH and its profiles under $prefix)"
         fi
         echo "tools/setup.sh: auditing this host with $tcptune:"
         echo
