@@ -1,6 +1,7 @@
 #!/bin/sh
 # One-command set-up for a fresh Debian 12 machine, run as root from a clone:
-#   tools/setup.sh run    install what is missing, build, audit this host
+#   tools/setup.sh run    install what is missing, build, install tcptune
+#                         under /usr/local (meson install), audit this host
 #   tools/setup.sh test   install what is missing, build plain and with
 #                         ASan+UBSan, run every test in both builds
 # It names each Debian package it installs before installing it.
@@ -20,8 +21,11 @@ build_deps="gcc libc6-dev pkg-config meson ninja-build libsystemd-dev libinih-de
 # sd-bus), prometheus (promtool checks the Prometheus output) and
 # prometheus-node-exporter (its textfile collector reads that output end to
 # end), curl (fetches the exporter's /metrics), hyperfine and bc
-# (tools/bench.sh's timer and ratios).
-test_deps="iproute2 util-linux procps jq systemd strace dbus-daemon prometheus prometheus-node-exporter curl hyperfine bc"
+# (tools/bench.sh's timer and ratios), bash-completion, zsh and fish (each
+# shell drives its completion script in tests/completion/), ansible-core
+# (a real playbook runs profile apply in tests/ansible/, the way README's
+# provisioning example does).
+test_deps="iproute2 util-linux procps jq systemd strace dbus-daemon prometheus prometheus-node-exporter curl hyperfine bc bash-completion zsh fish ansible-core"
 
 case $mode in
 run) want=$build_deps ;;
@@ -74,12 +78,45 @@ setup() { # dir, meson options...
         ninja -C "$dir" >/dev/null
 }
 
+# Units under the prefix like everything else (pkg-config systemd would
+# name /lib/systemd/system, which belongs to Debian's packages).
+prefix=/usr/local
+build_opts="-Dwerror=true -Dsystemdsystemunitdir=$prefix/lib/systemd/system"
+
 if [ "$mode" = run ]; then
-        setup build -Dwerror=true
-        echo "tools/setup.sh: built build/tcptune; auditing this host:"
+        # shellcheck disable=SC2086
+        setup build $build_opts
+        tcptune=./build/src/cli/tcptune
+        if [ "$(id -u)" = 0 ]; then
+                # The shipped profiles are looked up under the prefix, so an
+                # uninstalled build/src/cli/tcptune has none: install, and say where.
+                log=build/meson-logs/setup-install.log
+                if ! meson install -C build --no-rebuild >"$log" 2>&1; then
+                        cat "$log" >&2
+                        echo "tools/setup.sh: meson install -C build failed" >&2
+                        exit 3
+                fi
+                echo "tools/setup.sh: installed tcptune under $prefix (meson install -C build; ninja -C build uninstall removes it):"
+                # "Installing FILE to DIR", grouped by directory in install order.
+                awk '$1 == "Installing" && $2 != "subdir" && $(NF - 1) == "to" {
+                        f = $2; sub(".*/", "", f); d = $NF
+                        if (!(d in files)) order[n++] = d
+                        files[d] = files[d] " " f
+                } END { for (i = 0; i < n; i++) printf "  %s:%s\n", order[i], files[order[i]] }' "$log"
+                if [ "$(command -v tcptune)" = "$prefix/sbin/tcptune" ]; then
+                        tcptune=tcptune
+                else
+                        echo "tools/setup.sh: $prefix/sbin is not on PATH here; add it to run tcptune by name" >&2
+                        tcptune=$prefix/sbin/tcptune
+                fi
+                echo "tools/setup.sh: the audit timer is installed, not enabled (systemctl enable --now tcptune-audit.timer)"
+        else
+                echo "tools/setup.sh: not root: built build/src/cli/tcptune but installed nothing (as root, meson install -C build puts tcptune on PATH and its profiles under $prefix)"
+        fi
+        echo "tools/setup.sh: auditing this host with $tcptune:"
         echo
         rc=0
-        ./build/tcptune audit || rc=$?
+        $tcptune audit || rc=$?
         echo
         # An audit that has findings did its job: exit 1 is tcptune's way of
         # telling a script so, not a failure of this set-up.
@@ -92,7 +129,8 @@ if [ "$mode" = run ]; then
         exit $rc
 fi
 
-setup build -Dwerror=true
+# shellcheck disable=SC2086
+setup build $build_opts
 setup build-san -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -170,8 +170,17 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
         int r = parse_args("list", argc, argv, NULL);
         if (r != EXIT_OK)
                 return r == HELP_SHOWN ? EXIT_OK : r;
-        if (profile_list(ctx->root, &e, &n) < 0)
+        r = profile_list(ctx->root, &e, &n);
+        if (r == -ENOMEM)
                 return log_error("out of memory"), EXIT_OPERATION;
+        if (r < 0) {
+                /* Nothing to list is not success: the profiles are missing. */
+                _cleanup_(strv_freep) char **dirs = profile_dirs();
+                log_error("profile list: neither %s nor %s can be read (%s): is tcptune installed (meson install)?",
+                          dirs && dirs[0] ? dirs[0] : "?", dirs && dirs[0] && dirs[1] ? dirs[1] : "?",
+                          strerror(-r));
+                return EXIT_OPERATION;
+        }
         for (size_t i = 0; i < n; i++)
                 if (e[i].load_error) {
                         int le = e[i].load_error;

@@ -35,3 +35,7 @@ int cmd_model(struct context *ctx, int argc, char **argv);
 int cmd_advise(struct context *ctx, int argc, char **argv);
 int cmd_profile(struct context *ctx, int argc, char **argv);
 int cmd_sockets(struct context *ctx, int argc, char **argv);
+
+/* Hidden `tcptune __complete WHAT`: word lists for the shell completions
+ * (complete.c); names are main.c's command table. */
+int cmd_complete(struct context *ctx, const char *const *names, size_t n_names, int argc, char **argv);

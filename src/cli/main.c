@@ -138,6 +138,13 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 if (streq(commands[i].name, name))
                         cmd = &commands[i];
+        if (!cmd && streq(name, "__complete")) {
+                /* Hidden: the word lists behind completions/ (complete.c). */
+                const char *names[ELEMENTSOF(commands)];
+                for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                        names[i] = commands[i].name;
+                return cmd_complete(&ctx, names, ELEMENTSOF(commands), argc - optind - 1, argv + optind + 1);
+        }
         if (!cmd) {
                 log_error("'%s' is not a command (see --help)", name);
                 return EXIT_USAGE;

@@ -43,6 +43,18 @@ static size_t search_dirs(struct dir dirs[2]) {
         return 2;
 }
 
+char **profile_dirs(void) {
+        struct dir d[2];
+        size_t n = search_dirs(d);
+        char **l = calloc(n + 1, sizeof(char *));
+        for (size_t i = 0; l && i < n; i++)
+                if (!(l[i] = strdup(d[i].path))) {
+                        strv_free(l);
+                        return NULL;
+                }
+        return l;
+}
+
 bool profile_name_valid(const char *name) {
         if (!*name || *name == '.' || strlen(name) > 200)
                 return false;
@@ -363,8 +375,9 @@ static int cmp_entry(const void *a, const void *b) {
 
 int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
         struct dir dirs[2];
-        size_t nd = search_dirs(dirs), n = 0;
+        size_t nd = search_dirs(dirs), n = 0, opened = 0;
         struct profile_entry *e = NULL;
+        int dir_error = -ENOENT;
 
         for (size_t i = 0; i < nd; i++) {
                 _cleanup_free_ char *full = NULL;
@@ -372,8 +385,13 @@ int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
                 if (asprintf(&full, "%s%s", under ? root : "", dirs[i].path) < 0)
                         goto oom;
                 DIR *d = opendir(full);
-                if (!d)
+                if (!d) {
+                        /* Absent is the usual case for one of them; anything else says more. */
+                        if (errno != ENOENT)
+                                dir_error = -errno;
                         continue;
+                }
+                opened++;
                 for (struct dirent *de; (de = readdir(d));) {
                         size_t len = strlen(de->d_name);
                         if (!endswith(de->d_name, ".ini") || len <= 4)
@@ -400,6 +418,10 @@ int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
                 }
                 closedir(d);
         }
+        /* Not one directory: tcptune is not installed (or not readable)
+         * here, which an empty list would hide. */
+        if (opened == 0)
+                return dir_error;
         qsort(e, n, sizeof(*e), cmp_entry);
         for (size_t i = 0; i < n; i++) {
                 _cleanup_(profile_freep) struct profile *p = NULL;

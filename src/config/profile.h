@@ -70,6 +70,11 @@ const struct profile_setting *profile_find(const struct profile *p, const char *
 /* Whether a name is a profile name: [A-Za-z0-9_.-]+, no leading dot. */
 bool profile_name_valid(const char *name);
 
+/* The search path, earlier first (later wins), as host paths: for
+ * messages naming where profiles were looked for. Returns a
+ * NULL-terminated array (strv_free) or NULL on OOM. */
+char **profile_dirs(void);
+
 struct profile_entry {
         char *name;
         char *description;     /* NULL when the profile did not load */
@@ -81,8 +86,10 @@ struct profile_entry {
 /* Every profile on the search path (later directory wins a name), sorted
  * by name; each is loaded to check it and get its description (a broken
  * one is listed with its error; jiffies ranges at HZ_ASSUMED). A missing
- * directory is empty. Returns 0 or -ENOMEM; free with
- * profile_entries_free(). */
+ * directory is empty, but when no directory of the search path can be
+ * opened it returns -ENOENT (or opendir's other error, like -EACCES, for
+ * one that exists) and sets nothing. Otherwise returns 0 or -ENOMEM; free
+ * with profile_entries_free(). */
 int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n);
 void profile_entries_free(struct profile_entry *e, size_t n);
 

@@ -4,7 +4,9 @@
 # diff before committing it).
 #
 # A case file: line 1 "exit: N", line 2 the arguments (shell words, with
-# @FIXTURES@ for tests/fixtures). NO_COLOR is set: goldens have no colour.
+# @FIXTURES@ for tests/fixtures), an optional line 3 "env: NAME=VALUE..."
+# (shell words too) for the environment. NO_COLOR is set: goldens have no
+# colour.
 set -u
 name=$1
 tests=${TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -17,11 +19,14 @@ expect_exit=$(sed -n '1s/^exit: *//p' "$case_file")
 args=$(sed -n '2p' "$case_file")
 fixtures=$tests/fixtures
 args=${args//@FIXTURES@/$fixtures}
+envs=$(sed -n '3s/^env: *//p' "$case_file")
+envs=${envs//@FIXTURES@/$fixtures}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+eval "envs=($envs)"
 eval "set -- $args"
-NO_COLOR=1 "$tcptune" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+env NO_COLOR=1 "${envs[@]}" "$tcptune" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 status=$?
 {
         cat "$tmp/out"

@@ -465,6 +465,19 @@ static void test_list(void) {
         }
         test_assert(base && loop);
         profile_entries_free(e, n);
+
+        /* no directory of the search path at all: an error, not an empty list */
+        _cleanup_free_ char *none = NULL;
+        test_assert(asprintf(&none, "%s/no-such-dir", tmp) > 0);
+        setenv("TCPTUNE_PROFILES_DIR", none, 1);
+        e = NULL;
+        n = 0;
+        test_assert_int(profile_list(none, &e, &n), -ENOENT);
+        test_assert(e == NULL && n == 0);
+        /* one of them is enough, even empty */
+        test_assert_int(profile_list(tmp, &e, &n), 0);
+        profile_entries_free(e, n);
+        setenv("TCPTUNE_PROFILES_DIR", shipped, 1);
 }
 
 static struct profile *inline_profile(const char *text) {
