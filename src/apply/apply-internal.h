@@ -9,6 +9,10 @@
 
 #include "apply.h"
 
+/* Largest drop-in and state record read (a bound for read_full_fd()). */
+#define APPLY_DROPIN_MAX (SIZE_MAX / 4)
+#define APPLY_STATE_MAX (SIZE_MAX / 4)
+
 /* --- apply-fs.c: every path below root, opened one component at a time
  * with O_NOFOLLOW, so a planted link cannot lead outside. */
 
@@ -18,15 +22,15 @@
  * -ENOTDIR, -ENOENT (without create) or another negative errno. */
 int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_created);
 
-/* Read a regular file in dfd whole. Returns 0, -ENOENT (absent), -ELOOP
- * (a symbolic link), -EISDIR, -ENXIO (not a regular file) or an errno.
+/* Read a regular file in dfd whole (base/fileio.h's read_full_fd()).
+ * Returns 0, -ENOENT (absent), -ELOOP (a symbolic link), -EISDIR, -ENXIO
+ * (not a regular file), -EFBIG (over max bytes) or an errno.
  * *ret_data is malloc'ed and NUL-terminated. */
-int applyfs_read(int dfd, const char *name, char **ret_data, size_t *ret_len, mode_t *ret_mode);
+int applyfs_read(int dfd, const char *name, size_t max, char **ret_data, size_t *ret_len, mode_t *ret_mode);
 
-/* Replace `name` in dfd atomically: temp ".NAME.XXXXXX" in the same
- * directory (O_CREAT|O_EXCL|O_NOFOLLOW), mode exactly `mode`, write, fsync,
- * rename over name, fsync the directory; the temp is unlinked on any failure
- * before the rename. Refuses -ELOOP/-EISDIR/-ENXIO when name exists and is
+/* Replace `name` in dfd atomically with base/atomic-write.h's
+ * atomic_write_at() (temp ".NAME.XXXXXX", fsync, rename, fsync the
+ * directory; the temp is unlinked on any failure before the rename). Refuses -ELOOP/-EISDIR/-ENXIO when name exists and is
  * not a regular file. Returns 0 or a negative errno; *ret_renamed says
  * whether the new file is in place (a failing directory fsync comes after). */
 int applyfs_write_atomic(int dfd, const char *name, const char *data, size_t len, mode_t mode,

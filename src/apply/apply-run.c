@@ -166,7 +166,7 @@ static int read_state(struct run *run) {
                 return 0;
         if (run->state_fd < 0)
                 return run->state_fd;
-        int r = applyfs_read(run->state_fd, run->state_name, &run->old_state_data, NULL, NULL);
+        int r = applyfs_read(run->state_fd, run->state_name, APPLY_STATE_MAX, &run->old_state_data, NULL, NULL);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
@@ -227,7 +227,7 @@ int run_read_dropin(struct run *run) {
         if (run->sysctld_fd < 0)
                 return run->sysctld_fd;
         applyfs_clean_temps(run->sysctld_fd, run->dropin_name);
-        int r = applyfs_read(run->sysctld_fd, run->dropin_name, &run->dropin_data, &run->dropin_len,
+        int r = applyfs_read(run->sysctld_fd, run->dropin_name, APPLY_DROPIN_MAX, &run->dropin_data, &run->dropin_len,
                              &run->dropin_mode);
         if (r == -ENOENT)
                 return 0;

@@ -184,10 +184,10 @@ static void test_write_atomic(void) {
         test_assert_str(c, "keep\n");
         free(c);
         char *data = NULL;
-        test_assert_int(applyfs_read(dfd, "l.conf", &data, NULL, NULL), -ELOOP);
+        test_assert_int(applyfs_read(dfd, "l.conf", APPLY_DROPIN_MAX, &data, NULL, NULL), -ELOOP);
         test_assert_int(mkdirat(dfd, "d.conf", 0755), 0);
         test_assert_int(applyfs_write_atomic(dfd, "d.conf", "z", 1, 0644, NULL), -EISDIR);
-        test_assert_int(applyfs_read(dfd, "missing.conf", &data, NULL, NULL), -ENOENT);
+        test_assert_int(applyfs_read(dfd, "missing.conf", APPLY_DROPIN_MAX, &data, NULL, NULL), -ENOENT);
 
         /* Stale temps of ours go; other files stay. */
         put("etc/sysctl.d/.a.conf.abc123", "stale", 0600);
