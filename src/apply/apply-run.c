@@ -4,7 +4,6 @@
  * putting the drop-in and state record back as they were. The invariants
  * are listed in apply.c. */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -12,34 +11,6 @@
 #include "sysctl.h"
 
 #define STATE_MODE 0644
-
-/* Keep the first error message: it names the cause; later ones are
- * consequences. Returns r. */
-int apply_fail(struct apply_result *res, int r, const char *fmt, ...) {
-        if (!res->error) {
-                va_list ap;
-                va_start(ap, fmt);
-                if (vasprintf(&res->error, fmt, ap) < 0)
-                        res->error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
-
-const char *apply_fs_problem(int r) {
-        switch (r) {
-        case -ELOOP:
-                return "is a symbolic link; refusing to follow it";
-        case -EISDIR:
-                return "is a directory, not a file";
-        case -ENXIO:
-                return "is not a regular file";
-        case -ENOTDIR:
-                return "is not a directory";
-        default:
-                return strerror(-r);
-        }
-}
 
 /* The directory component that failed, for the message: walk down until
  * the prefix cannot be opened. */
@@ -69,27 +40,6 @@ int apply_open_dir(const char *root, const char *dir, bool create, bool *ret_cre
                 return apply_fail(res, fd, "%s: %s", failing_dir(root, dir, &buf), apply_fs_problem(fd));
         }
         return fd;
-}
-
-int apply_add_change(struct apply_result *res, const char *key, const char *old, const char *new) {
-        struct apply_change *c = realloc(res->changes, (res->n_changes + 1) * sizeof(*c));
-        if (!c)
-                return -ENOMEM;
-        res->changes = c;
-        c = &res->changes[res->n_changes];
-        *c = (struct apply_change) { strdup(key), strdup(old), strdup(new) };
-        if (!c->key || !c->old || !c->new) {
-                free(c->key);
-                free(c->old);
-                free(c->new);
-                return -ENOMEM;
-        }
-        res->n_changes++;
-        return 0;
-}
-
-const char *apply_live_problem(int r) {
-        return r == -ENOENT ? "no such key on this kernel" : strerror(-r);
 }
 
 /* Write changes[i].new for i in order; on failure put back the old values
