@@ -128,5 +128,14 @@ int apply_add_change(struct apply_result *res, const char *key, const char *old,
 }
 
 const char *apply_live_problem(int r) {
-        return r == -ENOENT ? "no such key on this kernel" : strerror(-r);
+        switch (r) {
+        case -ENOENT:
+                return "no such key on this kernel";
+        case -ELOOP:
+                return "a symbolic link on its path below /proc/sys; refusing to follow it";
+        case -EXDEV:
+                return "its path leaves /proc/sys; refusing it";
+        default:
+                return strerror(-r);
+        }
 }
