@@ -18,9 +18,16 @@
 
 #include "apply.h"
 
-/* Largest drop-in and state record read (a bound for read_full_fd()). */
-#define APPLY_DROPIN_MAX (SIZE_MAX / 4)
-#define APPLY_STATE_MAX (SIZE_MAX / 4)
+/* The largest previous drop-in apply records (and so revert restores):
+ * far beyond any real sysctl.d file, whose lines systemd-sysctl cuts at
+ * 1 MiB. The state record holds it in hex, plus one line per key. */
+#define APPLY_DROPIN_MAX_MIB 4
+#define APPLY_DROPIN_MAX ((size_t) APPLY_DROPIN_MAX_MIB << 20)
+#define APPLY_STATE_MAX_MIB (2 * APPLY_DROPIN_MAX_MIB + 1)
+#define APPLY_STATE_MAX ((size_t) APPLY_STATE_MAX_MIB << 20)
+/* Mode bits a recorded drop-in may have: what tcptune writes back, never
+ * setuid, setgid, sticky or world-writable. */
+#define APPLY_STATE_MODE_MASK 0775
 
 /* --- apply-result.c */
 
@@ -89,8 +96,14 @@ int apply_state_add(struct apply_state *s, const char *key, const char *value);
 const char *apply_state_get(const struct apply_state *s, const char *key);
 /* Serialize; *ret malloc'ed. Returns 0 or -ENOMEM. */
 int apply_state_format(const struct apply_state *s, char **ret);
-/* Parse what apply_state_format() wrote. Returns 0, -EBADMSG or -ENOMEM. */
-int apply_state_parse(const char *data, struct apply_state *ret);
+/* Parse what apply_state_format() wrote, trusting nothing: every key is
+ * one tcptune writes (canonical, net.*, in the catalog), the drop-in is a
+ * file directly in /etc/sysctl.d, its mode within APPLY_STATE_MODE_MASK,
+ * values are not empty, and there is at least one live value. Linear in
+ * the size. Returns 0, -ENOMEM, or -EBADMSG with *ret_line (1-based; one
+ * past the end for a record cut short) and *ret_why (malloc'ed, may be
+ * NULL on OOM) saying what is wrong; either may be NULL. */
+int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_line, char **ret_why);
 /* "state", or "netns-BOOTID-COOKIE.state" for the current namespace (netns;
  * "netns-INODE.state" on kernels without SO_NETNS_COOKIE). */
 int apply_state_file_name(bool netns, char **ret);

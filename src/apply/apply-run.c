@@ -119,13 +119,21 @@ static int read_state(struct run *run) {
         int r = applyfs_read(run->state_fd, run->state_name, APPLY_STATE_MAX, &run->old_state_data, NULL, NULL);
         if (r == -ENOENT)
                 return 0;
+        if (r == -EFBIG)
+                return apply_fail(res, r, APPLY_STATE_DIR "/%s: larger than %d MiB, so not a record tcptune wrote; "
+                                  "refusing it (see FILES in tcptune(8))", run->state_name, APPLY_STATE_MAX_MIB);
         if (r < 0)
                 return apply_fail(res, r, APPLY_STATE_DIR "/%s: %s", run->state_name, apply_fs_problem(r));
-        r = apply_state_parse(run->old_state_data, &run->state);
+        unsigned line = 0;
+        _cleanup_free_ char *why = NULL;
+        r = apply_state_parse(run->old_state_data, &run->state, &line, &why);
+        if (r == -EBADMSG)
+                return apply_fail(res, r,
+                                  APPLY_STATE_DIR "/%s:%u: %s; refusing it: put back the drop-in and live values "
+                                  "by hand, then remove the record (see FILES in tcptune(8))",
+                                  run->state_name, line, why ? why : "malformed");
         if (r < 0)
-                return apply_fail(res, r, APPLY_STATE_DIR "/%s: %s", run->state_name,
-                                  r == -EBADMSG ? "not a tcptune state record (move it away to start afresh)"
-                                                : strerror(-r));
+                return apply_fail(res, r, APPLY_STATE_DIR "/%s: %s", run->state_name, strerror(-r));
         run->had_state = true;
         return 0;
 }
@@ -134,6 +142,13 @@ static int take_lock(const char *root, struct apply_result *res) {
         int fd = applyfs_lock(root, APPLY_LOCK_TIMEOUT_USEC);
         if (fd == -EWOULDBLOCK)
                 return apply_fail(res, fd, APPLY_LOCK_FILE ": another tcptune run holds the lock; try again when it is done");
+        if (fd == -ELOOP || fd == -ENOTDIR) {
+                /* Name the component that is a link (/run/tcptune, /run),
+                 * not the lock file below it. */
+                _cleanup_close_ int dfd = apply_open_dir(root, APPLY_LOCK_DIR, false, NULL, res);
+                if (dfd < 0 && res->error)
+                        return fd;
+        }
         if (fd < 0)
                 return apply_fail(res, fd, APPLY_LOCK_FILE ": %s", apply_fs_problem(fd));
         return fd;
@@ -181,6 +196,9 @@ int run_read_dropin(struct run *run) {
                              &run->dropin_mode);
         if (r == -ENOENT)
                 return 0;
+        if (r == -EFBIG)
+                return apply_fail(res, r, "%s: larger than %d MiB, more than tcptune records to restore; move it "
+                                  "away first", res->dropin_path, APPLY_DROPIN_MAX_MIB);
         if (r < 0)
                 return apply_fail(res, r, "%s: %s", res->dropin_path, apply_fs_problem(r));
         run->had_dropin = true;

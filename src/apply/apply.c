@@ -101,7 +101,8 @@ static int init_next_state(struct run *run, struct apply_state *next) {
         } else if (!req->netns) {
                 next->dropin = strdup(run->res->dropin_path);
                 next->had_dropin = run->had_dropin;
-                next->dropin_mode = run->dropin_mode;
+                /* Never restore a setuid or world-writable file. */
+                next->dropin_mode = run->dropin_mode & APPLY_STATE_MODE_MASK;
                 next->dropin_data = run->dropin_data ? strdup(run->dropin_data) : NULL;
                 next->dropin_len = run->dropin_len;
                 next->created_dir = run->sysctld_fd < 0;
