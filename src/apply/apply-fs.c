@@ -11,10 +11,11 @@
 #include <poll.h>
 #include <stdio.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "apply-internal.h"
+#include "atomic-write.h"
+#include "fileio.h"
 
 int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_created) {
         _cleanup_free_ char *copy = strdup(dir);
@@ -79,7 +80,7 @@ static int check_regular(int dfd, const char *name, struct stat *ret_st) {
         return 0;
 }
 
-int applyfs_read(int dfd, const char *name, char **ret_data, size_t *ret_len, mode_t *ret_mode) {
+int applyfs_read(int dfd, const char *name, size_t max, char **ret_data, size_t *ret_len, mode_t *ret_mode) {
         struct stat st;
         int r = check_regular(dfd, name, NULL);
         if (r < 0)
@@ -91,30 +92,12 @@ int applyfs_read(int dfd, const char *name, char **ret_data, size_t *ret_len, mo
                 return -errno;
         if (!S_ISREG(st.st_mode))
                 return -ENXIO;
-        size_t cap = (size_t) st.st_size + 1, len = 0;
-        _cleanup_free_ char *buf = malloc(cap);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                if (len + 1 >= cap) {
-                        char *nb = realloc(buf, cap * 2);
-                        if (!nb)
-                                return -ENOMEM;
-                        buf = nb;
-                        cap *= 2;
-                }
-                ssize_t n = read(fd, buf + len, cap - len - 1);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        buf[len] = '\0';
-        *ret_data = TAKE_PTR(buf);
+        if ((uint64_t) st.st_size > max)
+                return -EFBIG;
+        size_t len;
+        r = read_full_fd(fd, max, (size_t) st.st_size, ret_data, &len);
+        if (r < 0)
+                return r;
         if (ret_len)
                 *ret_len = len;
         if (ret_mode)
@@ -122,75 +105,14 @@ int applyfs_read(int dfd, const char *name, char **ret_data, size_t *ret_len, mo
         return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len) {
-        while (len > 0) {
-                ssize_t n = write(fd, data, len);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (n == 0)
-                        return -EIO;
-                data += n;
-                len -= (size_t) n;
-        }
-        return 0;
-}
-
-static int open_temp(int dfd, const char *name, char **ret_tmp) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-                uint64_t rnd = 0;
-                if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
-                        rnd = ((uint64_t) getpid() << 32) ^ (uint64_t) attempt ^ (uint64_t) (uintptr_t) &rnd;
-                _cleanup_free_ char *tmp = NULL;
-                if (asprintf(&tmp, ".%s.%06llx", name, (unsigned long long) (rnd & 0xffffff)) < 0)
-                        return -ENOMEM;
-                int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-                if (fd >= 0) {
-                        *ret_tmp = TAKE_PTR(tmp);
-                        return fd;
-                }
-                if (errno != EEXIST)
-                        return -errno;
-        }
-        return -EEXIST;
-}
-
 int applyfs_write_atomic(int dfd, const char *name, const char *data, size_t len, mode_t mode,
                          bool *ret_renamed) {
-        _cleanup_free_ char *tmp = NULL;
-        int r;
-
         if (ret_renamed)
                 *ret_renamed = false;
-        r = check_regular(dfd, name, NULL);
+        int r = check_regular(dfd, name, NULL);
         if (r < 0 && r != -ENOENT)
                 return r;
-
-        int fd = open_temp(dfd, name, &tmp);
-        if (fd < 0)
-                return fd;
-        /* The mode is exact: fchmod is not filtered by the umask. */
-        if (fchmod(fd, mode) < 0)
-                r = -errno;
-        else
-                r = write_all(fd, data, len);
-        if (r >= 0 && fsync(fd) < 0)
-                r = -errno;
-        if (close(fd) < 0 && r >= 0)
-                r = -errno;
-        if (r >= 0 && renameat(dfd, tmp, dfd, name) < 0)
-                r = -errno;
-        if (r < 0) {
-                (void) unlinkat(dfd, tmp, 0);
-                return r;
-        }
-        if (ret_renamed)
-                *ret_renamed = true;
-        if (fsync(dfd) < 0)
-                return -errno;
-        return 0;
+        return atomic_write_at(dfd, name, data, len, mode, ret_renamed);
 }
 
 int applyfs_unlink(int dfd, const char *name) {
@@ -213,15 +135,12 @@ void applyfs_clean_temps(int dfd, const char *name) {
                 close(fd);
                 return;
         }
-        size_t l = strlen(name);
         for (struct dirent *de; (de = readdir(d));) {
-                const char *n = de->d_name;
                 struct stat st;
-                /* ".NAME." followed by the six hex digits open_temp() makes. */
-                if (n[0] != '.' || strncmp(n + 1, name, l) != 0 || n[l + 1] != '.' || strlen(n + l + 2) != 6)
+                if (!atomic_temp_is_ours(de->d_name, name))
                         continue;
-                if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
-                        (void) unlinkat(dfd, n, 0);
+                if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+                        (void) unlinkat(dfd, de->d_name, 0);
         }
         closedir(d);
 }

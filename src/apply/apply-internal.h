@@ -1,13 +1,44 @@
 /* SPDX-License-Identifier: MIT */
-/* What apply.c shares with its helpers: file operations that never follow a
- * symbolic link, the state record, the journal and systemd-sysctl. Not part
- * of the engine's interface. */
+/* What apply.c and apply-revert.c share with their helpers. Not part of the
+ * engine's interface: apply.h never includes it, nor does anything outside
+ * src/apply (but the unit test).
+ *
+ * The sections go bottom-up, as the files call each other: each uses only
+ * the sections above it, so there is no cycle between the files either.
+ *   apply-result.c   results, messages, value comparison (apply.h's helpers)
+ *   apply-fs.c       file operations that never follow a symbolic link
+ *   apply-state.c    the state record
+ *   apply-journal.c  the journal and systemd-sysctl
+ *   apply-run.c      a run: lock, directories, live writes with rollback
+ *   apply.c, apply-revert.c use all of them. */
 #pragma once
 
 #include <signal.h>
 #include <sys/types.h>
 
 #include "apply.h"
+
+/* The largest previous drop-in apply records (and so revert restores):
+ * far beyond any real sysctl.d file, whose lines systemd-sysctl cuts at
+ * 1 MiB. The state record holds it in hex, plus one line per key. */
+#define APPLY_DROPIN_MAX_MIB 4
+#define APPLY_DROPIN_MAX ((size_t) APPLY_DROPIN_MAX_MIB << 20)
+#define APPLY_STATE_MAX_MIB (2 * APPLY_DROPIN_MAX_MIB + 1)
+#define APPLY_STATE_MAX ((size_t) APPLY_STATE_MAX_MIB << 20)
+/* Mode bits a recorded drop-in may have: what tcptune writes back, never
+ * setuid, setgid, sticky or world-writable. */
+#define APPLY_STATE_MODE_MASK 0775
+
+/* --- apply-result.c */
+
+/* Keep the first error message in res->error (it names the cause; later
+ * ones are consequences). Returns r. */
+int apply_fail(struct apply_result *res, int r, const char *fmt, ...) _printf_(3, 4);
+/* "is a symbolic link; refusing to follow it", ..., or strerror. */
+const char *apply_fs_problem(int r);
+const char *apply_live_problem(int r);
+/* Append a change (copies of the strings). Returns 0 or -ENOMEM. */
+int apply_add_change(struct apply_result *res, const char *key, const char *old, const char *new);
 
 /* --- apply-fs.c: every path below root, opened one component at a time
  * with O_NOFOLLOW, so a planted link cannot lead outside. */
@@ -18,16 +49,16 @@
  * -ENOTDIR, -ENOENT (without create) or another negative errno. */
 int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_created);
 
-/* Read a regular file in dfd whole. Returns 0, -ENOENT (absent), -ELOOP
- * (a symbolic link), -EISDIR, -ENXIO (not a regular file) or an errno.
+/* Read a regular file in dfd whole (base/fileio.h's read_full_fd()).
+ * Returns 0, -ENOENT (absent), -ELOOP (a symbolic link), -EISDIR, -ENXIO
+ * (not a regular file), -EFBIG (over max bytes) or an errno.
  * *ret_data is malloc'ed and NUL-terminated. */
-int applyfs_read(int dfd, const char *name, char **ret_data, size_t *ret_len, mode_t *ret_mode);
+int applyfs_read(int dfd, const char *name, size_t max, char **ret_data, size_t *ret_len, mode_t *ret_mode);
 
-/* Replace `name` in dfd atomically: temp ".NAME.XXXXXX" in the same
- * directory (O_CREAT|O_EXCL|O_NOFOLLOW), mode exactly `mode`, write, fsync,
- * rename over name, fsync the directory; the temp is unlinked on any failure
- * before the rename. Refuses -ELOOP/-EISDIR/-ENXIO when name exists and is
- * not a regular file. Returns 0 or a negative errno; *ret_renamed says
+/* Replace `name` in dfd atomically with base/atomic-write.h's
+ * atomic_write_at() (temp ".NAME.XXXXXX", fsync, rename, fsync the
+ * directory; the temp is unlinked on any failure before the rename).
+ * Refuses -ELOOP/-EISDIR/-ENXIO when name exists and is not a regular file. Returns 0 or a negative errno; *ret_renamed says
  * whether the new file is in place (a failing directory fsync comes after). */
 int applyfs_write_atomic(int dfd, const char *name, const char *data, size_t len, mode_t mode,
                          bool *ret_renamed);
@@ -65,11 +96,28 @@ int apply_state_add(struct apply_state *s, const char *key, const char *value);
 const char *apply_state_get(const struct apply_state *s, const char *key);
 /* Serialize; *ret malloc'ed. Returns 0 or -ENOMEM. */
 int apply_state_format(const struct apply_state *s, char **ret);
-/* Parse what apply_state_format() wrote. Returns 0, -EBADMSG or -ENOMEM. */
-int apply_state_parse(const char *data, struct apply_state *ret);
+/* Parse what apply_state_format() wrote, trusting nothing: every key is
+ * one tcptune writes (canonical, net.*, in the catalog), the drop-in is a
+ * file directly in /etc/sysctl.d, its mode within APPLY_STATE_MODE_MASK,
+ * values are not empty, and there is at least one live value. Linear in
+ * the size. Returns 0, -ENOMEM, or -EBADMSG with *ret_line (1-based; one
+ * past the end for a record cut short) and *ret_why (malloc'ed, may be
+ * NULL on OOM) saying what is wrong; either may be NULL. */
+int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_line, char **ret_why);
 /* "state", or "netns-BOOTID-COOKIE.state" for the current namespace (netns;
  * "netns-INODE.state" on kernels without SO_NETNS_COOKIE). */
 int apply_state_file_name(bool netns, char **ret);
+
+/* --- apply-journal.c */
+
+/* Log an apply or revert ("apply"/"revert") to the journal when its socket
+ * exists and root is the host; quietly nothing otherwise. */
+void apply_journal(const struct apply_request *req, const char *action, const struct apply_result *res);
+
+/* Restart systemd-sysctl.service over D-Bus and wait for its job. Returns 0,
+ * -EOPNOTSUPP when PID 1 is not systemd, or a negative errno with *ret_error
+ * saying what failed. */
+int apply_reload_sysctl(char **ret_error);
 
 /* --- apply-run.c: what apply.c and apply-revert.c share. */
 
@@ -94,16 +142,9 @@ struct run {
         mode_t dropin_mode;
 };
 
-/* Keep the first error message in res->error (it names the cause; later
- * ones are consequences). Returns r. */
-int apply_fail(struct apply_result *res, int r, const char *fmt, ...) _printf_(3, 4);
-/* "is a symbolic link; refusing to follow it", ..., or strerror. */
-const char *apply_fs_problem(int r);
-const char *apply_live_problem(int r);
 /* applyfs_open_dir() with the message set on failure (not for -ENOENT
  * without create). */
 int apply_open_dir(const char *root, const char *dir, bool create, bool *ret_created, struct apply_result *res);
-int apply_add_change(struct apply_result *res, const char *key, const char *old, const char *new);
 /* Write each change's new value (old with use_old) in order; on failure
  * put back the failing key and those already written, last first.
  * Returns 0 or the first error, with the message set. */
@@ -125,14 +166,3 @@ int run_put_dropin(struct run *run, const char *data, size_t len, mode_t mode);
 /* Back to the state record and drop-in as they were found. */
 void run_restore_state(struct run *run);
 void run_restore_dropin(struct run *run);
-
-/* --- apply-journal.c */
-
-/* Log an apply or revert ("apply"/"revert") to the journal when its socket
- * exists and root is the host; quietly nothing otherwise. */
-void apply_journal(const struct apply_request *req, const char *action, const struct apply_result *res);
-
-/* Restart systemd-sysctl.service over D-Bus and wait for its job. Returns 0,
- * -EOPNOTSUPP when PID 1 is not systemd, or a negative errno with *ret_error
- * saying what failed. */
-int apply_reload_sysctl(char **ret_error);

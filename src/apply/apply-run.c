@@ -4,7 +4,6 @@
  * putting the drop-in and state record back as they were. The invariants
  * are listed in apply.c. */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -12,34 +11,6 @@
 #include "sysctl.h"
 
 #define STATE_MODE 0644
-
-/* Keep the first error message: it names the cause; later ones are
- * consequences. Returns r. */
-int apply_fail(struct apply_result *res, int r, const char *fmt, ...) {
-        if (!res->error) {
-                va_list ap;
-                va_start(ap, fmt);
-                if (vasprintf(&res->error, fmt, ap) < 0)
-                        res->error = NULL;
-                va_end(ap);
-        }
-        return r;
-}
-
-const char *apply_fs_problem(int r) {
-        switch (r) {
-        case -ELOOP:
-                return "is a symbolic link; refusing to follow it";
-        case -EISDIR:
-                return "is a directory, not a file";
-        case -ENXIO:
-                return "is not a regular file";
-        case -ENOTDIR:
-                return "is not a directory";
-        default:
-                return strerror(-r);
-        }
-}
 
 /* The directory component that failed, for the message: walk down until
  * the prefix cannot be opened. */
@@ -69,27 +40,6 @@ int apply_open_dir(const char *root, const char *dir, bool create, bool *ret_cre
                 return apply_fail(res, fd, "%s: %s", failing_dir(root, dir, &buf), apply_fs_problem(fd));
         }
         return fd;
-}
-
-int apply_add_change(struct apply_result *res, const char *key, const char *old, const char *new) {
-        struct apply_change *c = realloc(res->changes, (res->n_changes + 1) * sizeof(*c));
-        if (!c)
-                return -ENOMEM;
-        res->changes = c;
-        c = &res->changes[res->n_changes];
-        *c = (struct apply_change) { strdup(key), strdup(old), strdup(new) };
-        if (!c->key || !c->old || !c->new) {
-                free(c->key);
-                free(c->old);
-                free(c->new);
-                return -ENOMEM;
-        }
-        res->n_changes++;
-        return 0;
-}
-
-const char *apply_live_problem(int r) {
-        return r == -ENOENT ? "no such key on this kernel" : strerror(-r);
 }
 
 /* Write changes[i].new for i in order; on failure put back the old values
@@ -166,16 +116,24 @@ static int read_state(struct run *run) {
                 return 0;
         if (run->state_fd < 0)
                 return run->state_fd;
-        int r = applyfs_read(run->state_fd, run->state_name, &run->old_state_data, NULL, NULL);
+        int r = applyfs_read(run->state_fd, run->state_name, APPLY_STATE_MAX, &run->old_state_data, NULL, NULL);
         if (r == -ENOENT)
                 return 0;
+        if (r == -EFBIG)
+                return apply_fail(res, r, APPLY_STATE_DIR "/%s: larger than %d MiB, so not a record tcptune wrote; "
+                                  "refusing it (see FILES in tcptune(8))", run->state_name, APPLY_STATE_MAX_MIB);
         if (r < 0)
                 return apply_fail(res, r, APPLY_STATE_DIR "/%s: %s", run->state_name, apply_fs_problem(r));
-        r = apply_state_parse(run->old_state_data, &run->state);
+        unsigned line = 0;
+        _cleanup_free_ char *why = NULL;
+        r = apply_state_parse(run->old_state_data, &run->state, &line, &why);
+        if (r == -EBADMSG)
+                return apply_fail(res, r,
+                                  APPLY_STATE_DIR "/%s:%u: %s; refusing it: put back the drop-in and live values "
+                                  "by hand, then remove the record (see FILES in tcptune(8))",
+                                  run->state_name, line, why ? why : "malformed");
         if (r < 0)
-                return apply_fail(res, r, APPLY_STATE_DIR "/%s: %s", run->state_name,
-                                  r == -EBADMSG ? "not a tcptune state record (move it away to start afresh)"
-                                                : strerror(-r));
+                return apply_fail(res, r, APPLY_STATE_DIR "/%s: %s", run->state_name, strerror(-r));
         run->had_state = true;
         return 0;
 }
@@ -184,6 +142,13 @@ static int take_lock(const char *root, struct apply_result *res) {
         int fd = applyfs_lock(root, APPLY_LOCK_TIMEOUT_USEC);
         if (fd == -EWOULDBLOCK)
                 return apply_fail(res, fd, APPLY_LOCK_FILE ": another tcptune run holds the lock; try again when it is done");
+        if (fd == -ELOOP || fd == -ENOTDIR) {
+                /* Name the component that is a link (/run/tcptune, /run),
+                 * not the lock file below it. */
+                _cleanup_close_ int dfd = apply_open_dir(root, APPLY_LOCK_DIR, false, NULL, res);
+                if (dfd < 0 && res->error)
+                        return fd;
+        }
         if (fd < 0)
                 return apply_fail(res, fd, APPLY_LOCK_FILE ": %s", apply_fs_problem(fd));
         return fd;
@@ -227,10 +192,13 @@ int run_read_dropin(struct run *run) {
         if (run->sysctld_fd < 0)
                 return run->sysctld_fd;
         applyfs_clean_temps(run->sysctld_fd, run->dropin_name);
-        int r = applyfs_read(run->sysctld_fd, run->dropin_name, &run->dropin_data, &run->dropin_len,
+        int r = applyfs_read(run->sysctld_fd, run->dropin_name, APPLY_DROPIN_MAX, &run->dropin_data, &run->dropin_len,
                              &run->dropin_mode);
         if (r == -ENOENT)
                 return 0;
+        if (r == -EFBIG)
+                return apply_fail(res, r, "%s: larger than %d MiB, more than tcptune records to restore; move it "
+                                  "away first", res->dropin_path, APPLY_DROPIN_MAX_MIB);
         if (r < 0)
                 return apply_fail(res, r, "%s: %s", res->dropin_path, apply_fs_problem(r));
         run->had_dropin = true;

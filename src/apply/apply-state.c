@@ -4,11 +4,14 @@
  * content (CRLF, no final newline, binary) comes back exactly. */
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "apply-internal.h"
+#include "sysctl-key.h"
+#include "tunables.h"
 
 #define STATE_VERSION "1"
 
@@ -97,48 +100,124 @@ int apply_state_format(const struct apply_state *s, char **ret) {
         return 0;
 }
 
+static int hex_digit(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Linear: one pass, two digits a byte. (It was sscanf("%2x") per byte,
+ * and glibc's sscanf takes strlen() of its input each call: quadratic, a
+ * 1 MiB record took 4 s, a 20 MiB one half an hour.) */
 static int unhex(const char *h, char **ret, size_t *ret_len) {
         size_t n = strlen(h);
         if (n % 2)
                 return -EBADMSG;
-        char *d = malloc(n / 2 + 1);
+        _cleanup_free_ char *d = malloc(n / 2 + 1);
         if (!d)
                 return -ENOMEM;
         for (size_t i = 0; i < n / 2; i++) {
-                unsigned v;
-                if (sscanf(h + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdef", h[2 * i]) ||
-                    !strchr("0123456789abcdef", h[2 * i + 1])) {
-                        free(d);
+                int hi = hex_digit(h[2 * i]), lo = hex_digit(h[2 * i + 1]);
+                if (hi < 0 || lo < 0)
                         return -EBADMSG;
-                }
-                d[i] = (char) v;
+                d[i] = (char) (hi << 4 | lo);
         }
         d[n / 2] = '\0';
-        *ret = d;
         *ret_len = n / 2;
+        *ret = TAKE_PTR(d);
         return 0;
 }
 
-static int parse_line(struct apply_state *s, char *line, bool *seen_version) {
+/* What parse_line() refuses, for the message. */
+struct parse_error {
+        const char *why;
+        char *owned;   /* a formatted why, when there is one */
+};
+
+static int refuse(struct parse_error *e, const char *fmt, ...) _printf_(2, 3);
+static int refuse(struct parse_error *e, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        if (vasprintf(&e->owned, fmt, ap) < 0)
+                e->owned = NULL;
+        va_end(ap);
+        e->why = e->owned ? e->owned : "not a line of a tcptune state record";
+        return -EBADMSG;
+}
+
+/* A key tcptune could have written: canonical already (normalising it
+ * again changes nothing, so no other spelling, no "..", no glob), under
+ * net., and in the catalog, which every profile key is. */
+static bool state_key_valid(const char *key) {
+        _cleanup_free_ char *k = NULL;
+        return sysctl_key_normalize(key, &k) >= 0 && streq(k, key) && startswith(key, "net.") && tunable_find(key);
+}
+
+/* The drop-in: a file directly in /etc/sysctl.d, with a name apply takes. */
+static bool state_dropin_valid(const char *path) {
+        const char *name = startswith(path, APPLY_SYSCTLD_DIR "/");
+        return name && apply_dropin_name_valid(name);
+}
+
+static int parse_previous_dropin(struct apply_state *s, const char *v, struct parse_error *e) {
+        if (streq(v, "none"))
+                return 0;
+        size_t digits = strspn(v, "01234567");
+        if (digits < 3 || digits > 4 || v[digits] != ' ')
+                return refuse(e, "previous-dropin: not a mode and the file's bytes");
+        unsigned long mode = strtoul(v, NULL, 8);
+        if (mode & ~APPLY_STATE_MODE_MASK)
+                return refuse(e, "previous-dropin: mode %04lo is not one tcptune records (setuid, setgid, sticky "
+                                 "or world-writable)", mode);
+        free(s->dropin_data);
+        s->dropin_data = NULL;
+        int r = unhex(v + digits + 1, &s->dropin_data, &s->dropin_len);
+        if (r == -EBADMSG)
+                return refuse(e, "previous-dropin: the file's bytes are not hex");
+        if (r < 0)
+                return r;
+        s->had_dropin = true;
+        s->dropin_mode = (mode_t) mode;
+        return 0;
+}
+
+static int parse_live(struct apply_state *s, const char *v, struct parse_error *e) {
+        const char *sp = strchr(v, ' ');
+        _cleanup_free_ char *key = sp ? strndup(v, (size_t) (sp - v)) : strdup(v);
+        if (!key)
+                return -ENOMEM;
+        if (!state_key_valid(key))
+                return refuse(e, "live key '%s' is not a key tcptune writes", key);
+        if (!sp || !sp[1])
+                return refuse(e, "live %s has an empty value", key);
+        return apply_state_add(s, key, sp + 1);
+}
+
+static int parse_line(struct apply_state *s, char *line, bool *seen_version, struct parse_error *e) {
         char *sp = strchr(line, ' ');
         if (!sp)
-                return -EBADMSG;
+                return streq(line, "live") ? refuse(e, "live: no key")
+                       : *seen_version ? refuse(e, "not a line of a tcptune state record")
+                                       : refuse(e, "not a tcptune state record (no version line first)");
         *sp = '\0';
         const char *field = line, *v = sp + 1;
         char **dst = NULL;
 
         if (streq(field, "version")) {
                 if (!streq(v, STATE_VERSION))
-                        return -EBADMSG;
+                        return refuse(e, "version %s: not one this tcptune reads (%s)", v, STATE_VERSION);
                 *seen_version = true;
                 return 0;
         }
+        if (!*seen_version)
+                return refuse(e, "not a tcptune state record (no version line first)");
         if (streq(field, "profile"))
                 dst = &s->profile;
         else if (streq(field, "profile-file"))
                 dst = &s->profile_file;
-        else if (streq(field, "dropin"))
+        else if (streq(field, "dropin")) {
+                if (!state_dropin_valid(v))
+                        return refuse(e, "drop-in '%s' is not a file in " APPLY_SYSCTLD_DIR, v);
                 dst = &s->dropin;
+        }
         if (dst) {
                 free(*dst);
                 *dst = *v ? strdup(v) : NULL;
@@ -148,53 +227,48 @@ static int parse_line(struct apply_state *s, char *line, bool *seen_version) {
                 s->created_dir = streq(v, "1");
                 return 0;
         }
-        if (streq(field, "previous-dropin")) {
-                if (streq(v, "none"))
-                        return 0;
-                unsigned mode;
-                int n = 0;
-                if (sscanf(v, "%o %n", &mode, &n) != 1 || mode > 07777)
-                        return -EBADMSG;
-                free(s->dropin_data);
-                s->dropin_data = NULL;
-                int r = unhex(v + n, &s->dropin_data, &s->dropin_len);
-                if (r < 0)
-                        return r;
-                s->had_dropin = true;
-                s->dropin_mode = (mode_t) mode;
-                return 0;
-        }
-        if (streq(field, "live")) {
-                const char *sp2 = strchr(v, ' ');
-                if (!sp2 || sp2 == v)
-                        return -EBADMSG;
-                _cleanup_free_ char *key = strndup(v, (size_t) (sp2 - v));
-                if (!key)
-                        return -ENOMEM;
-                return apply_state_add(s, key, sp2 + 1);
-        }
-        return -EBADMSG;
+        if (streq(field, "previous-dropin"))
+                return parse_previous_dropin(s, v, e);
+        if (streq(field, "live"))
+                return parse_live(s, v, e);
+        return refuse(e, "'%s' is not a field of a tcptune state record", field);
 }
 
-int apply_state_parse(const char *data, struct apply_state *ret) {
+int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_line, char **ret_why) {
         struct apply_state s = {};
+        struct parse_error e = {};
         _cleanup_free_ char *copy = strdup(data);
         bool seen_version = false;
+        unsigned line_no = 0;
         int r = 0;
 
         if (!copy)
                 return -ENOMEM;
-        char *save = NULL;
-        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                if (line[0] == '#')
-                        continue;
-                r = parse_line(&s, line, &seen_version);
-                if (r < 0)
-                        break;
+        for (char *line = copy, *next; line && r >= 0; line = next) {
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                else if (!*line)
+                        break; /* after the final newline */
+                line_no++;
+                if (line[0] != '#' && line[0] != '\0')
+                        r = parse_line(&s, line, &seen_version, &e);
         }
         if (r >= 0 && !seen_version)
-                r = -EBADMSG;
+                r = refuse(&e, "no version line: not a tcptune state record");
+        /* Every apply records the live value of each key it sets. Without
+         * them, "reverting" would only remove the drop-in and leave the
+         * live values as applied. */
+        if (r >= 0 && s.n == 0) {
+                line_no++;
+                r = refuse(&e, "the record ends before its live values (incomplete)");
+        }
         if (r < 0) {
+                if (ret_line)
+                        *ret_line = line_no;
+                if (ret_why)
+                        *ret_why = e.why ? strdup(e.why) : NULL;
+                free(e.owned);
                 apply_state_done(&s);
                 return r;
         }

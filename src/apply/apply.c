@@ -19,83 +19,9 @@
 #include <sys/stat.h>
 
 #include "apply-internal.h"
-#include "parse.h"
 #include "sysctl.h"
 
 #define DROPIN_MODE 0644
-#define VECTOR_MAX 16
-
-const char *apply_dropin_action_to_string(enum apply_dropin_action a) {
-        static const char *const names[] = {
-                [APPLY_DROPIN_NONE] = "none",
-                [APPLY_DROPIN_KEPT] = "kept",
-                [APPLY_DROPIN_WRITTEN] = "written",
-                [APPLY_DROPIN_RESTORED] = "restored",
-                [APPLY_DROPIN_REMOVED] = "removed",
-        };
-        return (unsigned) a < ELEMENTSOF(names) ? names[a] : "?";
-}
-
-void apply_result_done(struct apply_result *r) {
-        free(r->dropin_path);
-        for (size_t i = 0; i < r->n_changes; i++) {
-                free(r->changes[i].key);
-                free(r->changes[i].old);
-                free(r->changes[i].new);
-        }
-        free(r->changes);
-        free(r->error);
-        *r = (struct apply_result) {};
-}
-
-bool apply_dropin_name_valid(const char *name) {
-        return name && *name && name[0] != '.' && !strchr(name, '/') && endswith(name, ".conf") &&
-               strlen(name) > strlen(".conf") && strlen(name) <= 200 && !strpbrk(name, "\n\r\t ");
-}
-
-/* Free text (profile names, paths) on one comment line. */
-static char *one_line_copy(const char *s) {
-        char *c = strdup(strempty(s));
-        if (c)
-                for (char *p = c; *p; p++)
-                        if ((unsigned char) *p < ' ' || *p == 0x7f)
-                                *p = '?';
-        return c;
-}
-
-char *apply_dropin_content(const char *profile_name, const char *profile_file,
-                           const struct apply_setting *settings, size_t n) {
-        _cleanup_free_ char *name = one_line_copy(profile_name), *file = one_line_copy(profile_file);
-        char *buf = NULL;
-        size_t size = 0;
-        if (!name || !file)
-                return NULL;
-        FILE *f = open_memstream(&buf, &size);
-        if (!f)
-                return NULL;
-        fprintf(f, "# Written by tcptune %s from profile %s", TCPTUNE_VERSION, name);
-        if (profile_file)
-                fprintf(f, " (%s)", file);
-        fputs(".\n# `tcptune profile revert` undoes it; edits here are lost on the next apply.\n", f);
-        for (size_t i = 0; i < n; i++)
-                fprintf(f, "%s = %s\n", settings[i].key, settings[i].value);
-        if (fclose(f) != 0) {
-                free(buf);
-                return NULL;
-        }
-        return buf;
-}
-
-bool apply_value_same(const char *live, const char *want) {
-        long a[VECTOR_MAX], b[VECTOR_MAX];
-        int na = parse_kernel_vector(live, a, VECTOR_MAX), nb = parse_kernel_vector(want, b, VECTOR_MAX);
-        if (na > 0 && nb > 0)
-                return na == nb && memcmp(a, b, (size_t) na * sizeof(long)) == 0;
-        _cleanup_free_ char *x = strdup(live), *y = strdup(want);
-        if (!x || !y)
-                return false;
-        return streq(normalize_whitespace(x), normalize_whitespace(y));
-}
 
 /* With --reload: after systemd-sysctl ran, the live values must be what we
  * asked for. */
@@ -165,96 +91,75 @@ static int plan_apply(struct run *run, struct apply_state *next) {
         return 0;
 }
 
-int apply_run(const struct apply_request *req, struct apply_result *ret) {
-        struct apply_result *res = ret;
-        _cleanup_free_ char *content = NULL, *state_data = NULL;
-        struct apply_state next = {};
-        struct run run;
-        int r;
-
-        r = run_start(&run, req, res, /* lock= */ !req->dry_run);
-        if (r < 0)
-                goto out;
-        if (!req->netns) {
-                r = run_read_dropin(&run);
-                if (r < 0)
-                        goto out;
-        }
-        if (run.had_state && !req->netns && !streq_ptr(run.state.dropin, res->dropin_path)) {
-                r = apply_fail(res, -EEXIST, "%s: tcptune already manages %s; run `tcptune profile revert` first",
-                               res->dropin_path, strempty(run.state.dropin));
-                goto out;
-        }
-
-        /* What the next state records: the one found, or the host now. */
-        if (run.had_state) {
-                next = run.state;
-                run.state = (struct apply_state) {};
+/* What the next state records: the one found (invariant 3), or the host
+ * as it is now. */
+static int init_next_state(struct run *run, struct apply_state *next) {
+        const struct apply_request *req = run->req;
+        if (run->had_state) {
+                *next = run->state;
+                run->state = (struct apply_state) {};
         } else if (!req->netns) {
-                next.dropin = strdup(res->dropin_path);
-                next.had_dropin = run.had_dropin;
-                next.dropin_mode = run.dropin_mode;
-                next.dropin_data = run.dropin_data ? strdup(run.dropin_data) : NULL;
-                next.dropin_len = run.dropin_len;
-                next.created_dir = run.sysctld_fd < 0;
-                if (!next.dropin || (run.dropin_data && !next.dropin_data)) {
-                        r = -ENOMEM;
-                        goto out;
-                }
+                next->dropin = strdup(run->res->dropin_path);
+                next->had_dropin = run->had_dropin;
+                /* Never restore a setuid or world-writable file. */
+                next->dropin_mode = run->dropin_mode & APPLY_STATE_MODE_MASK;
+                next->dropin_data = run->dropin_data ? strdup(run->dropin_data) : NULL;
+                next->dropin_len = run->dropin_len;
+                next->created_dir = run->sysctld_fd < 0;
+                if (!next->dropin || (run->dropin_data && !next->dropin_data))
+                        return -ENOMEM;
         }
-        free(next.profile);
-        free(next.profile_file);
-        next.profile = strdup(strempty(req->profile_name));
-        next.profile_file = req->profile_file ? strdup(req->profile_file) : NULL;
+        free(next->profile);
+        free(next->profile_file);
+        next->profile = strdup(strempty(req->profile_name));
+        next->profile_file = req->profile_file ? strdup(req->profile_file) : NULL;
+        if (!next->profile || (req->profile_file && !next->profile_file))
+                return -ENOMEM;
+        return 0;
+}
 
-        r = plan_apply(&run, &next);
+/* The drop-in's new content, and whether it differs from what is there. */
+static int plan_dropin(struct run *run, char **ret_content, bool *ret_write) {
+        const struct apply_request *req = run->req;
+        *ret_write = false;
+        if (req->netns)
+                return 0;
+        *ret_content = apply_dropin_content(req->profile_name, req->profile_file, req->settings, req->n_settings);
+        if (!*ret_content)
+                return -ENOMEM;
+        *ret_write = !run->had_dropin || run->dropin_len != strlen(*ret_content) ||
+                     memcmp(run->dropin_data, *ret_content, run->dropin_len) != 0 || run->dropin_mode != DROPIN_MODE;
+        if (*ret_write)
+                run->res->dropin = APPLY_DROPIN_WRITTEN;
+        return 0;
+}
+
+/* State first, then the drop-in, then the live values (invariant 2);
+ * undone in reverse on failure (invariant 4). */
+static int commit_apply(struct run *run, const struct apply_state *next, const char *content, bool write_dropin) {
+        const struct apply_request *req = run->req;
+        struct apply_result *res = run->res;
+        _cleanup_free_ char *state_data = NULL;
+
+        int r = apply_state_format(next, &state_data);
         if (r < 0)
-                goto out;
-
-        bool write_dropin = false;
-        if (!req->netns) {
-                content = apply_dropin_content(req->profile_name, req->profile_file, req->settings,
-                                               req->n_settings);
-                if (!content) {
-                        r = -ENOMEM;
-                        goto out;
-                }
-                write_dropin = !run.had_dropin || run.dropin_len != strlen(content) ||
-                               memcmp(run.dropin_data, content, run.dropin_len) != 0 ||
-                               run.dropin_mode != DROPIN_MODE;
-                if (write_dropin)
-                        res->dropin = APPLY_DROPIN_WRITTEN;
-        }
-        if (!write_dropin && res->n_changes == 0) {
-                r = 0; /* already in place: nothing written, not even the state */
-                goto out;
-        }
-        if (req->dry_run) {
-                r = 1;
-                goto out;
-        }
-
-        r = apply_state_format(&next, &state_data);
-        if (r < 0) {
-                r = apply_fail(res, r, APPLY_STATE_DIR "/%s: cannot record the state: %s", run.state_name,
-                               r == -EINVAL ? "a value spans lines" : strerror(-r));
-                goto out;
-        }
-        r = run_ensure_dirs(&run, write_dropin);
+                return apply_fail(res, r, APPLY_STATE_DIR "/%s: cannot record the state: %s", run->state_name,
+                                  r == -EINVAL ? "a value spans lines" : strerror(-r));
+        r = run_ensure_dirs(run, write_dropin);
         if (r < 0)
                 goto undo_state;
-        r = run_write_state(&run, state_data);
+        r = run_write_state(run, state_data);
         if (r < 0)
                 goto undo_state;
         if (write_dropin) {
-                r = run_put_dropin(&run, content, strlen(content), DROPIN_MODE);
+                r = run_put_dropin(run, content, strlen(content), DROPIN_MODE);
                 if (r < 0)
                         goto undo_dropin;
         }
         if (req->reload) {
-                r = reload_and_check(&run, res->changes, res->n_changes, res);
+                r = reload_and_check(run, res->changes, res->n_changes, res);
                 if (r < 0) {
-                        reload_rollback(&run, res->changes, res->n_changes);
+                        reload_rollback(run, res->changes, res->n_changes);
                         goto undo_dropin;
                 }
         } else {
@@ -262,15 +167,51 @@ int apply_run(const struct apply_request *req, struct apply_result *ret) {
                 if (r < 0)
                         goto undo_dropin;
         }
-        apply_journal(req, "apply", res);
-        r = 1;
-        goto out;
+        return 0;
 
 undo_dropin:
         if (write_dropin)
-                run_restore_dropin(&run);
+                run_restore_dropin(run);
 undo_state:
-        run_restore_state(&run);
+        run_restore_state(run);
+        return r;
+}
+
+int apply_run(const struct apply_request *req, struct apply_result *ret) {
+        struct apply_result *res = ret;
+        _cleanup_free_ char *content = NULL;
+        struct apply_state next = {};
+        bool write_dropin = false;
+        struct run run;
+
+        int r = run_start(&run, req, res, /* lock= */ !req->dry_run);
+        if (r >= 0 && !req->netns)
+                r = run_read_dropin(&run);
+        if (r < 0)
+                goto out;
+        if (run.had_state && !req->netns && !streq_ptr(run.state.dropin, res->dropin_path)) {
+                r = apply_fail(res, -EEXIST, "%s: tcptune already manages %s; run `tcptune profile revert` first",
+                               res->dropin_path, strempty(run.state.dropin));
+                goto out;
+        }
+        r = init_next_state(&run, &next);
+        if (r >= 0)
+                r = plan_apply(&run, &next);
+        if (r >= 0)
+                r = plan_dropin(&run, &content, &write_dropin);
+        if (r < 0)
+                goto out;
+        if (!write_dropin && res->n_changes == 0)
+                r = 0; /* already in place: nothing written, not even the state */
+        else if (req->dry_run)
+                r = 1;
+        else {
+                r = commit_apply(&run, &next, content, write_dropin);
+                if (r >= 0) {
+                        apply_journal(req, "apply", res);
+                        r = 1;
+                }
+        }
 out:
         apply_state_done(&next);
         run_done(&run);
@@ -278,4 +219,3 @@ out:
                 apply_fail(res, r, "%s", strerror(-r));
         return r;
 }
-

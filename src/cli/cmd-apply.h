@@ -6,9 +6,27 @@
 #include "apply.h"
 #include "cmd.h"
 
-/* argv: "apply" and its options (--dry-run, --dropin NAME, --reload); the
- * settings are already parsed and validated (canonical keys). */
-int cmd_profile_apply(struct context *ctx, int argc, char **argv, const char *profile_name, const char *profile_file,
-                      const struct apply_setting *settings, size_t n);
+/* The options of `profile apply` and `profile revert`, parsed once, by
+ * apply_options_parse(); everyone else reads this struct, never argv. */
+struct apply_options {
+        bool apply;          /* apply; false: revert */
+        bool help;           /* --help was printed: nothing more to do */
+        bool dry_run;        /* apply only */
+        const char *dropin;  /* --dropin FILE.conf, checked; NULL: default */
+        bool reload;
+        char **args;         /* the other words, in order (borrowed from argv) */
+        size_t n_args;
+};
+
+/* Parse argv ("apply" or "revert", then options and words in any order;
+ * exact option names only, "--" ends them) into *ret and check the options
+ * against the context (--dropin's name, --netns, --root). Returns EXIT_OK
+ * (with ret->help after printing --help) or EXIT_USAGE after logging one
+ * line. getopt may reorder argv's words. */
+int apply_options_parse(struct context *ctx, int argc, char **argv, bool apply, struct apply_options *ret);
+
+/* Apply settings (already parsed and validated: canonical keys) as *o says. */
+int cmd_profile_apply(struct context *ctx, const struct apply_options *o, const char *profile_name,
+                      const char *profile_file, const struct apply_setting *settings, size_t n);
 /* argv: "revert" [--dropin NAME] [--reload] */
 int cmd_profile_revert(struct context *ctx, int argc, char **argv);

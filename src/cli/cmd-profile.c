@@ -199,21 +199,15 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
  * that file's value at boot (systemd-sysctl applies later files last).
  * The live value is ours until the next boot, so it is a warning naming
  * the file and line, and `profile verify` reports it as a difference. */
-static void warn_shadowed(struct context *ctx, int argc, char **argv, const struct apply_setting *settings,
+static void warn_shadowed(struct context *ctx, const struct apply_options *o, const struct apply_setting *settings,
                           size_t n) {
         _cleanup_(sysctld_freep) struct sysctld *s = NULL;
         _cleanup_free_ char *ours = NULL;
-        const char *dropin = APPLY_DROPIN_DEFAULT;
 
-        for (int i = 1; i < argc; i++) {
-                if (streq(argv[i], "--dry-run"))
-                        return;
-                if (streq(argv[i], "--dropin") && i + 1 < argc)
-                        dropin = argv[++i];
-                else if (startswith(argv[i], "--dropin="))
-                        dropin = argv[i] + strlen("--dropin=");
-        }
-        if (asprintf(&ours, "/etc/sysctl.d/%s", dropin) < 0 || sysctld_load(ctx->root, &s) < 0)
+        if (o->dry_run)
+                return;
+        if (asprintf(&ours, APPLY_SYSCTLD_DIR "/%s", o->dropin ? o->dropin : APPLY_DROPIN_DEFAULT) < 0 ||
+            sysctld_load(ctx->root, &s) < 0)
                 return;
         for (size_t i = 0; i < n; i++) {
                 const struct sysctld_entry *e = sysctld_find(s, settings[i].key);
@@ -223,44 +217,28 @@ static void warn_shadowed(struct context *ctx, int argc, char **argv, const stru
         }
 }
 
-/* apply NAME [--dry-run] [--dropin FILE] [--reload]: load and check the
- * profile, keep the keys this kernel has (an optional "-KEY" it lacks is
- * dropped, a required one is an error naming the profile line), and hand
- * the rest to the apply engine with NAME taken out of its argv. */
+/* apply NAME [--dry-run] [--dropin FILE] [--reload]: parse the options
+ * once (cmd-apply.c), load and check the profile, keep the keys this kernel
+ * has (an optional "-KEY" it lacks is dropped, a required one is an error
+ * naming the profile line), and hand the rest to the apply engine. */
 static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
         _cleanup_(profile_freep) struct profile *p = NULL;
-        _cleanup_free_ char **cargv = calloc((size_t) argc + 1, sizeof(char *));
         _cleanup_free_ struct apply_setting *settings = NULL;
-        const char *name = NULL;
-        int cargc = 0, r;
+        struct apply_options o;
         size_t n = 0;
 
-        if (!cargv)
-                return log_error("out of memory"), EXIT_OPERATION;
-        /* The engine parses the options; the one word that is not an
-         * option (nor --dropin's argument) is the profile. */
-        cargv[cargc++] = argv[0];
-        for (int i = 1; i < argc; i++) {
-                if (argv[i][0] == '-' && argv[i][1]) {
-                        cargv[cargc++] = argv[i];
-                        if (streq(argv[i], "--help") || streq(argv[i], "-h"))
-                                return cmd_profile_apply(ctx, 2, (char *[]) { argv[0], argv[i], NULL }, NULL, NULL,
-                                                         NULL, 0);
-                        if (streq(argv[i], "--dropin") && i + 1 < argc)
-                                cargv[cargc++] = argv[++i];
-                        continue;
-                }
-                if (name) {
-                        log_error("profile apply: unexpected argument '%s'", argv[i]);
-                        return EXIT_USAGE;
-                }
-                name = argv[i];
-        }
-        if (!name) {
+        int r = apply_options_parse(ctx, argc, argv, /* apply= */ true, &o);
+        if (r != EXIT_OK || o.help)
+                return r;
+        if (o.n_args == 0) {
                 log_error("profile apply: which profile? (see tcptune profile list)");
                 return EXIT_USAGE;
         }
-        if ((r = load(ctx, name, &p)) != EXIT_OK)
+        if (o.n_args > 1) {
+                log_error("profile apply: unexpected argument '%s'", o.args[1]);
+                return EXIT_USAGE;
+        }
+        if ((r = load(ctx, o.args[0], &p)) != EXIT_OK)
                 return r;
 
         settings = calloc(p->n_settings ? p->n_settings : 1, sizeof(*settings));
@@ -279,9 +257,9 @@ static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
                                EXIT_OPERATION;
                 settings[n++] = (struct apply_setting) { set->key, set->value };
         }
-        r = cmd_profile_apply(ctx, cargc, cargv, p->name, p->file, settings, n);
+        r = cmd_profile_apply(ctx, &o, p->name, p->file, settings, n);
         if (r == EXIT_OK && !ctx->netns)
-                warn_shadowed(ctx, cargc, cargv, settings, n);
+                warn_shadowed(ctx, &o, settings, n);
         return r;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "parse.h"
+#include "path-beneath.h"
 #include "sysctl.h"
 
 static const char *root_prefix(const char *root) {
@@ -23,16 +24,27 @@ char *sysctl_path(const char *root, const char *canonical) {
         return p;
 }
 
+/* Open the key's file below root, no symbolic link followed on the way
+ * (a --root tree is not trusted: proc/sys/net/ipv4 -> /elsewhere must not
+ * be written through). root itself is the user's choice and may be one. */
+static int open_key(const char *root, const char *canonical, int flags) {
+        _cleanup_free_ char *sub = sysctl_key_to_subpath(canonical);
+        _cleanup_free_ char *rel = NULL;
+        if (!sub || asprintf(&rel, "proc/sys/%s", sub) < 0)
+                return -ENOMEM;
+        _cleanup_close_ int rfd = open(*root_prefix(root) ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (rfd < 0)
+                return -errno;
+        return path_open_beneath(rfd, rel, flags | O_NOCTTY, 0);
+}
+
 int sysctl_read(const char *root, const char *canonical, char **ret) {
-        _cleanup_free_ char *path = sysctl_path(root, canonical);
         _cleanup_close_ int fd = -1;
         char buf[4096];
 
-        if (!path)
-                return -ENOMEM;
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        fd = open_key(root, canonical, O_RDONLY);
         if (fd < 0)
-                return errno == ENOTDIR ? -ENOENT : -errno;
+                return fd == -ENOTDIR ? -ENOENT : fd;
         ssize_t n = read(fd, buf, sizeof(buf) - 1);
         if (n < 0)
                 return -errno;
@@ -47,20 +59,16 @@ int sysctl_read(const char *root, const char *canonical, char **ret) {
 }
 
 int sysctl_write(const char *root, const char *canonical, const char *value) {
-        _cleanup_free_ char *path = sysctl_path(root, canonical);
         _cleanup_free_ char *line = NULL;
         _cleanup_close_ int fd = -1;
 
-        if (!path)
-                return -ENOMEM;
         if (asprintf(&line, "%s\n", value) < 0)
                 return -ENOMEM;
-        /* O_NOFOLLOW: under --root a planted symlink must not redirect us.
-         * O_TRUNC: /proc/sys ignores it, but a --root fixture is a plain
+        /* O_TRUNC: /proc/sys ignores it, but a --root fixture is a plain
          * file that would keep the tail of a longer old value ("60\n0\n"). */
-        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_TRUNC);
+        fd = open_key(root, canonical, O_WRONLY | O_TRUNC);
         if (fd < 0)
-                return -errno;
+                return fd;
         size_t len = strlen(line);
         ssize_t n = write(fd, line, len);
         if (n < 0)
@@ -75,16 +83,19 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 int sysctl_list(const char *root, const char *dir, const char *prefix, char ***ret) {
-        _cleanup_free_ char *path = sysctl_path(root, dir);
         _cleanup_strv_free_ char **keys = NULL;
         size_t n = 0, cap = 0;
         DIR *d;
 
-        if (!path)
-                return -ENOMEM;
-        d = opendir(path);
-        if (!d)
-                return -errno;
+        int fd = open_key(root, dir, O_RDONLY | O_DIRECTORY);
+        if (fd < 0)
+                return fd;
+        d = fdopendir(fd);
+        if (!d) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
         for (struct dirent *de; (de = readdir(d));) {
                 if (de->d_name[0] == '.' || !startswith(de->d_name, prefix))
                         continue;

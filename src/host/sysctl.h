@@ -8,16 +8,20 @@
 /* root + "/proc/sys/" + subpath; root NULL or "/" is the real root. */
 char *sysctl_path(const char *root, const char *canonical);
 
+/* sysctl_read() and sysctl_write() open the key's file with
+ * path_open_beneath() below root: no symbolic link is followed between
+ * root and the file (-ELOOP), and a key cannot leave root's /proc/sys. */
+
 /* Read a live value: open, one read(), close (stdio could issue a second
  * read and see a changed value). Whitespace is normalised, so vectors come
  * back "4096 131072 6291456". Returns 0, -ENOENT when the key does not exist
  * on this kernel (absent, not an error), or another negative errno
- * (-EACCES, -EISDIR, -EIO). *ret is malloc'ed. */
+ * (-EACCES, -EISDIR, -EIO, -ELOOP). *ret is malloc'ed. */
 int sysctl_read(const char *root, const char *canonical, char **ret);
 
 /* Write a value (with a trailing newline) in one write(). Returns 0 or a
  * negative errno (-EINVAL when the kernel rejects the value, -EROFS, -EACCES,
- * -ENOENT). */
+ * -ENOENT, -ELOOP). */
 int sysctl_write(const char *root, const char *canonical, const char *value);
 
 /* Every existing key directly in directory `dir` (canonical, "net.ipv4")

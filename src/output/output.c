@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "atomic-write.h"
 #include "output.h"
 #include "parse.h"
 
@@ -173,31 +174,30 @@ int json_print(json_object *o, FILE *f) {
 
 int output_file_open(const char *path, struct output_file *ret) {
         const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+        _cleanup_free_ char *dir = NULL;
         struct output_file of = {};
-        int fd;
         if (!*base)
                 return -EISDIR;
+        dir = slash ? strndup(path, slash == path ? 1 : (size_t) (slash - path)) : strdup(".");
         of.path = strdup(path);
-        if (!of.path || asprintf(&of.tmp, "%.*s.%s.XXXXXX", slash ? (int) (base - path) : 0, path, base) < 0) {
+        if (!dir || !of.path) {
                 free(of.path);
                 return -ENOMEM;
         }
-        fd = mkostemp(of.tmp, O_CLOEXEC);
-        if (fd < 0) {
-                int e = -errno;
-                free(of.path);
-                free(of.tmp);
-                return e;
-        }
+        of.dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         /* The file node_exporter reads must be readable like any other. */
-        (void) fchmod(fd, 0644);
+        int fd = of.dir_fd < 0 ? -errno : atomic_temp_open(of.dir_fd, base, 0644, &of.tmp);
+        if (fd < 0) {
+                if (of.dir_fd >= 0)
+                        close(of.dir_fd);
+                free(of.path);
+                return fd;
+        }
         of.f = fdopen(fd, "w");
         if (!of.f) {
                 int e = -errno;
                 close(fd);
-                unlink(of.tmp);
-                free(of.path);
-                free(of.tmp);
+                output_file_abort(&of);
                 return e;
         }
         *ret = of;
@@ -207,34 +207,32 @@ int output_file_open(const char *path, struct output_file *ret) {
 void output_file_abort(struct output_file *of) {
         if (of->f)
                 fclose(of->f);
-        if (of->tmp)
-                unlink(of->tmp);
+        if (of->tmp) {
+                (void) unlinkat(of->dir_fd, of->tmp, 0);
+                close(of->dir_fd);
+        }
         free(of->path);
         free(of->tmp);
         *of = (struct output_file) {};
 }
 
 int output_file_commit(struct output_file *of) {
+        const char *slash = strrchr(of->path, '/'), *base = slash ? slash + 1 : of->path;
+        bool renamed = false;
         int r = 0;
-        if (fflush(of->f) != 0 || ferror(of->f) || fsync(fileno(of->f)) < 0)
+        if (fflush(of->f) != 0 || ferror(of->f))
                 r = -(errno ? errno : EIO);
-        if (fclose(of->f) != 0 && r == 0)
-                r = -errno;
-        of->f = NULL;
-        if (r == 0 && rename(of->tmp, of->path) < 0)
-                r = -errno;
-        if (r < 0) {
+        if (r == 0)
+                r = atomic_temp_commit(of->dir_fd, fileno(of->f), of->tmp, base, &renamed);
+        /* Once renamed, readers have the file; the directory's fsync is
+         * best effort, as before. */
+        if (r < 0 && !renamed) {
                 output_file_abort(of);
                 return r;
         }
-        /* The rename is durable once the directory is. */
-        const char *slash = strrchr(of->path, '/');
-        _cleanup_free_ char *dir = slash ? strndup(of->path, slash == of->path ? 1 : (size_t) (slash - of->path)) : strdup(".");
-        int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-        if (dfd >= 0) {
-                (void) fsync(dfd);
-                close(dfd);
-        }
+        /* Renamed and durable: a failing close cannot lose the bytes. */
+        (void) fclose(of->f);
+        close(of->dir_fd);
         free(of->path);
         free(of->tmp);
         *of = (struct output_file) {};

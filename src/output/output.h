@@ -74,9 +74,11 @@ int json_print(json_object *o, FILE *f);
  * textfile collector) scan the directory while we write. A temp file in
  * FILE's directory (".NAME.XXXXXX": never ending in .prom), then fsync,
  * rename over FILE (a symlink there is replaced, never followed), fsync
- * the directory. */
+ * the directory: base/atomic-write.h, which the apply engine uses too. */
 struct output_file {
-        char *path, *tmp;
+        char *path;
+        int dir_fd;   /* FILE's directory; open while tmp is set */
+        char *tmp;    /* the temp's name in dir_fd */
         FILE *f;
 };
 /* Returns 0 or a negative errno (-ENOENT: no such directory, -EACCES). */

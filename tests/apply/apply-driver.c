@@ -21,34 +21,26 @@ static int usage(void) {
 }
 
 static int run_apply(struct context *ctx, int argc, char **argv, const char *file) {
-        /* Options go to the command; the first other word is the profile
-         * name, the rest KEY=VALUE. */
-        char **cargv = calloc((size_t) argc + 1, sizeof(char *));
-        struct apply_setting *settings = calloc((size_t) argc, sizeof(*settings));
-        char **keys = calloc((size_t) argc + 1, sizeof(char *));
-        const char *name = NULL;
-        int cargc = 0, r = EXIT_OK;
+        /* The options as `profile apply` parses them; the first other word
+         * is the profile name, the rest KEY=VALUE. */
+        struct apply_options o;
+        int r = apply_options_parse(ctx, argc, argv, /* apply= */ true, &o);
+        if (r != EXIT_OK || o.help)
+                return r;
+        if (o.n_args == 0) {
+                log_error("apply: no profile name");
+                return EXIT_USAGE;
+        }
+        struct apply_setting *settings = calloc(o.n_args, sizeof(*settings));
+        char **keys = calloc(o.n_args + 1, sizeof(char *));
         size_t n = 0;
-
-        if (!cargv || !settings || !keys) {
+        if (!settings || !keys) {
                 log_error("out of memory");
                 r = EXIT_OPERATION;
                 goto out;
         }
-        cargv[cargc++] = argv[0];
-        for (int i = 1; i < argc; i++) {
-                const char *a = argv[i];
-                if (a[0] == '-') {
-                        cargv[cargc++] = argv[i];
-                        if ((streq(a, "--dropin")) && i + 1 < argc)
-                                cargv[cargc++] = argv[++i];
-                        continue;
-                }
-                if (!name) {
-                        name = a;
-                        continue;
-                }
-                const char *eq = strchr(a, '=');
+        for (size_t i = 1; i < o.n_args; i++) {
+                const char *a = o.args[i], *eq = strchr(a, '=');
                 if (!eq) {
                         log_error("'%s': not KEY=VALUE", a);
                         r = EXIT_USAGE;
@@ -76,16 +68,10 @@ static int run_apply(struct context *ctx, int argc, char **argv, const char *fil
                 settings[n] = (struct apply_setting) { keys[n], eq + 1 };
                 n++;
         }
-        if (!name) {
-                log_error("apply: no profile name");
-                r = EXIT_USAGE;
-                goto out;
-        }
-        r = cmd_profile_apply(ctx, cargc, cargv, name, file, settings, n);
+        r = cmd_profile_apply(ctx, &o, o.args[0], file, settings, n);
 out:
         strv_free(keys);
         free(settings);
-        free(cargv);
         return r;
 }
 

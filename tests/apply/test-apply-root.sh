@@ -178,7 +178,7 @@ check_eq "and revert removes it again" "$(snapshot "$r")" "$before"
 mkdir -p "$r/var/lib/tcptune"; echo "not a state" >"$r/var/lib/tcptune/state"
 err=$("$driver" --root "$r" revert 2>&1); rc=$?
 check_eq "a malformed state: exit 3, named" "$rc:$err" \
-        "3:tcptune: /var/lib/tcptune/state: not a tcptune state record (move it away to start afresh)"
+        "3:tcptune: /var/lib/tcptune/state:1: not a tcptune state record (no version line first); refusing it: put back the drop-in and live values by hand, then remove the record (see FILES in tcptune(8))"
 rm -r "$r/var/lib/tcptune"
 
 # --- Lock: a second run waits, then fails clearly.

@@ -116,7 +116,7 @@ static void test_state_roundtrip(void) {
         memcpy(s.dropin_data, bytes, sizeof(bytes));
         s.dropin_len = sizeof(bytes) - 1;
         test_assert_int(apply_state_add(&s, "net.ipv4.tcp_retries2", "15"), 0);
-        test_assert_int(apply_state_add(&s, "net.ipv4.tcp_rmem", "4096 131072 6291456"), 0);
+        test_assert_int(apply_state_add(&s, "net.ipv4.tcp_congestion_control", "cubic reno"), 0);
         /* The first value recorded wins: it is the one before tcptune. */
         test_assert_int(apply_state_add(&s, "net.ipv4.tcp_retries2", "8"), 0);
         test_assert_int(s.n, 2);
@@ -124,7 +124,7 @@ static void test_state_roundtrip(void) {
         char *text = NULL;
         test_assert_int(apply_state_format(&s, &text), 0);
         struct apply_state p = {};
-        test_assert_int(apply_state_parse(text, &p), 0);
+        test_assert_int(apply_state_parse(text, &p, NULL, NULL), 0);
         test_assert_str(p.profile, "roaming");
         test_assert_str(p.profile_file, "/etc/tcptune/profiles.d/roaming.conf");
         test_assert_str(p.dropin, "/etc/sysctl.d/90-tcptune.conf");
@@ -133,7 +133,7 @@ static void test_state_roundtrip(void) {
         test_assert_int(p.dropin_len, sizeof(bytes) - 1);
         test_assert(p.dropin_data && memcmp(p.dropin_data, bytes, sizeof(bytes) - 1) == 0);
         test_assert_str(apply_state_get(&p, "net.ipv4.tcp_retries2"), "15");
-        test_assert_str(apply_state_get(&p, "net.ipv4.tcp_rmem"), "4096 131072 6291456");
+        test_assert_str(apply_state_get(&p, "net.ipv4.tcp_congestion_control"), "cubic reno");
         test_assert(apply_state_get(&p, "net.ipv4.tcp_sack") == NULL);
         apply_state_done(&p);
         free(text);
@@ -143,13 +143,88 @@ static void test_state_roundtrip(void) {
         test_assert_int(apply_state_format(&s, &text), -EINVAL);
         apply_state_done(&s);
 
-        test_assert_int(apply_state_parse("version 2\n", &p), -EBADMSG);
-        test_assert_int(apply_state_parse("profile x\n", &p), -EBADMSG);
-        test_assert_int(apply_state_parse("version 1\nprevious-dropin 0644 zz\n", &p), -EBADMSG);
-        test_assert_int(apply_state_parse("version 1\nbogus 1\n", &p), -EBADMSG);
-        test_assert_int(apply_state_parse("version 1\nprevious-dropin none\n", &p), 0);
+        test_assert_int(apply_state_parse("version 2\n", &p, NULL, NULL), -EBADMSG);
+        test_assert_int(apply_state_parse("profile x\n", &p, NULL, NULL), -EBADMSG);
+        test_assert_int(apply_state_parse("version 1\nprevious-dropin none\nlive net.ipv4.tcp_retries2 15\n", &p, NULL,
+                                          NULL),
+                        0);
         test_assert(!p.had_dropin);
         apply_state_done(&p);
+}
+
+/* The record is input: each line tcptune would never write is refused
+ * with its line number and a reason. */
+static void test_state_untrusted(void) {
+#define HEAD "version 1\ndropin /etc/sysctl.d/90-tcptune.conf\n"
+#define LIVE "live net.ipv4.tcp_retries2 15\n"
+        static const struct {
+                const char *text;
+                unsigned line;
+                const char *why; /* start of the reason */
+        } cases[] = {
+                { HEAD "previous-dropin 0644 zz\n" LIVE, 3, "previous-dropin: the file's bytes are not hex" },
+                { HEAD "bogus 1\n" LIVE, 3, "'bogus' is not a field" },
+                { HEAD LIVE "live //.//.//.//.x/y 666\n", 4, "live key '//.//.//.//.x/y' is not a key tcptune writes" },
+                { HEAD LIVE "live kernel.core_pattern |/tmp/evil %p\n", 4, "live key 'kernel.core_pattern'" },
+                { HEAD LIVE "live net/ipv4/tcp_syn_retries 3\n", 4, "live key 'net/ipv4/tcp_syn_retries'" },
+                { HEAD LIVE "live tcp_syn_retries 3\n", 4, "live key 'tcp_syn_retries'" },
+                { HEAD LIVE "live net.ipv4.tcp_bogus 3\n", 4, "live key 'net.ipv4.tcp_bogus'" },
+                { HEAD LIVE "live net.ipv4.tcp_syn_retries \n", 4, "live net.ipv4.tcp_syn_retries has an empty value" },
+                { HEAD LIVE "live net.ipv4.tcp_syn_retries\n", 4, "live net.ipv4.tcp_syn_retries has an empty value" },
+                { HEAD LIVE "live\n", 4, "live: no key" },
+                { "version 1\ndropin /srv/90-tcptune.conf\n" LIVE, 2, "drop-in '/srv/90-tcptune.conf' is not a file" },
+                { "version 1\ndropin /etc/sysctl.d/../x.conf\n" LIVE, 2, "drop-in" },
+                { "version 1\ndropin /etc/sysctl.d/.x.conf\n" LIVE, 2, "drop-in" },
+                { "version 1\ndropin x.conf\n" LIVE, 2, "drop-in" },
+                { HEAD "previous-dropin 4644 61\n" LIVE, 3, "previous-dropin: mode 4644 is not one tcptune records" },
+                { HEAD "previous-dropin 2644 61\n" LIVE, 3, "previous-dropin: mode 2644" },
+                { HEAD "previous-dropin 1644 61\n" LIVE, 3, "previous-dropin: mode 1644" },
+                { HEAD "previous-dropin 0666 61\n" LIVE, 3, "previous-dropin: mode 0666" },
+                { HEAD "previous-dropin 10644 61\n" LIVE, 3, "previous-dropin: not a mode" },
+                { HEAD "previous-dropin 0644\n" LIVE, 3, "previous-dropin: not a mode" },
+                { HEAD "previous-dropin none\n", 4, "the record ends before its live values (incomplete)" },
+                { HEAD "previous-dropin none\n\n# a comment\n", 6, "the record ends before its live values" },
+                { "not a state\n", 1, "not a tcptune state record" },
+                { "# only a comment\n", 1, "no version line" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct apply_state p = {};
+                unsigned line = 0;
+                char *why = NULL;
+                test_assert_int(apply_state_parse(cases[i].text, &p, &line, &why), -EBADMSG);
+                test_assert_int(line, cases[i].line);
+                test_assert(why && startswith(why, cases[i].why));
+                if (!why || !startswith(why, cases[i].why) || line != cases[i].line)
+                        fprintf(stderr, "# case %zu: line %u: %s\n", i, line, why ? why : "(null)");
+                free(why);
+        }
+#undef HEAD
+#undef LIVE
+}
+
+/* Linear: a 4 MiB previous drop-in (8 MiB of hex) parses in well under a
+ * second; the sscanf-per-byte parser took about an hour for it. */
+static void test_state_large(void) {
+        size_t n = APPLY_DROPIN_MAX;
+        char *text = malloc(2 * n + 256);
+        test_assert(text != NULL);
+        if (!text)
+                return;
+        int k = sprintf(text, "version 1\ndropin /etc/sysctl.d/90-tcptune.conf\nprevious-dropin 0644 ");
+        memset(text + k, '6', 2 * n);
+        strcpy(text + k + 2 * n, "\nlive net.ipv4.tcp_retries2 15\n");
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        struct apply_state p = {};
+        test_assert_int(apply_state_parse(text, &p, NULL, NULL), 0);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        test_assert_int(p.dropin_len, n);
+        test_assert(p.dropin_data && p.dropin_data[0] == 0x66 && p.dropin_data[n - 1] == 0x66);
+        double s = (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9;
+        printf("# 8 MiB record parsed in %.3f s\n", s);
+        test_assert(s < 2.0);
+        apply_state_done(&p);
+        free(text);
 }
 
 static void test_write_atomic(void) {
@@ -184,10 +259,10 @@ static void test_write_atomic(void) {
         test_assert_str(c, "keep\n");
         free(c);
         char *data = NULL;
-        test_assert_int(applyfs_read(dfd, "l.conf", &data, NULL, NULL), -ELOOP);
+        test_assert_int(applyfs_read(dfd, "l.conf", APPLY_DROPIN_MAX, &data, NULL, NULL), -ELOOP);
         test_assert_int(mkdirat(dfd, "d.conf", 0755), 0);
         test_assert_int(applyfs_write_atomic(dfd, "d.conf", "z", 1, 0644, NULL), -EISDIR);
-        test_assert_int(applyfs_read(dfd, "missing.conf", &data, NULL, NULL), -ENOENT);
+        test_assert_int(applyfs_read(dfd, "missing.conf", APPLY_DROPIN_MAX, &data, NULL, NULL), -ENOENT);
 
         /* Stale temps of ours go; other files stay. */
         put("etc/sysctl.d/.a.conf.abc123", "stale", 0600);
@@ -341,6 +416,8 @@ int main(void) {
         TEST(test_dropin_name);
         TEST(test_dropin_content);
         TEST(test_state_roundtrip);
+        TEST(test_state_untrusted);
+        TEST(test_state_large);
         TEST(test_write_atomic);
         TEST(test_open_dir_link);
         TEST(test_lock);

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* The engine's vocabulary, below everything else in src/apply: results and
+ * their first-error message, the drop-in's name and content, and when a
+ * live value counts as the same. Calls nothing else of the engine. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "apply-internal.h"
+#include "parse.h"
+
+#define VECTOR_MAX 16
+
+const char *apply_dropin_action_to_string(enum apply_dropin_action a) {
+        static const char *const names[] = {
+                [APPLY_DROPIN_NONE] = "none",
+                [APPLY_DROPIN_KEPT] = "kept",
+                [APPLY_DROPIN_WRITTEN] = "written",
+                [APPLY_DROPIN_RESTORED] = "restored",
+                [APPLY_DROPIN_REMOVED] = "removed",
+        };
+        return (unsigned) a < ELEMENTSOF(names) ? names[a] : "?";
+}
+
+void apply_result_done(struct apply_result *r) {
+        free(r->dropin_path);
+        for (size_t i = 0; i < r->n_changes; i++) {
+                free(r->changes[i].key);
+                free(r->changes[i].old);
+                free(r->changes[i].new);
+        }
+        free(r->changes);
+        free(r->error);
+        *r = (struct apply_result) {};
+}
+
+bool apply_dropin_name_valid(const char *name) {
+        return name && *name && name[0] != '.' && !strchr(name, '/') && endswith(name, ".conf") &&
+               strlen(name) > strlen(".conf") && strlen(name) <= 200 && !strpbrk(name, "\n\r\t ");
+}
+
+/* Free text (profile names, paths) on one comment line. */
+static char *one_line_copy(const char *s) {
+        char *c = strdup(strempty(s));
+        if (c)
+                for (char *p = c; *p; p++)
+                        if ((unsigned char) *p < ' ' || *p == 0x7f)
+                                *p = '?';
+        return c;
+}
+
+char *apply_dropin_content(const char *profile_name, const char *profile_file,
+                           const struct apply_setting *settings, size_t n) {
+        _cleanup_free_ char *name = one_line_copy(profile_name), *file = one_line_copy(profile_file);
+        char *buf = NULL;
+        size_t size = 0;
+        if (!name || !file)
+                return NULL;
+        FILE *f = open_memstream(&buf, &size);
+        if (!f)
+                return NULL;
+        fprintf(f, "# Written by tcptune %s from profile %s", TCPTUNE_VERSION, name);
+        if (profile_file)
+                fprintf(f, " (%s)", file);
+        fputs(".\n# `tcptune profile revert` undoes it; edits here are lost on the next apply.\n", f);
+        for (size_t i = 0; i < n; i++)
+                fprintf(f, "%s = %s\n", settings[i].key, settings[i].value);
+        if (fclose(f) != 0) {
+                free(buf);
+                return NULL;
+        }
+        return buf;
+}
+
+bool apply_value_same(const char *live, const char *want) {
+        long a[VECTOR_MAX], b[VECTOR_MAX];
+        int na = parse_kernel_vector(live, a, VECTOR_MAX), nb = parse_kernel_vector(want, b, VECTOR_MAX);
+        if (na > 0 && nb > 0)
+                return na == nb && memcmp(a, b, (size_t) na * sizeof(long)) == 0;
+        _cleanup_free_ char *x = strdup(live), *y = strdup(want);
+        if (!x || !y)
+                return false;
+        return streq(normalize_whitespace(x), normalize_whitespace(y));
+}
+
+/* Keep the first error message: it names the cause; later ones are
+ * consequences. Returns r. */
+int apply_fail(struct apply_result *res, int r, const char *fmt, ...) {
+        if (!res->error) {
+                va_list ap;
+                va_start(ap, fmt);
+                if (vasprintf(&res->error, fmt, ap) < 0)
+                        res->error = NULL;
+                va_end(ap);
+        }
+        return r;
+}
+
+const char *apply_fs_problem(int r) {
+        switch (r) {
+        case -ELOOP:
+                return "is a symbolic link; refusing to follow it";
+        case -EISDIR:
+                return "is a directory, not a file";
+        case -ENXIO:
+                return "is not a regular file";
+        case -ENOTDIR:
+                return "is not a directory";
+        default:
+                return strerror(-r);
+        }
+}
+
+int apply_add_change(struct apply_result *res, const char *key, const char *old, const char *new) {
+        struct apply_change *c = realloc(res->changes, (res->n_changes + 1) * sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        res->changes = c;
+        c = &res->changes[res->n_changes];
+        *c = (struct apply_change) { strdup(key), strdup(old), strdup(new) };
+        if (!c->key || !c->old || !c->new) {
+                free(c->key);
+                free(c->old);
+                free(c->new);
+                return -ENOMEM;
+        }
+        res->n_changes++;
+        return 0;
+}
+
+const char *apply_live_problem(int r) {
+        switch (r) {
+        case -ENOENT:
+                return "no such key on this kernel";
+        case -ELOOP:
+                return "a symbolic link on its path below /proc/sys; refusing to follow it";
+        case -EXDEV:
+                return "its path leaves /proc/sys; refusing it";
+        default:
+                return strerror(-r);
+        }
+}
