@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
 #include "output-audit.h"
@@ -157,6 +158,8 @@ int cmd_audit(struct context *ctx, int argc, char **argv) {
                        EXIT_OPERATION;
         rep.all_tunables = all;
         rep.timestamp = audit_timestamp();
+        if (sysctld_refused(rep.sysctld))
+                return cmd_sysctld_refused(rep.sysctld);
 
         for (size_t i = 0; i < rep.n_ns; i++)
                 if (live_report_errors(ctx->root, &rep.ns[i].live, NULL) > 0)

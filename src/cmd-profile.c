@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cmd-apply.h"
+#include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
 #include "model-input.h"
@@ -96,6 +97,8 @@ static int collect(struct context *ctx, const struct profile *p, bool boot, stru
                         return log_error("out of memory"), EXIT_OPERATION;
                 /* rows borrow its entries */
                 rep->boot_config = s;
+                if (sysctld_refused(s))
+                        return cmd_sysctld_refused(s);
                 for (size_t i = 0; i < s->n_diags; i++)
                         if (s->diags[i].error) {
                                 log_error("%s: %s", strempty(s->diags[i].file), s->diags[i].message);
@@ -289,7 +292,9 @@ static void warn_shadowed(struct context *ctx, int argc, char **argv, const stru
                 else if (startswith(argv[i], "--dropin="))
                         dropin = argv[i] + strlen("--dropin=");
         }
-        if (asprintf(&ours, "/etc/sysctl.d/%s", dropin) < 0 || sysctld_load(ctx->root, &s) < 0)
+        /* A refused tree has no entries: nothing to warn about here; the
+         * verify that follows says why. */
+        if (asprintf(&ours, "/etc/sysctl.d/%s", dropin) < 0 || sysctld_load(ctx->root, &s) < 0 || s->refused)
                 return;
         for (size_t i = 0; i < n; i++) {
                 const struct sysctld_entry *e = sysctld_find(s, settings[i].key);

@@ -5,6 +5,7 @@
 #include "netns.h"
 #include "parse.h"
 #include "sysctl.h"
+#include "sysctld.h"
 
 int cmd_parse_scenario(const char *arg, unsigned *mask) {
         int r = scenario_from_string(arg);
@@ -81,4 +82,17 @@ bool cmd_report_live(const char *root, const struct live *live, unsigned hz) {
                 bad = true;
         }
         return bad;
+}
+
+int cmd_sysctld_refused(const struct sysctld *s) {
+        const struct sysctld_diag *d = sysctld_refused(s);
+        if (!d)
+                return EXIT_OK;
+        _cleanup_free_ char *f = d->file ? sysctld_escape(d->file, SIZE_MAX) : NULL,
+                            *m = sysctld_escape(d->message, SIZE_MAX);
+        if (d->file && d->line)
+                log_error("%s:%u: %s", f ? f : "?", d->line, m ? m : d->message);
+        else
+                log_error("%s: %s", f ? f : "sysctl.d", m ? m : d->message);
+        return EXIT_USAGE;
 }
