@@ -83,9 +83,9 @@ static size_t gzip_data_offset(const unsigned char *buf, size_t len) {
  * ~25 KiB): 64 KiB first, so config.gz takes one read() (its st_size under
  * /proc is not to be trusted). */
 static int read_file(const char *path, unsigned char **ret, size_t *ret_len) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = open_regular(path, O_RDONLY);
         if (fd < 0)
-                return -errno;
+                return fd;
         return read_full_fd(fd, 16 * 1024 * 1024, 65536, (char **) ret, ret_len);
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "parse.h"
 #include "sysctl.h"
 
@@ -98,9 +99,9 @@ int sysctl_read(const char *root, const char *canonical, char **ret) {
 
         if (!path)
                 return -ENOMEM;
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        fd = open_regular(path, O_RDONLY);
         if (fd < 0)
-                return errno == ENOTDIR ? -ENOENT : -errno;
+                return fd == -ENOTDIR ? -ENOENT : fd;
         ssize_t n = read(fd, buf, sizeof(buf) - 1);
         if (n < 0)
                 return -errno;
@@ -126,9 +127,9 @@ int sysctl_write(const char *root, const char *canonical, const char *value) {
         /* O_NOFOLLOW: under --root a planted symlink must not redirect us.
          * O_TRUNC: /proc/sys ignores it, but a --root fixture is a plain
          * file that would keep the tail of a longer old value ("60\n0\n"). */
-        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_TRUNC);
+        fd = open_regular(path, O_WRONLY | O_NOFOLLOW | O_TRUNC);
         if (fd < 0)
-                return -errno;
+                return fd;
         size_t len = strlen(line);
         ssize_t n = write(fd, line, len);
         if (n < 0)

@@ -27,7 +27,7 @@
 static int reopen(int fd, int flags) {
         char p[64];
         snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-        int r = open(p, flags | O_CLOEXEC | O_NOCTTY);
+        int r = open(p, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         return r < 0 ? -errno : r;
 }
 
