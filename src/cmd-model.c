@@ -143,7 +143,7 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
         if (ut) {
                 if ((r = parse_duration(ut, &in.user_timeout_us)) < 0)
                         return cmd_bad_duration("--user-timeout", ut, r);
-                if (in.user_timeout_us > (uint64_t) INT32_MAX * USEC_PER_MSEC) {
+                if (in.user_timeout_us > MODEL_USER_TIMEOUT_MAX_US) {
                         log_error("--user-timeout '%s': TCP_USER_TIMEOUT is at most %d ms", ut, INT32_MAX);
                         return EXIT_USAGE;
                 }
@@ -162,7 +162,11 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 return EXIT_USAGE;
         } else if (probes)
                 in.zw_probes_out = (unsigned) u;
-        if (local && model_input_parse_local_failure(&in, local) < 0) {
+        if (local && (r = model_input_parse_local_failure(&in, local)) == -ERANGE) {
+                log_error("--local-failure '%s': later than any timeline the kernel runs (at most 366 days)", local);
+                return EXIT_USAGE;
+        }
+        if (local && r < 0) {
                 log_error("--local-failure '%s': expected qdisc-drop, unreachable, prohibit, no-route, blackhole or "
                           "neighbour, optionally @DUR after the send", local);
                 return EXIT_USAGE;

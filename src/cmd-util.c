@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
+#include <inttypes.h>
+
 #include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
+#include "model-input.h"
 #include "netns.h"
 #include "parse.h"
 #include "sysctl.h"
@@ -32,11 +35,20 @@ int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *r
 
         if (rtt && (r = parse_duration(rtt, &in->srtt_us)) < 0)
                 return cmd_bad_duration("--rtt", rtt, r);
+        if (rtt && in->srtt_us > MODEL_RTT_MAX_US) {
+                log_error("--rtt '%s': more than the kernel keeps (srtt_us, 32 bits: at most %" PRIu64 "us)", rtt,
+                          MODEL_RTT_MAX_US);
+                return EXIT_USAGE;
+        }
         if (rto) {
                 if ((r = parse_duration(rto, &in->rto_us)) < 0)
                         return cmd_bad_duration("--rto", rto, r);
                 if (in->rto_us == 0) {
                         log_error("--rto '%s': an RTO is never 0", rto);
+                        return EXIT_USAGE;
+                }
+                if (in->rto_us > MODEL_RTO_MAX_US) {
+                        log_error("--rto '%s': more than the kernel's largest RTO (TCP_RTO_MAX, 120s)", rto);
                         return EXIT_USAGE;
                 }
         }

@@ -4,9 +4,22 @@
  * profile. No I/O. */
 #pragma once
 
+#include <stdint.h>
+
 #include "kernel.h"
 #include "live.h"
 #include "model.h"
+
+/* The largest assumption a user may give, from the kernel's own types:
+ * what the kernel cannot hold is refused at the input (exit 2), so that
+ * nothing the model computes in uint64_t microseconds and jiffies wraps
+ * (--rto 73786976295s is 2^64 us at HZ 250: it showed RTO 164ms). */
+#define MODEL_RTT_MAX_US          ((uint64_t) UINT32_MAX / 8)              /* tcp_sock.srtt_us: u32 holding srtt << 3 */
+#define MODEL_RTO_MAX_US          (120 * USEC_PER_SEC)                     /* TCP_RTO_MAX: icsk_rto never exceeds it */
+#define MODEL_USER_TIMEOUT_MAX_US ((uint64_t) INT32_MAX * USEC_PER_MSEC)   /* TCP_USER_TIMEOUT: an int of ms */
+/* Past any timeline the kernel runs (keepalive: 32767 s + 127 x 32767 s,
+ * 49 days), so a later local failure changes nothing. */
+#define MODEL_AT_MAX_US           (366 * 24 * 3600 * USEC_PER_SEC)
 
 /* Start from kernel defaults, then take every live catalog value that is
  * present and valid; absent keys keep the behaviour of kernels without
@@ -34,7 +47,7 @@ int model_input_parse_keepalive(struct model_input *in, const char *spec);
 
 /* Parse "--local-failure KIND[@DUR]": qdisc-drop, unreachable, prohibit,
  * no-route, blackhole, neighbour; without @DUR from before the send.
- * Returns 0 or -EINVAL. */
+ * Returns 0, -EINVAL, or -ERANGE for a DUR over MODEL_AT_MAX_US. */
 int model_input_parse_local_failure(struct model_input *in, const char *spec);
 
 /* Drop from r->governed_by the catalog tunables this kernel does not have
