@@ -1,5 +1,20 @@
 /* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "fileio.h"
+
+int open_regular(const char *path, int flags) {
+        _cleanup_close_ int fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -ENXIO;
+        return TAKE_FD(fd);
+}
 
 int read_full_fd(int fd, size_t max, size_t size_hint, char **ret, size_t *ret_len) {
         /* One byte past max tells "exactly max" from "more". */

@@ -11,6 +11,7 @@
 
 #include "escape.h"
 #include "audit.h"
+#include "cmd-util.h"
 #include "cmd.h"
 #include "cmd-util.h"
 #include "log.h"
@@ -159,6 +160,8 @@ static int collect(struct context *ctx, const struct audit_args *a, struct polic
                        EXIT_OPERATION;
         rep->all_tunables = a->all;
         rep->timestamp = audit_timestamp();
+        if (sysctld_refused(rep->sysctld))
+                return cmd_sysctld_refused(rep->sysctld);
         return EXIT_OK;
 }
 

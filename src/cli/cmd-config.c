@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cmd-util.h"
 #include "cmd.h"
 #include "config-report.h"
 #include "escape.h"
@@ -146,6 +147,8 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
         r = sysctld_load(ctx->root, &s);
         if (r < 0)
                 return log_error("cannot read sysctl.d: %s", strerror(-r)), EXIT_OPERATION;
+        if (sysctld_refused(s))
+                return cmd_sysctld_refused(s);
         for (size_t i = 0; i < s->n_diags; i++) {
                 const struct sysctld_diag *d = &s->diags[i];
                 if (!cat || d->error)

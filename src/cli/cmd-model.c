@@ -152,7 +152,7 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
         if (a->ut) {
                 if ((r = parse_duration(a->ut, &in->user_timeout_us)) < 0)
                         return cmd_bad_duration("--user-timeout", a->ut, r);
-                if (in->user_timeout_us > (uint64_t) INT32_MAX * USEC_PER_MSEC) {
+                if (in->user_timeout_us > MODEL_USER_TIMEOUT_MAX_US) {
                         log_error("--user-timeout '%s': TCP_USER_TIMEOUT is at most %d ms", a->ut, INT32_MAX);
                         return EXIT_USAGE;
                 }
@@ -172,7 +172,11 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
                 return EXIT_USAGE;
         } else if (a->probes)
                 in->zw_probes_out = (unsigned) u;
-        if (a->local && model_input_parse_local_failure(in, a->local) < 0) {
+        if (a->local && (r = model_input_parse_local_failure(in, a->local)) == -ERANGE) {
+                log_error("--local-failure '%s': later than any timeline the kernel runs (at most 366 days)", a->local);
+                return EXIT_USAGE;
+        }
+        if (a->local && r < 0) {
                 log_error("--local-failure '%s': expected qdisc-drop, unreachable, prohibit, no-route, blackhole or "
                           "neighbour, optionally @DUR after the send", a->local);
                 return EXIT_USAGE;

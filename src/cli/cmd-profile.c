@@ -77,6 +77,8 @@ static int collect(struct context *ctx, const struct profile *p, bool boot, stru
         /* Not with --netns: sysctl.d configures the host's namespace at boot. */
         int r = profile_report_collect(ctx->root, context_kernel(ctx), p, boot && !ctx->netns, rep);
         const struct sysctld *s = rep->boot_config;
+        if (s && sysctld_refused(s))
+                return cmd_sysctld_refused(s);
         for (size_t i = 0; s && i < s->n_diags; i++)
                 if (s->diags[i].error) {
                         log_error("%s: %s", strempty(s->diags[i].file), s->diags[i].message);
@@ -207,7 +209,7 @@ static void warn_shadowed(struct context *ctx, const struct apply_options *o, co
         if (o->dry_run)
                 return;
         if (asprintf(&ours, APPLY_SYSCTLD_DIR "/%s", o->dropin ? o->dropin : APPLY_DROPIN_DEFAULT) < 0 ||
-            sysctld_load(ctx->root, &s) < 0)
+            sysctld_load(ctx->root, &s) < 0 || s->refused)
                 return;
         for (size_t i = 0; i < n; i++) {
                 const struct sysctld_entry *e = sysctld_find(s, settings[i].key);

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
+#include <inttypes.h>
+
+#include "escape.h"
 #include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
+#include "model-input.h"
 #include "netns.h"
 #include "parse.h"
 #include "sysctl.h"
+#include "sysctld.h"
 #include "tunables.h"
 
 int cmd_exit_from_errno(int r) {
@@ -49,11 +54,20 @@ int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *r
 
         if (rtt && (r = parse_duration(rtt, &in->srtt_us)) < 0)
                 return cmd_bad_duration("--rtt", rtt, r);
+        if (rtt && in->srtt_us > MODEL_RTT_MAX_US) {
+                log_error("--rtt '%s': more than the kernel keeps (srtt_us, 32 bits: at most %" PRIu64 "us)", rtt,
+                          MODEL_RTT_MAX_US);
+                return EXIT_USAGE;
+        }
         if (rto) {
                 if ((r = parse_duration(rto, &in->rto_us)) < 0)
                         return cmd_bad_duration("--rto", rto, r);
                 if (in->rto_us == 0) {
                         log_error("--rto '%s': an RTO is never 0", rto);
+                        return EXIT_USAGE;
+                }
+                if (in->rto_us > MODEL_RTO_MAX_US) {
+                        log_error("--rto '%s': more than the kernel's largest RTO (TCP_RTO_MAX, 120s)", rto);
                         return EXIT_USAGE;
                 }
         }
@@ -98,4 +112,17 @@ bool cmd_report_live(const char *root, const struct live *live, unsigned hz) {
                 bad = true;
         }
         return bad;
+}
+
+int cmd_sysctld_refused(const struct sysctld *s) {
+        const struct sysctld_diag *d = sysctld_refused(s);
+        if (!d)
+                return EXIT_OK;
+        _cleanup_free_ char *f = d->file ? escape_text(d->file, SIZE_MAX) : NULL,
+                            *m = escape_text(d->message, SIZE_MAX);
+        if (d->file && d->line)
+                log_error("%s:%u: %s", f ? f : "?", d->line, m ? m : d->message);
+        else
+                log_error("%s: %s", f ? f : "sysctl.d", m ? m : d->message);
+        return EXIT_USAGE;
 }

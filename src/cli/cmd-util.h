@@ -35,3 +35,8 @@ int cmd_enter_netns(const char *spec);
  * model then uses the default in its place). Returns true when there was
  * either: the figures rest on a guess, and the command exits 3. */
 bool cmd_report_live(const char *root, const struct live *live, unsigned hz);
+
+struct sysctld;
+/* A sysctl.d tree over a bound (sysctld_refused()): log its one line,
+ * FILE:LINE: why, and return EXIT_USAGE; EXIT_OK when it was not refused. */
+int cmd_sysctld_refused(const struct sysctld *s);

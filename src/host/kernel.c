@@ -7,6 +7,14 @@
 #include "kernel.h"
 #include "sysctl.h"
 
+/* The text after prefix when the n-byte line p starts with it, else NULL;
+ * never looks past the line (text need not be NUL-terminated: an inflated
+ * /proc/config.gz is not). */
+static const char *line_value(const char *p, size_t n, const char *prefix) {
+        size_t k = strlen(prefix);
+        return n >= k && memcmp(p, prefix, k) == 0 ? p + k : NULL;
+}
+
 int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **ret_cc) {
         unsigned hz = 0;
         _cleanup_free_ char *cc = NULL;
@@ -16,14 +24,14 @@ int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **r
                 size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
                 const char *v;
 
-                if (n > 10 && (v = startswith(p, "CONFIG_HZ=")) && (size_t) (v - p) < n) {
+                if ((v = line_value(p, n, "CONFIG_HZ="))) {
                         unsigned x = 0;
                         const char *q = v;
                         for (; q < p + n && *q >= '0' && *q <= '9' && x < 100000; q++)
                                 x = x * 10 + (unsigned) (*q - '0');
-                        if (q == p + n && x > 0)
+                        if (q == p + n && q > v && x > 0)
                                 hz = x;
-                } else if ((v = startswith(p, "CONFIG_DEFAULT_TCP_CONG=\"")) && (size_t) (v - p) < n) {
+                } else if ((v = line_value(p, n, "CONFIG_DEFAULT_TCP_CONG=\""))) {
                         const char *q = memchr(v, '"', (size_t) (p + n - v));
                         if (q && q > v) {
                                 free(cc);
@@ -75,9 +83,9 @@ static size_t gzip_data_offset(const unsigned char *buf, size_t len) {
  * ~25 KiB): 64 KiB first, so config.gz takes one read() (its st_size under
  * /proc is not to be trusted). */
 static int read_file(const char *path, unsigned char **ret, size_t *ret_len) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = open_regular(path, O_RDONLY);
         if (fd < 0)
-                return -errno;
+                return fd;
         return read_full_fd(fd, 16 * 1024 * 1024, 65536, (char **) ret, ret_len);
 }
 

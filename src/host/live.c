@@ -49,7 +49,8 @@ bool live_report_error(const char *root, const char *key, int error) {
                 return false;
         /* Keys from sysctl.d files may hold any byte: keep the line safe. */
         _cleanup_free_ char *path = sysctl_path(root, key), *safe = path ? escape_text(path, SIZE_MAX) : NULL;
-        log_error("%s: %s", safe ? safe : key, strerror(-error));
+        log_error("%s: %s", safe ? safe : key,
+                  error == -ENXIO ? "not a regular file (a FIFO or a device?): not read" : strerror(-error));
         return true;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "netns-scan.h"
+#include "netns.h"
 
 struct list {
         struct netns_entry *e;
@@ -164,10 +165,10 @@ void netns_entries_free(struct netns_entry *e, size_t n) {
 int netns_scan_enter(const struct netns_entry *e) {
         if (!e->path)
                 return 0;
-        _cleanup_close_ int fd = open(e->path, O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int fd = netns_open(e->path);
         struct stat st;
         if (fd < 0)
-                return errno == ESRCH ? -ENOENT : -errno;
+                return fd == -ESRCH ? -ENOENT : fd;
         if (fstat(fd, &st) < 0)
                 return -errno;
         if (e->ino && (st.st_dev != e->dev || st.st_ino != e->ino))

@@ -2,7 +2,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <linux/magic.h>
 #include <stdio.h>
+#include <sys/vfs.h>
 
 #include "netns.h"
 #include "parse.h"
@@ -33,10 +35,20 @@ int netns_resolve(const char *spec, char **ret_path) {
         return 0;
 }
 
-int netns_enter(const char *path) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
+int netns_open(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        struct statfs sf;
+        if (fd < 0 || fstatfs(fd, &sf) < 0)
                 return -errno;
+        if (sf.f_type != NSFS_MAGIC)
+                return -EINVAL;
+        return TAKE_FD(fd);
+}
+
+int netns_enter(const char *path) {
+        _cleanup_close_ int fd = netns_open(path);
+        if (fd < 0)
+                return fd;
         if (setns(fd, CLONE_NEWNET) < 0)
                 return -errno;
         return 0;

@@ -10,6 +10,12 @@
  * under --root. Returns 0 or -EINVAL (malformed spec). */
 int netns_resolve(const char *spec, char **ret_path);
 
+/* Open a namespace file for setns(): O_NONBLOCK, so a FIFO planted where a
+ * namespace should be cannot block us, and it must be on nsfs (a bind
+ * mount in /run/netns, /proc/PID/ns/net). Returns the fd, -EINVAL when it
+ * is not a namespace, or open()'s negative errno. */
+int netns_open(const char *path);
+
 /* Enter the namespace at path. Returns 0, -ENOENT (no such file), -EINVAL
  * (not a network namespace), -EPERM (needs CAP_SYS_ADMIN) or another errno. */
 int netns_enter(const char *path);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "parse.h"
 #include "path-beneath.h"
 #include "sysctl.h"
@@ -35,7 +36,21 @@ static int open_key(const char *root, const char *canonical, int flags) {
         _cleanup_close_ int rfd = open(*root_prefix(root) ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rfd < 0)
                 return -errno;
-        return path_open_beneath(rfd, rel, flags | O_NOCTTY, 0);
+        /* O_NONBLOCK and a regular file only: a FIFO or a device planted
+         * under --root neither blocks the open nor gets read (a /proc/sys
+         * entry is a regular file). */
+        int fd = path_open_beneath(rfd, rel, flags | O_NOCTTY | O_NONBLOCK, 0);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) < 0) {
+                int e = -errno;
+                close(fd);
+                return e;
+        }
+        if (fd >= 0 && !(flags & O_DIRECTORY) && !S_ISREG(st.st_mode)) {
+                close(fd);
+                return S_ISDIR(st.st_mode) ? -EISDIR : -ENXIO;
+        }
+        return fd;
 }
 
 int sysctl_read(const char *root, const char *canonical, char **ret) {

@@ -169,7 +169,8 @@ int advise_run(const struct model_input *in, uint64_t target_us, unsigned scenar
         if (scenarios & SCENARIO_BIT(SCENARIO_ESTABLISHED)) {
                 struct advise_app *a = &ret->apps[ret->n_apps++];
                 struct model_input x = *in;
-                uint64_t lo = 1, hi = target_us / USEC_PER_MSEC;
+                /* TCP_USER_TIMEOUT is an int of ms: never propose more. */
+                uint64_t lo = 1, hi = (target_us < MODEL_USER_TIMEOUT_MAX_US ? target_us : MODEL_USER_TIMEOUT_MAX_US) / USEC_PER_MSEC;
                 a->scenario = SCENARIO_ESTABLISHED;
                 a->option = "TCP_USER_TIMEOUT";
                 x.user_timeout_us = USEC_PER_MSEC;

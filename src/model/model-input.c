@@ -178,7 +178,10 @@ int model_input_parse_local_failure(struct model_input *in, const char *spec) {
         for (size_t i = 0; i < ELEMENTSOF(kinds); i++)
                 if (strlen(kinds[i].name) == len && strncmp(kinds[i].name, spec, len) == 0) {
                         uint64_t t = 0;
-                        if (at && parse_duration(at + 1, &t) < 0)
+                        int r = at ? parse_duration(at + 1, &t) : 0;
+                        if (r == -ERANGE || t > MODEL_AT_MAX_US)
+                                return -ERANGE;
+                        if (r < 0)
                                 return -EINVAL;
                         in->local_failure = kinds[i].kind;
                         in->local_failure_errno = kinds[i].err;

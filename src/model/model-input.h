@@ -4,7 +4,20 @@
  * (host/live.h). */
 #pragma once
 
+#include <stdint.h>
+
 #include "model.h"
+
+/* The largest assumption a user may give, from the kernel's own types:
+ * what the kernel cannot hold is refused at the input (exit 2), so that
+ * nothing the model computes in uint64_t microseconds and jiffies wraps
+ * (--rto 73786976295s is 2^64 us at HZ 250: it showed RTO 164ms). */
+#define MODEL_RTT_MAX_US          ((uint64_t) UINT32_MAX / 8)              /* tcp_sock.srtt_us: u32 holding srtt << 3 */
+#define MODEL_RTO_MAX_US          (120 * USEC_PER_SEC)                     /* TCP_RTO_MAX: icsk_rto never exceeds it */
+#define MODEL_USER_TIMEOUT_MAX_US ((uint64_t) INT32_MAX * USEC_PER_MSEC)   /* TCP_USER_TIMEOUT: an int of ms */
+/* Past any timeline the kernel runs (keepalive: 32767 s + 127 x 32767 s,
+ * 49 days), so a later local failure changes nothing. */
+#define MODEL_AT_MAX_US           (366 * 24 * 3600 * USEC_PER_SEC)
 
 /* Apply one tunable (any key spelling) as --set or a profile would.
  * Returns 0, -ENOENT (not a tunable the model reads), -EINVAL (not a
@@ -24,5 +37,5 @@ int model_input_parse_keepalive(struct model_input *in, const char *spec);
 
 /* Parse "--local-failure KIND[@DUR]": qdisc-drop, unreachable, prohibit,
  * no-route, blackhole, neighbour; without @DUR from before the send.
- * Returns 0 or -EINVAL. */
+ * Returns 0, -EINVAL, or -ERANGE for a DUR over MODEL_AT_MAX_US. */
 int model_input_parse_local_failure(struct model_input *in, const char *spec);

@@ -225,7 +225,9 @@ int findings_run(const struct findings_input *in, struct findings *ret) {
                 add(&c, "netns-unavailable", in->netns,
                     e == EPERM ? "entering a namespace needs CAP_SYS_ADMIN: run as root" : NULL,
                     "network namespace %s (%s): %s", in->netns, strempty(in->netns_path),
-                    e == ENOENT || e == ESRCH ? "vanished during the scan" : strerror(e));
+                    e == ENOENT || e == ESRCH ? "vanished during the scan"
+                    : e == EINVAL           ? "not a network namespace"
+                                            : strerror(e));
         } else {
                 rule_values(&c);
                 rule_limits(&c);

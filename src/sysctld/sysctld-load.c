@@ -27,7 +27,7 @@
 static int reopen(int fd, int flags) {
         char p[64];
         snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-        int r = open(p, flags | O_CLOEXEC | O_NOCTTY);
+        int r = open(p, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         return r < 0 ? -errno : r;
 }
 
@@ -189,6 +189,14 @@ static int list_dir(struct sysctld *s, const char *dir, int pfd, struct found **
         for (struct dirent *de; (de = readdir(d));) {
                 if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf"))
                         continue;
+                if (*n >= SYSCTLD_FILES_MAX) {
+                        _cleanup_free_ char *path = NULL;
+                        r = asprintf(&path, "%s%s%s", dir, streq(dir, "/") ? "" : "/", de->d_name) < 0
+                                    ? -ENOMEM
+                                    : sysctld_refuse(s, path, 0, "past %d drop-ins in sysctl.d: the tree is refused (tcptune(8), BOUNDS)",
+                                                     SYSCTLD_FILES_MAX);
+                        break;
+                }
                 if (*n >= *cap) {
                         size_t c = *cap ? *cap * 2 : 64;
                         struct found *nf = reallocarray(*f, c, sizeof(**f));
@@ -370,6 +378,8 @@ int sysctld_load_prefix(const char *root, const char *glob_prefix, struct sysctl
                 r = sysctld_finish(s, root);
         if (r >= 0)
                 r = sysctld_settle(s, root);
+        if (r == -E2BIG && s->refused)
+                r = 0; /* a bound: the caller reports sysctld_refused() */
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(s);

@@ -63,6 +63,8 @@ struct sysctld_state {
         struct opt *opts;
         size_t n_opts, cap_opts, cap_files, cap_diags, cap_overrides, cap_entries, cap_shadowed;
         struct map byname;    /* key -> live opt */
+        /* Toward the bounds of sysctld.h. */
+        size_t bytes, assignments, writes, patterns;
 };
 
 static size_t map_slot(const struct map *m, const char *k) {
@@ -206,6 +208,44 @@ _printf_(5, 6) static int diag(struct sysctld *s, size_t file, unsigned line, in
         return r;
 }
 
+/* Refuse the tree (a bound of sysctld.h): one diagnostic that says where,
+ * and nothing else that could pass for a complete answer. */
+_printf_(4, 0) static int refusev(struct sysctld *s, const char *file, unsigned line, const char *fmt, va_list ap) {
+        int r = diagv(s, file, line, -E2BIG, fmt, ap);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < s->n_entries; i++)
+                free(s->entries[i].key), free(s->entries[i].value), free(s->entries[i].file),
+                        free(s->entries[i].pattern);
+        for (size_t i = 0; i < s->n_overrides; i++)
+                free(s->overrides[i].key), free(s->overrides[i].value), free(s->overrides[i].file),
+                        free(s->overrides[i].pattern);
+        s->n_entries = s->n_overrides = 0;
+        s->refused = true;
+        return -E2BIG;
+}
+
+int sysctld_refuse(struct sysctld *s, const char *file, unsigned line, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        int r = refusev(s, file, line, fmt, ap);
+        va_end(ap);
+        return r;
+}
+
+/* The same, naming files[file]. */
+_printf_(4, 5) static int refuse(struct sysctld *s, size_t file, unsigned line, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        int r = refusev(s, s->files[file], line, fmt, ap);
+        va_end(ap);
+        return r;
+}
+
+const struct sysctld_diag *sysctld_refused(const struct sysctld *s) {
+        return s && s->refused && s->n_diags > 0 ? &s->diags[s->n_diags - 1] : NULL;
+}
+
 static int push_opt(struct sysctld_state *st, struct opt *o) {
         if (GROW(st->opts, st->n_opts, st->cap_opts) < 0)
                 return -ENOMEM;
@@ -244,6 +284,11 @@ static int parse_line(struct sysctld *s, size_t file, unsigned line, char *l) {
                 return diag(s, file, line, 0,
                             "'%s' is not an assignment (KEY = VALUE); systemd-sysctl ignores it and fails",
                             strempty(q));
+        }
+        if (++st->assignments > SYSCTLD_ASSIGNMENTS_MAX) {
+                free(o.value);
+                return refuse(s, file, line, "more than %d assignments in sysctl.d: the tree is refused (tcptune(8), BOUNDS)",
+                              SYSCTLD_ASSIGNMENTS_MAX);
         }
         o.key = sysctld_normalize_key(strip(p));
         if (!o.key) {
@@ -306,6 +351,7 @@ enum { EOL_ZERO = 1, EOL_TEN = 2, EOL_THIRTEEN = 4 };
 struct reader {
         char *buf;
         size_t n, cap;
+        size_t budget;        /* bytes it may still take: -EFBIG past them */
         unsigned eol, line;
         bool started;
         int (*cb)(char *line, unsigned lineno, void *userdata);
@@ -323,7 +369,12 @@ static int reader_emit(struct reader *r) {
 }
 
 static int reader_feed(struct reader *r, const char *data, size_t len) {
+        bool over = len > r->budget;
         int k;
+
+        if (over)
+                len = r->budget;
+        r->budget -= len;
         for (size_t i = 0; i < len; i++) {
                 char c = data[i];
                 unsigned type = c == '\n' ? EOL_TEN : c == '\r' ? EOL_THIRTEEN : c == '\0' ? EOL_ZERO : 0;
@@ -354,16 +405,16 @@ static int reader_feed(struct reader *r, const char *data, size_t len) {
                 if (r->n >= SYSCTLD_LINE_MAX)
                         return -ENOBUFS;
         }
-        return 0;
+        return over ? -EFBIG : 0;
 }
 
 static int reader_end(struct reader *r) {
         return r->started ? reader_emit(r) : 0;
 }
 
-int sysctld_read_lines(int fd, int (*cb)(char *line, unsigned lineno, void *userdata), void *userdata,
-                       unsigned *ret_lines) {
-        struct reader r = { .cb = cb, .userdata = userdata };
+static int read_lines(int fd, size_t budget, int (*cb)(char *line, unsigned lineno, void *userdata),
+                      void *userdata, unsigned *ret_lines, size_t *ret_bytes) {
+        struct reader r = { .cb = cb, .userdata = userdata, .budget = budget };
         char buf[16384]; /* drop-ins are small; lines may span reads */
         int k = 0;
 
@@ -386,7 +437,14 @@ int sysctld_read_lines(int fd, int (*cb)(char *line, unsigned lineno, void *user
         free(r.buf);
         if (ret_lines)
                 *ret_lines = r.line;
+        if (ret_bytes)
+                *ret_bytes = budget - r.budget;
         return k;
+}
+
+int sysctld_read_lines(int fd, int (*cb)(char *line, unsigned lineno, void *userdata), void *userdata,
+                       unsigned *ret_lines) {
+        return read_lines(fd, SYSCTLD_BYTES_MAX, cb, userdata, ret_lines, NULL);
 }
 
 struct parse_ctx {
@@ -412,6 +470,11 @@ static int read_failed(struct sysctld *s, size_t file, unsigned lines, int k) {
         if (k == -ENOBUFS)
                 return diag(s, file, lines + 1, 0,
                             "line of 1 MiB or more: systemd-sysctl ignores it and the rest of the file, and fails");
+        if (k == -EFBIG)
+                return refuse(s, file, lines + 1, "sysctl.d holds more than %d MiB: the tree is refused (tcptune(8), BOUNDS)",
+                              SYSCTLD_BYTES_MAX / (1024 * 1024));
+        if (k == -E2BIG)
+                return k; /* refused meanwhile (assignments) */
         return diag(s, file, lines + 1, k, "cannot read: %s", strerror(-k));
 }
 
@@ -434,24 +497,31 @@ int sysctld_set_glob_prefix(struct sysctld *s, const char *canonical_prefix) {
 }
 
 int sysctld_parse_buffer(struct sysctld *s, const char *file, const char *buf, size_t len) {
+        if (s->refused)
+                return -E2BIG;
         int k = add_file(s, file);
         if (k < 0)
                 return k;
         struct parse_ctx p = { s, (size_t) k };
-        struct reader r = { .cb = parse_cb, .userdata = &p };
+        struct reader r = { .cb = parse_cb, .userdata = &p, .budget = SYSCTLD_BYTES_MAX - s->state->bytes };
         if ((k = reader_feed(&r, buf, len)) >= 0)
                 k = reader_end(&r);
         free(r.buf);
+        s->state->bytes = SYSCTLD_BYTES_MAX - r.budget;
         return read_failed(s, p.file, r.line, k);
 }
 
 int sysctld_parse_fd(struct sysctld *s, const char *file, int fd) {
         unsigned lines = 0;
+        size_t bytes = 0;
+        if (s->refused)
+                return -E2BIG;
         int k = add_file(s, file);
         if (k < 0 || fd < 0)
                 return k < 0 ? k : 0;
         struct parse_ctx p = { s, (size_t) k };
-        k = sysctld_read_lines(fd, parse_cb, &p, &lines);
+        k = read_lines(fd, SYSCTLD_BYTES_MAX - s->state->bytes, parse_cb, &p, &lines, &bytes);
+        s->state->bytes += bytes;
         return read_failed(s, p.file, lines, k);
 }
 
@@ -505,6 +575,98 @@ struct write {
         size_t opt;
 };
 
+/* glibc's next_brace_sub() (posix/glob.c): the end of the brace
+ * alternative starting at p, a '}' or ',' at depth 0; NULL if none. */
+static const char *brace_next(const char *p) {
+        size_t depth = 0;
+        while (*p) {
+                if (*p == '\\') {
+                        if (!*++p)
+                                break;
+                        p++;
+                        continue;
+                }
+                if ((*p == '}' && depth-- == 0) || (*p == ',' && depth == 0))
+                        break;
+                if (*p++ == '{')
+                        depth++;
+        }
+        return *p ? p : NULL;
+}
+
+/* How many patterns glob(3) with GLOB_BRACE globs for pattern, counted the
+ * way glibc expands: the first brace, each alternative followed by the
+ * rest, recursively; an unbalanced brace is no brace. Stops past max, so
+ * that counting costs at most max leaves (times the groups, kept small by
+ * the caller). Returns the count, > max when over, or 0 on OOM. */
+static size_t brace_count(const char *pattern, size_t max) {
+        const char *begin = pattern, *next, *rest;
+        size_t n = 0;
+
+        for (; *begin; begin++)
+                if (*begin == '\\' && begin[1])
+                        begin++;
+                else if (*begin == '{')
+                        break;
+        if (!*begin || !(next = brace_next(begin + 1)))
+                return 1;
+        for (rest = next; *rest != '}';)
+                if (!(rest = brace_next(rest + 1)))
+                        return 1;
+        rest++;
+        for (const char *p = begin + 1;; p = next + 1, next = brace_next(p)) {
+                _cleanup_free_ char *alt = NULL;
+                if (asprintf(&alt, "%.*s%.*s%s", (int) (begin - pattern), pattern, (int) (next - p), p, rest) < 0)
+                        return 0;
+                size_t k = brace_count(alt, max - n);
+                if (k == 0)
+                        return 0;
+                n += k;
+                if (n > max || *next == '}')
+                        return n;
+        }
+}
+
+/* One more write or override of option o: refuse the tree past the bound. */
+static int count_write(struct sysctld *s, const struct opt *o) {
+        if (++s->state->writes <= SYSCTLD_WRITES_MAX)
+                return 0;
+        _cleanup_free_ char *k = swap_dots(o->key), *q = k ? escape_text(k, 60) : NULL;
+        if (!q)
+                return -ENOMEM;
+        return refuse(s, o->file, o->line, "'%s' takes sysctl.d past %d writes: the tree is refused (tcptune(8), BOUNDS)",
+                      q, SYSCTLD_WRITES_MAX);
+}
+
+/* May glob(3) expand o's pattern? Returns 1 if so, 0 when the line is
+ * refused (a diagnostic, no writes), -E2BIG when the tree is, or -ENOMEM. */
+static int check_braces(struct sysctld *s, const struct opt *o) {
+        struct sysctld_state *st = s->state;
+        size_t groups = 0, n;
+
+        for (const char *c = o->key; *c; c++)
+                groups += *c == '{';
+        n = groups > SYSCTLD_BRACE_GROUPS_MAX ? SIZE_MAX : brace_count(o->key, SYSCTLD_BRACE_EXPANSIONS_MAX);
+        if (n == 0)
+                return -ENOMEM;
+        if (n <= SYSCTLD_BRACE_EXPANSIONS_MAX && (st->patterns += n) <= SYSCTLD_PATTERNS_MAX)
+                return 1;
+        _cleanup_free_ char *k = swap_dots(o->key), *q = k ? escape_text(k, 60) : NULL;
+        if (!q)
+                return -ENOMEM;
+        if (n <= SYSCTLD_BRACE_EXPANSIONS_MAX)
+                return refuse(s, o->file, o->line,
+                              "'%s' takes sysctl.d past %d glob patterns: the tree is refused (tcptune(8), BOUNDS)", q,
+                              SYSCTLD_PATTERNS_MAX);
+        if (o->dead)
+                return 0;
+        int r = diag(s, o->file, o->line, 0,
+                     "'%s' has more than %d brace groups or expands to more than %d patterns: refused, it writes "
+                     "nothing here (systemd-sysctl globs every one)",
+                     q, SYSCTLD_BRACE_GROUPS_MAX, SYSCTLD_BRACE_EXPANSIONS_MAX);
+        return r < 0 ? r : 0;
+}
+
 static int add_override(struct sysctld *s, const char *slash_key, const struct opt *o, bool written) {
         struct sysctld_override v = { .key = swap_dots(slash_key), .value = strdup(o->value),
                                       .file = strdup(s->files[o->file]), .line = o->line,
@@ -527,8 +689,10 @@ static int writes_of(struct sysctld *s, const char *root, size_t i, struct write
         int r;
 
         if (!o->glob) {
-                char *k = strdup(o->key);
-                if (!k || GROW(*w, *n, *cap) < 0) {
+                char *k = NULL;
+                if ((r = count_write(s, o)) < 0)
+                        return r;
+                if (!(k = strdup(o->key)) || GROW(*w, *n, *cap) < 0) {
                         free(k);
                         return -ENOMEM;
                 }
@@ -542,12 +706,15 @@ static int writes_of(struct sysctld *s, const char *root, size_t i, struct write
                 if (strncmp(o->key, st->glob_prefix, lit < want ? lit : want) != 0)
                         return 0;
         }
+        if ((r = check_braces(s, o)) <= 0)
+                return r;
         if ((r = expand(root, o->key, &keys)) < 0)
                 return r;
         for (char **k = keys; *k; k++) {
                 size_t *named = map_get(&st->byname, *k);
                 if (named) {
-                        if (st->opts[*named].value && !o->dead && (r = add_override(s, *k, o, /* written= */ false)) < 0)
+                        if (st->opts[*named].value && !o->dead &&
+                            ((r = count_write(s, o)) < 0 || (r = add_override(s, *k, o, /* written= */ false)) < 0))
                                 return r;
                         continue;
                 }
@@ -559,6 +726,8 @@ static int writes_of(struct sysctld *s, const char *root, size_t i, struct write
                                 return r;
                         continue;
                 }
+                if ((r = count_write(s, o)) < 0)
+                        return r;
                 char *dup = strdup(*k); /* not TAKE_PTR(): a NULL would end keys[] early */
                 if (!dup || GROW(*w, *n, *cap) < 0) {
                         free(dup);
@@ -576,6 +745,8 @@ int sysctld_finish(struct sysctld *s, const char *root) {
         struct map last = {}, entry_of = {};
         int r = 0;
 
+        if (s->refused)
+                return -E2BIG;
         for (size_t i = 0; r >= 0 && i < st->n_opts; i++)
                 if (st->opts[i].value)
                         r = st->opts[i].dead ? writes_of(s, root, i, &dw, &dn, &dcap)

@@ -15,6 +15,23 @@
 /* systemd's LONG_LINE_MAX: a line of this many bytes or more ends the file. */
 #define SYSCTLD_LINE_MAX (1024 * 1024)
 
+/* Bounds on the tree sysctld loads (tcptune(8), BOUNDS). Real trees hold a
+ * few dozen files of a few KiB; these sit orders of magnitude above, and
+ * keep a hostile tree (tcptune runs as root, often on a container's files)
+ * to about a second and a few hundred MB. Over one, the whole tree is
+ * refused: a diagnostic with error -E2BIG naming the file and line where it
+ * went over, sysctld.refused set, no entries and no overrides. */
+#define SYSCTLD_FILES_MAX       1024               /* drop-ins, over all directories */
+#define SYSCTLD_BYTES_MAX       (16 * 1024 * 1024) /* bytes read, over all drop-ins */
+#define SYSCTLD_ASSIGNMENTS_MAX 100000             /* "KEY = V" and "-KEY" lines */
+#define SYSCTLD_WRITES_MAX      200000             /* writes and overrides after glob expansion */
+#define SYSCTLD_PATTERNS_MAX    1024               /* patterns handed to glob(), braces expanded */
+/* glob(3) expands {a,b} by globbing each alternative: n groups of two cost
+ * 2^n globs (twenty took 11 s). A line over either bound is refused alone:
+ * a diagnostic at its FILE:LINE, and it writes nothing. */
+#define SYSCTLD_BRACE_GROUPS_MAX     16            /* '{' in one pattern */
+#define SYSCTLD_BRACE_EXPANSIONS_MAX 256           /* patterns one line expands to */
+
 struct sysctld_entry {
         char *key;            /* canonical dotted key; a glob is expanded to concrete keys */
         char *value;          /* as systemd writes it (trimmed, inline text kept) */
@@ -59,13 +76,15 @@ struct sysctld {
         size_t n_diags;
         struct sysctld_shadow *shadowed;
         size_t n_shadowed;
+        bool refused;                   /* over a bound: the last diagnostic says where; nothing else holds */
 
         struct sysctld_state *state;    /* private: the parse in progress */
 };
 
 /* Read every drop-in under root (NULL or "/" for the host) and resolve
  * globs against root's /proc/sys. Unreadable files are diagnostics, not
- * failures. Returns 0 or -ENOMEM; *ret is owned by the caller. */
+ * failures, and so is a tree over a bound (see SYSCTLD_*_MAX and
+ * sysctld_refused()). Returns 0 or -ENOMEM; *ret is owned by the caller. */
 int sysctld_load(const char *root, struct sysctld **ret);
 /* The same, expanding only globs that can match a key starting with
  * glob_prefix (canonical, "net.ipv4.tcp_"; NULL: all): the others leave no
@@ -79,7 +98,7 @@ int sysctld_set_glob_prefix(struct sysctld *s, const char *canonical_prefix);
 /* The same in steps, for tests and fuzzing: new, one parse_buffer per file
  * (the bytes of the file named `file`, appended to files[]), then finish,
  * which expands globs under root's /proc/sys and builds entries[].
- * Each returns 0 or -ENOMEM. */
+ * Each returns 0, -ENOMEM, or -E2BIG once the tree is refused (a bound). */
 struct sysctld *sysctld_new(void);
 int sysctld_parse_buffer(struct sysctld *s, const char *file, const char *buf, size_t len);
 int sysctld_finish(struct sysctld *s, const char *root);
@@ -92,13 +111,17 @@ int sysctld_parse_fd(struct sysctld *s, const char *file, int fd);
 int sysctld_add_diag(struct sysctld *s, const char *file, unsigned line, int error, const char *fmt, ...)
         _printf_(5, 6);
 int sysctld_add_shadow(struct sysctld *s, const char *file, size_t by);
+/* Refuse the tree at FILE:LINE (a bound): a diagnostic with error -E2BIG,
+ * entries and overrides dropped, refused set. Returns -E2BIG or -ENOMEM. */
+int sysctld_refuse(struct sysctld *s, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
 
 /* Split the bytes of fd, a regular file (a short read is its end), into
  * lines the way systemd's read_line() does (\n, \r, \r\n, \n\r and NUL end
  * a line; the last line needs no newline) and hand each to cb with its
  * number. Returns 0, cb's negative return, -ENOBUFS at
- * a line of SYSCTLD_LINE_MAX bytes (lines before it were handed on), or a
- * read error; *ret_lines (may be NULL) is the count handed on. */
+ * a line of SYSCTLD_LINE_MAX bytes (lines before it were handed on),
+ * -EFBIG past SYSCTLD_BYTES_MAX bytes, or a read error; *ret_lines (may be
+ * NULL) is the count handed on. */
 int sysctld_read_lines(int fd, int (*cb)(char *line, unsigned lineno, void *userdata), void *userdata,
                        unsigned *ret_lines);
 
@@ -106,6 +129,9 @@ void sysctld_free(struct sysctld *s);
 static inline void sysctld_freep(struct sysctld **s) {
         sysctld_free(*s);
 }
+
+/* The diagnostic that refused the tree (a bound), or NULL. */
+const struct sysctld_diag *sysctld_refused(const struct sysctld *s);
 
 /* The entry for a canonical key, or NULL. */
 const struct sysctld_entry *sysctld_find(const struct sysctld *s, const char *canonical_key);

@@ -46,7 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fuzz_oom(sysctld_finish(s, FUZZ_ROOT));
         fuzz_oom(sysctld_settle(s, FUZZ_ROOT));
 
-        fuzz_assert(s->n_files == n);
+        fuzz_assert(s->n_files == n || s->refused);
+        /* A refused tree (a bound) holds its reason and nothing else. */
+        fuzz_assert(!s->refused || (s->n_entries == 0 && s->n_overrides == 0 && sysctld_refused(s)->error == -E2BIG));
         for (size_t i = 0; i < s->n_entries; i++) {
                 const struct sysctld_entry *e = &s->entries[i];
                 fuzz_assert(e->key && e->value && e->file);

@@ -47,6 +47,84 @@ ms=$((($(date +%s%N) - start) / 1000000))
 check "20000 lines: evaluated in ${ms} ms (< 3000), the last line wins" \
         '[ $ms -lt 3000 ] && [ "$(jq -r ".entries[] | select(.key == \"net.ipv4.tcp_sack\") | .line" "$tmp/out")" = 20001 ]'
 
+# Overlapping globs over many keys, and many other lines: overrides and
+# entries in the tens of thousands must not meet quadratically (settling
+# each entry used to scan every override: 9 s here; now < 1 s).
+newroot
+mkdir -p "$tmp/root/proc/sys/net/ipv4/x"
+(cd "$tmp/root/proc/sys/net/ipv4/x" && seq 1 20000 | xargs touch)
+{
+        s='*'
+        for i in $(seq 1 6); do echo "net.ipv4.x.$s = $i"; s="$s*"; done
+        seq -f 'net.ipv4.y%g = 1' 1 60000
+} >"$tmp/root/etc/sysctl.d/20-globs.conf"
+# CPU time, not wall time: the machine may be busy with other tests.
+cpu=$( { TIMEFORMAT='%U %S'; time timeout 120 "$tcptune" --root "$tmp/root" config --all >"$tmp/out" 2>"$tmp/err"; } 2>&1)
+ms=$(echo "$cpu" | awk '{ printf "%d", ($1 + $2) * 1000 }')
+check "6 globs over 20000 keys and 60000 lines: ${ms} ms of CPU (< 5000), the last glob wins" \
+        '[ $ms -lt 5000 ] && grep -q "^net.ipv4.x.7 .*20-globs.conf:6 " "$tmp/out"'
+
+# The bounds of tcptune(8), BOUNDS: a tree over one is refused whole, in
+# one line naming the file (and line), exit 2, quickly and in little memory.
+bounded() { # name, expected stderr line (a grep -x pattern)
+        cpu=$( { TIMEFORMAT='%U %S'; time timeout 60 "$tcptune" --root "$tmp/root" config >"$tmp/out" 2>"$tmp/err"; } 2>&1)
+        echo $? >"$tmp/rc"
+        ms=$(echo "$cpu" | awk '{ printf "%d", ($1 + $2) * 1000 }')
+        want=$2
+        check "$1: refused in ${ms} ms of CPU, exit 2" \
+                '[ "$(rc)" = 2 ] && [ $ms -lt 3000 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -qx "$want" "$tmp/err" && [ ! -s "$tmp/out" ]'
+}
+# 220,000 writes: 11 overlapping globs over the 20,000 keys.
+s='*'
+for i in $(seq 1 11); do echo "net.ipv4.x.$s = $i"; s="$s*"; done >"$tmp/root/etc/sysctl.d/20-globs.conf"
+bounded "200000 writes" \
+        "tcptune: /etc/sysctl.d/20-globs.conf:11: 'net.ipv4.x.\*\**' takes sysctl.d past 200000 writes: the tree is refused (tcptune(8), BOUNDS)"
+rm -rf "$tmp/root/proc/sys/net/ipv4/x"
+
+newroot
+seq -f 'net.ipv4.tcp_sack = %g' 1 100001 >"$tmp/root/etc/sysctl.d/20-many.conf"
+bounded "100000 assignments" \
+        "tcptune: /etc/sysctl.d/20-many.conf:100001: more than 100000 assignments in sysctl.d: the tree is refused (tcptune(8), BOUNDS)"
+
+# 18 MiB of comments in 20 files: past 16 MiB in the 19th.
+newroot
+line=$(head -c $((900 * 1024)) /dev/zero | tr '\0' x)
+for i in $(seq 10 29); do printf '#%s\n' "$line" >"$tmp/root/etc/sysctl.d/$i-big.conf"; done
+bounded "16 MiB" \
+        "tcptune: /etc/sysctl.d/28-big.conf:1: sysctl.d holds more than 16 MiB: the tree is refused (tcptune(8), BOUNDS)"
+
+newroot
+(cd "$tmp/root/etc/sysctl.d" && seq -f '%04g.conf' 1 1025 | xargs touch)
+bounded "1024 files" \
+        "tcptune: /etc/sysctl.d/[0-9]*.conf: past 1024 drop-ins in sysctl.d: the tree is refused (tcptune(8), BOUNDS)"
+
+newroot
+for i in $(seq 1 1025); do echo "net.ipv4.tcp_no$i* = 1"; done >"$tmp/root/etc/sysctl.d/20-globs.conf"
+bounded "1024 glob patterns" \
+        "tcptune: /etc/sysctl.d/20-globs.conf:1025: 'net.ipv4.tcp_no1025\*' takes sysctl.d past 1024 glob patterns: the tree is refused (tcptune(8), BOUNDS)"
+
+# audit and profile verify refuse the same tree the same way.
+"$tcptune" --root "$tmp/root" audit >"$tmp/out" 2>"$tmp/err"
+echo $? >"$tmp/rc"
+check "audit: the same refusal, exit 2" '[ "$(rc)" = 2 ] && grep -q "20-globs.conf:1025: .*BOUNDS" "$tmp/err"'
+
+# Braces: twenty {a,b} groups are 2^20 globs (11 s); the line is refused
+# alone, the rest evaluated.
+newroot
+{
+        printf 'net.ipv4.tcp_*'
+        for i in $(seq 1 20); do printf '{a,b}'; done
+        printf ' = 1\nnet.ipv4.tcp_sac{k,x}* = 0\n'
+        printf 'net.ipv4.tcp_{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}* = 0\n'
+} >"$tmp/root/etc/sysctl.d/20-brace.conf"
+cpu=$( { TIMEFORMAT='%U %S'; time timeout 60 "$tcptune" --root "$tmp/root" config >"$tmp/out" 2>"$tmp/err"; } 2>&1)
+echo $? >"$tmp/rc"
+ms=$(echo "$cpu" | awk '{ printf "%d", ($1 + $2) * 1000 }')
+check "20 brace groups: refused at FILE:LINE in ${ms} ms of CPU, the other lines count" \
+        '[ $ms -lt 2000 ] && grep -qx "tcptune: /etc/sysctl.d/20-brace.conf:1: .net.ipv4.tcp_\*{a,b}.* has more than 16 brace groups or expands to more than 256 patterns: refused, it writes nothing here (systemd-sysctl globs every one)" "$tmp/err" &&
+         grep -qx "tcptune: /etc/sysctl.d/20-brace.conf:3: .* expands to more than 256 patterns: refused, .*" "$tmp/err" &&
+         grep -q "^net.ipv4.tcp_sack .*20-brace.conf:2 " "$tmp/out" && [ "$(rc)" = 1 ]'
+
 # A FIFO must not block the scan.
 newroot
 mkfifo "$tmp/root/etc/sysctl.d/30-fifo.conf"

@@ -52,7 +52,18 @@ grep -qE '^ExecStart=[^ ]*/tcptune --format prometheus audit --output /var/lib/p
 lacks "$s" '^PrivateNetwork=(yes|true|1)' "it would audit a fresh namespace"
 lacks "$s" '^ProcSubset=pid' "it would hide /proc/sys"
 lacks "$s" '^(ReadOnlyPaths|InaccessiblePaths)=.*/proc' "tcptune reads /proc/sys"
+# A hung audit must not hold the unit (and its timer) forever: a oneshot
+# has no start timeout unless it sets one, and it must end before the
+# timer would start the next run.
 t=$tmp/units/tcptune-audit.timer
+span_us() { systemd-analyze timespan "$1" 2>/dev/null | sed -n 's/^ *μs: *//p'; }
+timeout_us=$(span_us "$(sed -n 's/^TimeoutStartSec=//p' "$s" | tail -1)")
+every_us=$(span_us "$(sed -n 's/^OnUnitActiveSec=//p' "$t" | tail -1)")
+if [ -n "$timeout_us" ] && [ -n "$every_us" ] && [ "$timeout_us" -gt 0 ] && [ "$timeout_us" -lt "$every_us" ]; then
+        ok "TimeoutStartSec= ($timeout_us us) ends a hung audit before the timer's next run ($every_us us)"
+else
+        not_ok "TimeoutStartSec= missing, infinite or not under OnUnitActiveSec= ('$(grep '^TimeoutStartSec=' "$s")')"
+fi
 has "$t" "OnUnitActiveSec=5min"
 has "$t" "WantedBy=timers.target"
 grep -q '^RandomizedDelaySec=' "$t" && ok "the timer spreads a fleet (RandomizedDelaySec)" || not_ok "no RandomizedDelaySec"

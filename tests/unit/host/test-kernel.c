@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "kernel.h"
@@ -26,6 +28,67 @@ static void test_config_parse(void) {
 
         const char bad[] = "CONFIG_HZ=25x\n";
         test_assert_int(kernel_config_parse(bad, sizeof(bad) - 1, &hz, NULL), -ENOENT);
+}
+
+/* len bytes of text ending right before an unmapped page: a read past
+ * the end faults in every build, not only under ASan. */
+struct guarded {
+        char *map, *text;
+        size_t size;
+};
+
+static struct guarded guarded_copy(const char *text, size_t len) {
+        size_t page = (size_t) sysconf(_SC_PAGESIZE), data = (len + page - 1) / page * page;
+        struct guarded g = { .size = data + page };
+        g.map = mmap(NULL, g.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        test_assert(g.map != MAP_FAILED);
+        test_assert(mprotect(g.map + data, page, PROT_NONE) == 0);
+        g.text = g.map + data - len;
+        memcpy(g.text, text, len);
+        return g;
+}
+
+/* Text that is not NUL-terminated (an inflated /proc/config.gz) ending in
+ * a partial line of each kind, at any length, 64 KiB among them: the parser
+ * must stay within len. */
+static void test_config_parse_bounds(void) {
+        static const char *const tails[] = {
+                "C", "CONFIG_", "CONFIG_H", "CONFIG_HZ", "CONFIG_HZ=", "CONFIG_HZ=2", "CONFIG_D",
+                "CONFIG_DEFAULT_TCP_CON", "CONFIG_DEFAULT_TCP_CONG=", "CONFIG_DEFAULT_TCP_CONG=\"",
+                "CONFIG_DEFAULT_TCP_CONG=\"bb",
+        };
+        static const size_t sizes[] = { 0, 1, 40, 4095, 4096, 65535, 65536, 65537, 200000 };
+        char *buf = malloc(200000);
+        test_assert(buf);
+        for (size_t s = 0; s < ELEMENTSOF(sizes); s++)
+                for (size_t t = 0; t < ELEMENTSOF(tails); t++) {
+                        size_t len = sizes[s], tl = strlen(tails[t]);
+                        if (len < tl)
+                                continue;
+                        /* "CONFIG_HZ=100\n" first where it fits, then filler lines. */
+                        memset(buf, '#', len);
+                        for (size_t i = 63; i < len; i += 64)
+                                buf[i] = '\n';
+                        if (len >= 14 + tl)
+                                memcpy(buf, "CONFIG_HZ=100\n", 14);
+                        if (len > tl)
+                                buf[len - tl - 1] = '\n';
+                        memcpy(buf + len - tl, tails[t], tl);
+                        struct guarded g = guarded_copy(buf, len);
+                        unsigned hz = 0;
+                        char *cc = NULL;
+                        int r = kernel_config_parse(g.text, len, &hz, &cc);
+                        bool tail_sets = streq(tails[t], "CONFIG_HZ=2"); /* a last line needs no newline */
+                        if (len >= 14 + tl || tail_sets) {
+                                test_assert_int(r, 0);
+                                test_assert_int(hz, tail_sets ? 2 : 100);
+                        } else
+                                test_assert_int(r, -ENOENT);
+                        test_assert(!cc);
+                        free(cc);
+                        munmap(g.map, g.size);
+                }
+        free(buf);
 }
 
 static void test_version(void) {
@@ -192,6 +255,27 @@ static void test_config_files(void) {
         test_assert_str(k.default_cc, "cubic");
         kernel_info_done(&k);
 
+        /* /proc/config.gz inflating to exactly 64 KiB (the first output
+         * buffer) and ending in a partial line: read within what came. */
+        char *edge = malloc(65536);
+        test_assert(edge);
+        memset(edge, '#', 65536);
+        for (size_t i = 63; i < 65536; i += 64)
+                edge[i] = '\n';
+        memcpy(edge, "CONFIG_HZ=100\n", 14);
+        memcpy(edge + 65536 - 23, "\nCONFIG_DEFAULT_TCP_CON", 23);
+        test_assert(unlink(gz) == 0);
+        f = gzopen(gz, "wb9");
+        test_assert(f);
+        test_assert_int(gzwrite(f, edge, 65536), 65536);
+        test_assert_int(gzclose(f), Z_OK);
+        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(k.hz, 100);
+        test_assert_str(k.hz_source, "/proc/config.gz");
+        test_assert(!k.default_cc);
+        kernel_info_done(&k);
+        free(edge);
+
         test_assert(unlink(gz) == 0 && unlink(bootcfg) == 0);
         char *osr;
         test_assert(asprintf(&osr, "%s/osrelease", sysk) > 0);
@@ -210,6 +294,7 @@ static void test_config_files(void) {
 
 int main(void) {
         TEST(test_config_parse);
+        TEST(test_config_parse_bounds);
         TEST(test_config_files);
         TEST(test_version);
         return test_done();
