@@ -136,6 +136,7 @@ BEGIN {
         ns = LBL["netns"]
         if (name == "tcptune_detect_seconds") {
                 netns[ns] = 1
+                ndetect[ns]++
                 if (v < 0) problem("negative detection time: " $0)
                 detect[ns, LBL["scenario"], LBL["bound"]] = v
                 raw[ns, LBL["scenario"], LBL["bound"]] = value
@@ -171,6 +172,14 @@ END {
                         problem(f " lacks # HELP or # TYPE")
         if (nsamples["tcptune_audit_timestamp_seconds"] > 1) problem("more than one timestamp")
         for (ns in netns) {
+                # A namespace that could not be read (it vanished during
+                # the scan, or setns failed) has findings only: its
+                # netns-unavailable warning says why.
+                if (!(ns in ndetect)) {
+                        if (!(((ns, "warning") in findings) && findings[ns, "warning"] >= 1))
+                                problem("netns " ns ": no detection samples and no warning finding to say why")
+                        continue
+                }
                 for (i = 1; i <= nsc; i++) {
                         s = scen[i]
                         if (!((ns, s, "min") in detect) || !((ns, s, "typical") in detect) || !((ns, s, "max") in detect)) {

@@ -51,6 +51,7 @@ broken wrong-epoch 's/^tcptune_audit_timestamp_seconds .*/tcptune_audit_timestam
 broken no-timestamp '/^tcptune_audit_timestamp_seconds /d' 'family tcptune_audit_timestamp_seconds has no samples'
 broken foreign '$a\node_load1 0.5' 'unexpected family node_load1'
 broken inf-typo 's/bound="max"} 939.736/bound="max"} Inf/' "bad value 'Inf'"
+broken no-detect-no-warning '/^tcptune_detect_seconds/d; s/severity="warning"} [0-9]*/severity="warning"} 0/' 'no detection samples and no warning finding'
 
 # +Inf is how a scenario that never fires is written, and it sorts last.
 sed 's/\(scenario="idle",bound="\(typical\|max\)"}\) .*/\1 +Inf/' "$sample" >"$tmp/inf.prom"
