@@ -16,6 +16,7 @@
 #include "apply-internal.h"
 #include "atomic-write.h"
 #include "fileio.h"
+#include "root.h"
 
 int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_created) {
         _cleanup_free_ char *copy = strdup(dir);
@@ -24,7 +25,7 @@ int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_c
         if (!copy)
                 return -ENOMEM;
         /* The root itself is the user's choice and may be a link. */
-        int fd = open(root && *root ? root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int fd = root_path_open_dir(root, O_RDONLY);
         if (fd < 0)
                 return -errno;
         char *save = NULL;

@@ -7,15 +7,12 @@
 #include <time.h>
 
 #include "apply-internal.h"
+#include "root.h"
 #include "sd-dlopen.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 #define SYSCTL_UNIT "systemd-sysctl.service"
 #define RELOAD_TIMEOUT_USEC (30 * USEC_PER_SEC)
-
-static bool root_is_host(const char *root) {
-        return !root || !*root || streq(root, "/");
-}
 
 static int add_field(struct iovec **iov, size_t *n, const char *fmt, ...) _printf_(3, 4);
 static int add_field(struct iovec **iov, size_t *n, const char *fmt, ...) {
@@ -38,7 +35,7 @@ static int add_field(struct iovec **iov, size_t *n, const char *fmt, ...) {
 
 void apply_journal(const struct apply_request *req, const char *action, const struct apply_result *res) {
         /* A --root tree is a fixture or an image, not this host's kernel. */
-        if (!root_is_host(req->root) || access(JOURNAL_SOCKET, F_OK) < 0 || sd_dlopen() < 0)
+        if (!root_path_is_host(req->root) || access(JOURNAL_SOCKET, F_OK) < 0 || sd_dlopen() < 0)
                 return;
 
         struct iovec *iov = NULL;

@@ -222,7 +222,9 @@ int root_open_at(const struct root *r, const char *abs, int flags, mode_t mode, 
                 .resolve = how == ROOT_IN_ROOT ? RESOLVE_IN_ROOT : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
         };
         long fd = syscall(SYS_openat2, dirfd, rel, &oh, sizeof(oh));
-        if (fd < 0 && errno == ENOSYS) {
+        /* ENOSYS: before 5.6; EPERM: a seccomp filter that does not know
+         * openat2 (container runtimes of that time answer so). */
+        if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
                 fd = how == ROOT_NO_SYMLINKS ? root_open_walk(r, rel, flags, mode)
                                              : walk_in_root(dirfd, rel, flags, mode);
         } else if (fd < 0) {
@@ -241,4 +243,27 @@ int root_open_walk_in_root(const struct root *r, const char *abs, int flags, mod
         if (own >= 0)
                 close(own);
         return fd;
+}
+
+bool root_path_is_host(const char *root) {
+        return !root || !*root || streq(root, "/");
+}
+
+const char *root_path_prefix(const char *root) {
+        return root_path_is_host(root) ? "" : root;
+}
+
+int root_path_open_dir(const char *root, int flags) {
+        int fd = open(root_path_is_host(root) ? "/" : root, flags | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+int root_path_open(const char *root, const char *abs, int flags, mode_t mode, enum root_resolve how) {
+        struct root r;
+        int k = root_open(root, &r);
+        if (k < 0)
+                return k;
+        k = root_open_at(&r, abs, flags, mode, how);
+        root_done(&r);
+        return k;
 }

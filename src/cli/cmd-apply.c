@@ -8,6 +8,7 @@
 #include "cmd-apply.h"
 #include "log.h"
 #include "output-apply.h"
+#include "root.h"
 
 static void help(bool apply) {
         fputs(apply ? "Usage: tcptune profile apply NAME [--dry-run] [--dropin FILE.conf] [--reload]\n"
@@ -43,7 +44,7 @@ static int check_options(struct context *ctx, const struct apply_options *o) {
                 log_error("--dropin: with --netns no drop-in is written (sysctl.d configures the host at boot)");
                 return EXIT_USAGE;
         }
-        if (o->reload && (ctx->netns || (ctx->root && !streq(ctx->root, "/")))) {
+        if (o->reload && (ctx->netns || !root_path_is_host(ctx->root))) {
                 log_error("--reload: systemd-sysctl configures the host's kernel, not %s",
                           ctx->netns ? "another network namespace (drop --reload)" : "a --root tree (drop --reload)");
                 return EXIT_USAGE;

@@ -20,9 +20,10 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "model-input.h"
 #include "fileio.h"
+#include "model-input.h"
 #include "profile.h"
+#include "root.h"
 #include "sysctld.h"
 
 #ifndef TCPTUNE_PROFILES_DIR
@@ -131,7 +132,7 @@ static int find_name(const char *root, const char *name, char **ret_path, bool *
                         /* A dangling link is something, not nothing. */
                         struct stat st;
                         _cleanup_free_ char *full = NULL;
-                        bool under = dirs[i].relocated && root && *root && !streq(root, "/");
+                        bool under = dirs[i].relocated && !root_path_is_host(root);
                         if (asprintf(&full, "%s%s", under ? root : "", path) < 0)
                                 return -ENOMEM;
                         if (lstat(full, &st) < 0)
@@ -381,7 +382,7 @@ int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
 
         for (size_t i = 0; i < nd; i++) {
                 _cleanup_free_ char *full = NULL;
-                bool under = dirs[i].relocated && root && *root && !streq(root, "/");
+                bool under = dirs[i].relocated && !root_path_is_host(root);
                 if (asprintf(&full, "%s%s", under ? root : "", dirs[i].path) < 0)
                         goto oom;
                 DIR *d = opendir(full);

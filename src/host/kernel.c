@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "fileio.h"
 #include "kernel.h"
+#include "root.h"
 #include "sysctl.h"
 
 /* The text after prefix when the n-byte line p starts with it, else NULL;
@@ -82,10 +84,19 @@ static size_t gzip_data_offset(const unsigned char *buf, size_t len) {
 /* The whole file, up to 16 MiB (a kernel .config is ~300 KiB, its gzip
  * ~25 KiB): 64 KiB first, so config.gz takes one read() (its st_size under
  * /proc is not to be trusted). */
-static int read_file(const char *path, unsigned char **ret, size_t *ret_len) {
-        _cleanup_close_ int fd = open_regular(path, O_RDONLY);
+static int read_file(const char *root, const char *abs, unsigned char **ret, size_t *ret_len) {
+        /* Resolved inside the tree: a --root image's own links are its
+         * business, but none may lead out of it (the release in the path
+         * comes from the tree too). O_NONBLOCK and a regular file only: a
+         * FIFO neither blocks nor gets read. */
+        _cleanup_close_ int fd = root_path_open(root, abs, O_RDONLY | O_NONBLOCK, 0, ROOT_IN_ROOT);
+        struct stat st;
         if (fd < 0)
                 return fd;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return S_ISDIR(st.st_mode) ? -EISDIR : -ENXIO;
         return read_full_fd(fd, 16 * 1024 * 1024, 65536, (char **) ret, ret_len);
 }
 
@@ -117,7 +128,7 @@ static bool config_scan_done(struct config_scan *c, const char *text, size_t len
  * gzip layer would also CRC every byte, for a check that cannot pass
  * before the end we never reach. Anything else is read as plain text
  * (/boot/config-RELEASE). */
-static int read_config(const char *path, const char *shown, bool want_cc, struct kernel_info *k) {
+static int read_config(const char *root, const char *shown, bool want_cc, struct kernel_info *k) {
         enum { STEP = 4096 };
         _cleanup_free_ unsigned char *file = NULL;
         _cleanup_free_ char *out = NULL;
@@ -126,7 +137,7 @@ static int read_config(const char *path, const char *shown, bool want_cc, struct
         const char *text;
         int r;
 
-        r = read_file(path, &file, &file_len);
+        r = read_file(root, shown, &file, &file_len);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
@@ -184,19 +195,16 @@ int kernel_info_read(const char *root, struct kernel_info *ret) {
 
 int kernel_info_read_full(const char *root, bool want_cc, struct kernel_info *ret) {
         struct kernel_info k = {};
-        const char *r = root && *root && !streq(root, "/") ? root : "";
-        _cleanup_free_ char *gz = NULL, *boot = NULL;
+        _cleanup_free_ char *boot = NULL;
 
         (void) sysctl_read(root, "kernel.osrelease", &k.release);
 
-        if (asprintf(&gz, "%s/proc/config.gz", r) < 0)
-                return -ENOMEM;
-        if (read_config(gz, gz + strlen(r), want_cc, &k) == -ENOMEM)
+        if (read_config(root, "/proc/config.gz", want_cc, &k) == -ENOMEM)
                 goto oom;
         if (k.hz == 0 && k.release) {
-                if (asprintf(&boot, "%s/boot/config-%s", r, k.release) < 0)
+                if (asprintf(&boot, "/boot/config-%s", k.release) < 0)
                         goto oom;
-                if (read_config(boot, boot + strlen(r), want_cc, &k) == -ENOMEM)
+                if (read_config(root, boot, want_cc, &k) == -ENOMEM)
                         goto oom;
         }
         *ret = k;

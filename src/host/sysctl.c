@@ -7,20 +7,13 @@
 
 #include "fileio.h"
 #include "parse.h"
-#include "path-beneath.h"
+#include "root.h"
 #include "sysctl.h"
-
-static const char *root_prefix(const char *root) {
-        /* "/" and "" both mean the real root; avoid "//proc". */
-        if (!root || !*root || streq(root, "/"))
-                return "";
-        return root;
-}
 
 char *sysctl_path(const char *root, const char *canonical) {
         _cleanup_free_ char *sub = sysctl_key_to_subpath(canonical);
         char *p = NULL;
-        if (!sub || asprintf(&p, "%s/proc/sys/%s", root_prefix(root), sub) < 0)
+        if (!sub || asprintf(&p, "%s/proc/sys/%s", root_path_prefix(root), sub) < 0)
                 return NULL;
         return p;
 }
@@ -30,16 +23,13 @@ char *sysctl_path(const char *root, const char *canonical) {
  * be written through). root itself is the user's choice and may be one. */
 static int open_key(const char *root, const char *canonical, int flags) {
         _cleanup_free_ char *sub = sysctl_key_to_subpath(canonical);
-        _cleanup_free_ char *rel = NULL;
-        if (!sub || asprintf(&rel, "proc/sys/%s", sub) < 0)
+        _cleanup_free_ char *abs = NULL;
+        if (!sub || asprintf(&abs, "/proc/sys/%s", sub) < 0)
                 return -ENOMEM;
-        _cleanup_close_ int rfd = open(*root_prefix(root) ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (rfd < 0)
-                return -errno;
         /* O_NONBLOCK and a regular file only: a FIFO or a device planted
          * under --root neither blocks the open nor gets read (a /proc/sys
          * entry is a regular file). */
-        int fd = path_open_beneath(rfd, rel, flags | O_NOCTTY | O_NONBLOCK, 0);
+        int fd = root_path_open(root, abs, flags | O_NONBLOCK, 0, ROOT_NO_SYMLINKS);
         struct stat st;
         if (fd >= 0 && fstat(fd, &st) < 0) {
                 int e = -errno;

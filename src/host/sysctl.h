@@ -9,7 +9,7 @@
 char *sysctl_path(const char *root, const char *canonical);
 
 /* sysctl_read() and sysctl_write() open the key's file with
- * path_open_beneath() below root: no symbolic link is followed between
+ * root_open_at() below root: no symbolic link is followed between
  * root and the file (-ELOOP), and a key cannot leave root's /proc/sys. */
 
 /* Read a live value: open, one read(), close (stdio could issue a second

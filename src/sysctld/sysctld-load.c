@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "root.h"
 #include "sysctld.h"
 
 static int reopen(int fd, int flags) {
@@ -48,7 +49,7 @@ static char *readlink_fd(int fd) {
 }
 
 static int open_root(const char *root) {
-        int fd = open(root && *root ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int fd = root_path_open_dir(root, O_PATH);
         return fd < 0 ? -errno : fd;
 }
 

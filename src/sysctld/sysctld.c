@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include "escape.h"
+#include "root.h"
 #include "sysctl.h"
 #include "sysctld.h"
 
@@ -538,7 +539,7 @@ int sysctld_add_shadow(struct sysctld *s, const char *file, size_t by) {
 /* Keys a glob matches under root's /proc/sys, sorted, slash form;
  * directories end in '/'. glob(3) with GLOB_BRACE, as systemd calls it. */
 static int expand(const char *root, const char *pattern, char ***ret) {
-        const char *prefix = root && *root && !streq(root, "/") ? root : "";
+        const char *prefix = root_path_prefix(root);
         _cleanup_free_ char *p = malloc(2 * strlen(prefix) + strlen(pattern) + 16);
         char *w = p;
         glob_t g = {};
