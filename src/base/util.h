@@ -83,3 +83,21 @@ static inline bool endswith(const char *s, const char *suffix) {
 static inline const char *strempty(const char *s) {
         return s ? s : "";
 }
+
+/* Make room for one more element at arr[n], doubling cap (16 first).
+ * Evaluates to 0, or -ENOMEM with arr untouched: the one growth rule for
+ * arrays. Needs <stdlib.h>'s reallocarray(). */
+#define GROW(arr, n, cap)                                                        \
+        ({                                                                       \
+                int _r = 0;                                                      \
+                if ((n) >= (cap)) {                                              \
+                        size_t _c = (cap) ? (cap) * 2 : 16;                      \
+                        void *_p = reallocarray((arr), _c, sizeof(*(arr)));      \
+                        if (_p) {                                                \
+                                (arr) = _p;                                      \
+                                (cap) = _c;                                      \
+                        } else                                                   \
+                                _r = -ENOMEM;                                    \
+                }                                                                \
+                _r;                                                              \
+        })

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Hand-written sysctl.d trees for the oracle: one per rule in tcptune(8)
 # "SYSCTL.D PRECEDENCE" and per bad input. usage: edge-cases.sh DEST TEMPLATE
-# Each tree is DEST/e-NAME with proc/sys linked to TEMPLATE/proc/sys.
+# Each tree is DEST/e-NAME with proc/sys hard-linked from TEMPLATE/proc/sys.
 # Keys stay inside net.ipv4.* and net.core.somaxconn; no glob may match a
 # congestion control key (writing one can load a module).
 set -eu
@@ -12,8 +12,9 @@ M=$((1024 * 1024))
 new() { # NAME: start a tree, cd into it
         t=$dest/e-$1
         mkdir -p "$t/proc" "$t/etc/sysctl.d" "$t/run/sysctl.d" "$t/usr/local/lib/sysctl.d" "$t/usr/lib/sysctl.d"
-        ln -sfn "$tmpl/proc/sys" "$t/proc/sys"
-        ln -sfn "$tmpl/proc/config.gz" "$t/proc/config.gz"
+        # hard links: tcptune follows no symbolic link below --root's /proc/sys
+        cp -al "$tmpl/proc/sys" "$t/proc/sys"
+        ln -f "$tmpl/proc/config.gz" "$t/proc/config.gz"
         ln -sfn usr/lib "$t/lib"
         cd "$t"
 }

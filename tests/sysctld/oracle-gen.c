@@ -3,7 +3,7 @@
  * OUTDIR/gSEED-NNNN for the systemd-sysctl oracle. The same seed gives the
  * same trees. Each tree has files in every directory systemd reads, with
  * name clashes, masks, links, globs, duplicates, comments, odd whitespace,
- * odd line endings and odd values; its proc/sys links to TEMPLATE's.
+ * odd line endings and odd values; its proc/sys hard-links TEMPLATE's.
  *
  * Safety: keys come from TEMPLATE (net.ipv4.* and net.core.somaxconn of a
  * fresh network namespace); a glob is kept only if it matches no key that
@@ -406,6 +406,33 @@ static void link_at(const char *target, const char *path) {
                 perror(path);
 }
 
+/* The template's fake /proc/sys, shared by hard links (tcptune resolves
+ * /proc/sys below --root without following any symbolic link, as it must
+ * for a tree it does not trust: a link there would be refused). */
+static void hardlink_tree(const char *from, const char *to) {
+        DIR *d = opendir(from);
+        struct dirent *de;
+        if (!d || mkdir(to, 0755) < 0) {
+                perror(to);
+                if (d)
+                        closedir(d);
+                return;
+        }
+        while ((de = readdir(d))) {
+                if (de->d_name[0] == '.')
+                        continue;
+                const char *f = S("%s/%s", from, de->d_name), *t = S("%s/%s", to, de->d_name);
+                struct stat st;
+                if (lstat(f, &st) < 0)
+                        continue;
+                if (S_ISDIR(st.st_mode))
+                        hardlink_tree(f, t);
+                else if (link(f, t) < 0)
+                        perror(t);
+        }
+        closedir(d);
+}
+
 /* A tree. Only real directories exist while files are written; the links
  * between directories (/lib, /etc/sysctl.d) are made last. */
 static void tree(const char *dir, const char *tmpl) {
@@ -419,8 +446,9 @@ static void tree(const char *dir, const char *tmpl) {
 
         n_recent = 0;
         mkdirs(S("%s/proc", dir));
-        link_at(S("%s/proc/sys", tmpl), S("%s/proc/sys", dir));
-        link_at(S("%s/proc/config.gz", tmpl), S("%s/proc/config.gz", dir));
+        hardlink_tree(S("%s/proc/sys", tmpl), S("%s/proc/sys", dir));
+        if (link(S("%s/proc/config.gz", tmpl), S("%s/proc/config.gz", dir)) < 0)
+                perror(dir);
         for (unsigned i = 0; i < 4; i++)
                 mkdirs(S("%s/%s", dir, dirs[i]));
         if (lib >= 70 && lib < 90)
