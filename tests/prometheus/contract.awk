@@ -84,6 +84,7 @@ BEGIN {
         want["tcptune_audit_timestamp_seconds"] = ""
         nsc = split("established idle connect accept orphan fin-wait-2 zero-window", scen, " ")
         nsev = split("info warning critical", sev, " ")
+        split("min typical max", bnd, " ")
         nreq = split("tcptune_detect_seconds tcptune_findings tcptune_audit_timestamp_seconds " require, req, " ")
         current = ""
         bad = 0
@@ -171,6 +172,18 @@ END {
                         problem(f " lacks # HELP or # TYPE")
         if (nsamples["tcptune_audit_timestamp_seconds"] > 1) problem("more than one timestamp")
         for (ns in netns) {
+                # A namespace that could not be entered (--all-netns: it
+                # vanished, or /run/netns holds something that is not one)
+                # has no figures, only its netns-unavailable warning.
+                any = 0
+                for (i = 1; i <= nsc; i++)
+                        for (b = 1; b <= 3; b++)
+                                if ((ns, scen[i], bnd[b]) in detect) any = 1
+                if (!any) {
+                        if (!((ns, "warning") in findings) || findings[ns, "warning"] < 1)
+                                problem("netns " ns ": no detection times and no warning saying why")
+                        continue
+                }
                 for (i = 1; i <= nsc; i++) {
                         s = scen[i]
                         if (!((ns, s, "min") in detect) || !((ns, s, "typical") in detect) || !((ns, s, "max") in detect)) {
