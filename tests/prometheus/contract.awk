@@ -84,6 +84,7 @@ BEGIN {
         want["tcptune_audit_timestamp_seconds"] = ""
         nsc = split("established idle connect accept orphan fin-wait-2 zero-window", scen, " ")
         nsev = split("info warning critical", sev, " ")
+        split("min typical max", bnd, " ")
         nreq = split("tcptune_detect_seconds tcptune_findings tcptune_audit_timestamp_seconds " require, req, " ")
         current = ""
         bad = 0
