@@ -67,7 +67,7 @@ static void advise_one(const struct model_input *base, enum scenario s, uint64_t
 
         a->scenario = s;
         (void) model_run(base, s, &a->current);
-        if (a->current.detect_max_us <= T) {
+        if (!a->current.never && a->current.detect_max_us <= T) {
                 a->already_within = a->possible = true;
                 a->proposed = a->current;
                 return;
@@ -154,6 +154,62 @@ static void advise_one(const struct model_input *base, enum scenario s, uint64_t
         }
 }
 
+/* Per application, established: the largest TCP_USER_TIMEOUT (ms) that
+ * fits. Where the host already meets the target, nothing: a user timeout
+ * near the target would only make detection slower than today. */
+static void app_user_timeout(const struct model_input *in, uint64_t target_us, struct advise_app *a) {
+        struct model_input x = *in;
+        uint64_t lo = 1, hi = target_us / USEC_PER_MSEC;
+        a->scenario = SCENARIO_ESTABLISHED;
+        a->option = "TCP_USER_TIMEOUT";
+        (void) model_run(in, SCENARIO_ESTABLISHED, &a->current);
+        if (!a->current.never && a->current.detect_max_us <= target_us) {
+                a->already_within = a->possible = true;
+                a->proposed = a->current;
+                return;
+        }
+        x.user_timeout_us = USEC_PER_MSEC;
+        a->possible = fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed);
+        while (a->possible && lo < hi) {
+                uint64_t mid = lo + (hi - lo + 1) / 2;
+                x.user_timeout_us = mid * USEC_PER_MSEC;
+                if (fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed))
+                        lo = mid;
+                else
+                        hi = mid - 1;
+        }
+        x.user_timeout_us = lo * USEC_PER_MSEC;
+        (void) model_run(&x, SCENARIO_ESTABLISHED, &a->proposed);
+        snprintf(a->value, sizeof(a->value), "%llu ms", (unsigned long long) lo);
+}
+
+/* Per application, idle: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT. With
+ * SO_KEEPALIVE alone the host's settings apply: when they meet the target,
+ * nothing more is proposed. */
+static void app_keepalive(const struct model_input *in, uint64_t target_us, struct advise_app *a) {
+        struct model_input x = *in;
+        static const unsigned cnts[] = { 5, 3, 1 }, intvls[] = { 10, 5, 2, 1 };
+        a->scenario = SCENARIO_IDLE;
+        a->option = "SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT";
+        (void) model_run(in, SCENARIO_IDLE, &a->current);
+        if (!a->current.never && a->current.detect_max_us <= target_us) {
+                a->already_within = a->possible = true;
+                a->proposed = a->current;
+                return;
+        }
+        x.keepalive_from_socket = true;
+        for (size_t c = 0; c < ELEMENTSOF(cnts) && !a->possible; c++)
+                for (size_t i = 0; i < ELEMENTSOF(intvls) && !a->possible; i++) {
+                        x.keepalive_probes = cnts[c];
+                        x.keepalive_intvl_us = intvls[i] * USEC_PER_SEC;
+                        a->possible = search_seconds(&x, &x.keepalive_time_us, 1, 32767, SCENARIO_IDLE, target_us,
+                                                     &a->proposed);
+                }
+        snprintf(a->value, sizeof(a->value), "%llu s, %llu s, %u",
+                 (unsigned long long) (x.keepalive_time_us / USEC_PER_SEC),
+                 (unsigned long long) (x.keepalive_intvl_us / USEC_PER_SEC), x.keepalive_probes);
+}
+
 int advise_run(const struct model_input *in, uint64_t target_us, unsigned scenarios, bool have_rto_max,
                bool have_syn_linear, struct advise_report *ret) {
         if (target_us == 0 || !scenarios)
@@ -163,46 +219,9 @@ int advise_run(const struct model_input *in, uint64_t target_us, unsigned scenar
                 if (scenarios & SCENARIO_BIT(s))
                         advise_one(in, s, target_us, have_rto_max, have_syn_linear,
                                    &ret->scenarios[ret->n_scenarios++]);
-
-        /* Per application: TCP_USER_TIMEOUT for established (largest ms that
-         * fits), SO_KEEPALIVE options for idle. */
-        if (scenarios & SCENARIO_BIT(SCENARIO_ESTABLISHED)) {
-                struct advise_app *a = &ret->apps[ret->n_apps++];
-                struct model_input x = *in;
-                uint64_t lo = 1, hi = target_us / USEC_PER_MSEC;
-                a->scenario = SCENARIO_ESTABLISHED;
-                a->option = "TCP_USER_TIMEOUT";
-                x.user_timeout_us = USEC_PER_MSEC;
-                a->possible = fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed);
-                while (a->possible && lo < hi) {
-                        uint64_t mid = lo + (hi - lo + 1) / 2;
-                        x.user_timeout_us = mid * USEC_PER_MSEC;
-                        if (fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed))
-                                lo = mid;
-                        else
-                                hi = mid - 1;
-                }
-                x.user_timeout_us = lo * USEC_PER_MSEC;
-                (void) model_run(&x, SCENARIO_ESTABLISHED, &a->proposed);
-                snprintf(a->value, sizeof(a->value), "%llu ms", (unsigned long long) lo);
-        }
-        if (scenarios & SCENARIO_BIT(SCENARIO_IDLE)) {
-                struct advise_app *a = &ret->apps[ret->n_apps++];
-                struct model_input x = *in;
-                static const unsigned cnts[] = { 5, 3, 1 }, intvls[] = { 10, 5, 2, 1 };
-                a->scenario = SCENARIO_IDLE;
-                a->option = "SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT";
-                x.keepalive_from_socket = true;
-                for (size_t c = 0; c < ELEMENTSOF(cnts) && !a->possible; c++)
-                        for (size_t i = 0; i < ELEMENTSOF(intvls) && !a->possible; i++) {
-                                x.keepalive_probes = cnts[c];
-                                x.keepalive_intvl_us = intvls[i] * USEC_PER_SEC;
-                                a->possible = search_seconds(&x, &x.keepalive_time_us, 1, 32767, SCENARIO_IDLE,
-                                                             target_us, &a->proposed);
-                        }
-                snprintf(a->value, sizeof(a->value), "%llu s, %llu s, %u",
-                         (unsigned long long) (x.keepalive_time_us / USEC_PER_SEC),
-                         (unsigned long long) (x.keepalive_intvl_us / USEC_PER_SEC), x.keepalive_probes);
-        }
+        if (scenarios & SCENARIO_BIT(SCENARIO_ESTABLISHED))
+                app_user_timeout(in, target_us, &ret->apps[ret->n_apps++]);
+        if (scenarios & SCENARIO_BIT(SCENARIO_IDLE))
+                app_keepalive(in, target_us, &ret->apps[ret->n_apps++]);
         return 0;
 }

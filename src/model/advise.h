@@ -27,13 +27,16 @@ struct advise_scenario {
 struct advise_app {           /* per-application alternative */
         enum scenario scenario;
         const char *option;   /* "TCP_USER_TIMEOUT", "TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT" */
-        char value[64];       /* "26000 ms", "60 s, 10 s, 5" */
+        char value[64];       /* "26000 ms", "60 s, 10 s, 5"; empty when already_within */
+        bool already_within;  /* the host's settings meet the target: propose nothing, since
+                               * any option would only make detection slower */
         bool possible;
-        struct model_result proposed;
+        struct model_result current, proposed;
 };
 
 struct advise_report {
         uint64_t target_us;
+        const char *target_text;  /* borrowed: the target as the user typed it; NULL: format target_us */
         struct advise_scenario scenarios[_SCENARIO_MAX];
         size_t n_scenarios;
         struct advise_app apps[2];

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 
+#include "apply.h"
 #include "model-input.h"
 #include "output-advise.h"
 #include "output-model.h"
 #include "parse.h"
+
+/* Where the snippet goes: sorted before APPLY_DROPIN_DEFAULT, which
+ * profile apply rewrites, so that an edit here is never lost. */
+#define ADVISE_DROPIN "80-tcptune-local.conf"
 
 /* The drop-in: each key once; where two scenarios change it, the more
  * aggressive (smaller) value serves both. */
@@ -78,7 +83,9 @@ static int output_json(const struct output *out, const struct advise_report *rep
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "scenario", json_object_new_string(scenario_to_string(a->scenario)));
                 json_object_object_add(o, "option", json_object_new_string(a->option));
-                json_object_object_add(o, "value", a->possible ? json_object_new_string(a->value) : NULL);
+                json_object_object_add(o, "already_within", json_object_new_boolean(a->already_within));
+                json_object_object_add(o, "value",
+                                       a->possible && !a->already_within ? json_object_new_string(a->value) : NULL);
                 json_object_object_add(o, "proposed", a->possible ? range_json(&a->proposed) : NULL);
                 json_object_array_add(apps, o);
         }
@@ -106,7 +113,8 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                         scenario_to_string(a->scenario), color(out->color, COLOR_OFF), strempty(ctyp),
                         output_range(&a->current, cur, sizeof(cur)));
                 if (a->already_within) {
-                        fprintf(out->stream, "  already within the target: no change\n");
+                        _cleanup_free_ char *max = format_duration(a->current.detect_max_us);
+                        fprintf(out->stream, "  already met: latest %s; no change\n", strempty(max));
                         continue;
                 }
                 if (!a->possible) {
@@ -131,6 +139,14 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                 for (size_t i = 0; i < rep->n_apps; i++) {
                         const struct advise_app *a = &rep->apps[i];
                         char range[96];
+                        if (a->already_within) {
+                                _cleanup_free_ char *max = format_duration(a->current.detect_max_us);
+                                fprintf(out->stream, "  %s: already met: latest %s%s\n", scenario_to_string(a->scenario),
+                                        strempty(max),
+                                        a->scenario == SCENARIO_IDLE ? " with SO_KEEPALIVE and the host's settings"
+                                                                     : "; a user timeout would only delay it");
+                                continue;
+                        }
                         if (!a->possible) {
                                 fprintf(out->stream, "  %s: %s cannot meet the target\n", scenario_to_string(a->scenario),
                                         a->option);
@@ -141,7 +157,10 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                 }
         }
         if (*dropin)
-                fprintf(out->stream, "\n# /etc/sysctl.d/90-tcptune.conf (tcptune advise --detect-within %s)\n%s",
-                        strempty(target), dropin);
+                fprintf(out->stream,
+                        "\n# /etc/sysctl.d/%s (tcptune advise --detect-within %s)\n"
+                        "# profile apply rewrites %s, which wins over this file for a key both set\n%s",
+                        ADVISE_DROPIN, rep->target_text ? rep->target_text : strempty(target), APPLY_DROPIN_DEFAULT,
+                        dropin);
         return 0;
 }
