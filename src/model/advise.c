@@ -57,6 +57,48 @@ static bool search_seconds(struct model_input *in, uint64_t *field, uint64_t lo_
         return fits(in, s, target, r);
 }
 
+/* Keepalive settings that fit with the least traffic (advise.h): for each
+ * probe count the shortest interval whose probes span the window, then the
+ * longest idle time that fits. The longest idle time wins, then fewer
+ * probes. Where no count of ADVISE_KEEPALIVE_PROBES_MIN or more fits at
+ * all, fewer probes 1 s apart. *x holds the choice when true is returned. */
+static bool search_keepalive(struct model_input *x, uint64_t T, unsigned pmax, uint64_t imax_s,
+                             struct model_result *r) {
+        uint64_t window_s = (T / ADVISE_KEEPALIVE_WINDOW_SHARE + USEC_PER_SEC - 1) / USEC_PER_SEC;
+        uint64_t best_t = 0, best_i = 0;
+        unsigned best_p = 0;
+        bool best_wide = false;
+        for (unsigned p = ADVISE_KEEPALIVE_PROBES_MIN; p <= pmax; p++) {
+                uint64_t i = (window_s + p - 1) / p;
+                i = i < 1 ? 1 : i > imax_s ? imax_s : i;
+                bool wide = p * i >= window_s;
+                x->keepalive_probes = p;
+                x->keepalive_intvl_us = i * USEC_PER_SEC;
+                if (!search_seconds(x, &x->keepalive_time_us, 1, ADVISE_KEEPALIVE_MAX_S, SCENARIO_IDLE, T, r))
+                        continue;
+                uint64_t t = x->keepalive_time_us / USEC_PER_SEC;
+                if ((wide && !best_wide) || (wide == best_wide && t > best_t)) {
+                        best_t = t, best_i = i, best_p = p, best_wide = wide;
+                }
+        }
+        for (unsigned p = ADVISE_KEEPALIVE_PROBES_MIN - 1; !best_p && p >= 1; p--) {
+                x->keepalive_probes = p;
+                x->keepalive_intvl_us = USEC_PER_SEC;
+                if (search_seconds(x, &x->keepalive_time_us, 1, ADVISE_KEEPALIVE_MAX_S, SCENARIO_IDLE, T, r))
+                        best_t = x->keepalive_time_us / USEC_PER_SEC, best_i = 1, best_p = p;
+        }
+        if (!best_p)
+                return false;
+        x->keepalive_probes = best_p;
+        x->keepalive_intvl_us = best_i * USEC_PER_SEC;
+        x->keepalive_time_us = best_t * USEC_PER_SEC;
+        return fits(x, SCENARIO_IDLE, T, r);
+}
+
+double advise_probes_per_hour(uint64_t every_us) {
+        return every_us ? (double) USEC_PER_HOUR / (double) every_us : 0;
+}
+
 static const unsigned rto_max_steps_ms[] = { 120000, 60000, 30000, 20000, 10000, 5000, 2000, 1000 };
 
 static void advise_one(const struct model_input *base, enum scenario s, uint64_t T, bool have_rto_max,
@@ -99,17 +141,14 @@ static void advise_one(const struct model_input *base, enum scenario s, uint64_t
                 break;
         }
         case SCENARIO_IDLE: {
-                static const unsigned probes[] = { 9, 5, 3, 2, 1 };
-                static const unsigned intvls[] = { 75, 30, 10, 5, 2, 1 };
-                for (size_t p = 0; p < ELEMENTSOF(probes) && !ok; p++)
-                        for (size_t i = 0; i < ELEMENTSOF(intvls) && !ok; i++) {
-                                if (probes[p] > base->keepalive_probes || intvls[i] * USEC_PER_SEC > base->keepalive_intvl_us)
-                                        continue;
-                                in.keepalive_probes = probes[p];
-                                in.keepalive_intvl_us = intvls[i] * USEC_PER_SEC;
-                                ok = search_seconds(&in, &in.keepalive_time_us, 1,
-                                                    base->keepalive_time_us / USEC_PER_SEC, s, T, r);
-                        }
+                unsigned pmax = base->keepalive_probes;
+                pmax = pmax < ADVISE_KEEPALIVE_PROBES_MIN ? ADVISE_KEEPALIVE_PROBES_MIN
+                       : pmax > ADVISE_KEEPALIVE_PROBES_MAX ? ADVISE_KEEPALIVE_PROBES_MAX
+                                                            : pmax;
+                uint64_t imax = base->keepalive_intvl_us / USEC_PER_SEC;
+                ok = search_keepalive(&in, T, pmax, imax ? imax : 1, r);
+                a->current_probe_every_us = base->keepalive_time_us;
+                a->probe_every_us = ok ? in.keepalive_time_us : 0;
                 add_change(a, base, &in, "net.ipv4.tcp_keepalive_time");
                 add_change(a, base, &in, "net.ipv4.tcp_keepalive_intvl");
                 add_change(a, base, &in, "net.ipv4.tcp_keepalive_probes");
@@ -188,7 +227,6 @@ static void app_user_timeout(const struct model_input *in, uint64_t target_us, s
  * nothing more is proposed. */
 static void app_keepalive(const struct model_input *in, uint64_t target_us, struct advise_app *a) {
         struct model_input x = *in;
-        static const unsigned cnts[] = { 5, 3, 1 }, intvls[] = { 10, 5, 2, 1 };
         a->scenario = SCENARIO_IDLE;
         a->option = "SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT";
         (void) model_run(in, SCENARIO_IDLE, &a->current);
@@ -198,13 +236,9 @@ static void app_keepalive(const struct model_input *in, uint64_t target_us, stru
                 return;
         }
         x.keepalive_from_socket = true;
-        for (size_t c = 0; c < ELEMENTSOF(cnts) && !a->possible; c++)
-                for (size_t i = 0; i < ELEMENTSOF(intvls) && !a->possible; i++) {
-                        x.keepalive_probes = cnts[c];
-                        x.keepalive_intvl_us = intvls[i] * USEC_PER_SEC;
-                        a->possible = search_seconds(&x, &x.keepalive_time_us, 1, 32767, SCENARIO_IDLE, target_us,
-                                                     &a->proposed);
-                }
+        a->possible = search_keepalive(&x, target_us, ADVISE_KEEPALIVE_PROBES_MAX, ADVISE_KEEPALIVE_MAX_S,
+                                       &a->proposed);
+        a->probe_every_us = a->possible ? x.keepalive_time_us : 0;
         snprintf(a->value, sizeof(a->value), "%llu s, %llu s, %u",
                  (unsigned long long) (x.keepalive_time_us / USEC_PER_SEC),
                  (unsigned long long) (x.keepalive_intvl_us / USEC_PER_SEC), x.keepalive_probes);

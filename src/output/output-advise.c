@@ -49,6 +49,11 @@ static json_object *range_json(const struct model_result *r) {
         return o;
 }
 
+/* Keepalive traffic: probes per hour on one healthy idle connection. */
+static json_object *per_hour_json(uint64_t every_us) {
+        return every_us ? json_object_new_double(advise_probes_per_hour(every_us)) : NULL;
+}
+
 static int output_json(const struct output *out, const struct advise_report *rep, const struct model_input *in,
                        const char *dropin) {
         json_object *doc = json_object_new_object(), *sc = json_object_new_array(), *apps = json_object_new_array();
@@ -74,6 +79,8 @@ static int output_json(const struct output *out, const struct advise_report *rep
                 json_object_object_add(o, "survives_outage_s", a->possible ? json_seconds(a->proposed.detect_min_us) : NULL);
                 json_object_object_add(o, "current_survives_outage_s", json_seconds(a->current.detect_min_us));
                 json_object_object_add(o, "floor_s", a->possible ? NULL : json_seconds(a->floor_us));
+                json_object_object_add(o, "probes_per_hour", per_hour_json(a->probe_every_us));
+                json_object_object_add(o, "current_probes_per_hour", per_hour_json(a->current_probe_every_us));
                 json_object_object_add(o, "reason", a->reason && !a->possible ? json_object_new_string(a->reason) : NULL);
                 json_object_array_add(sc, o);
         }
@@ -87,6 +94,7 @@ static int output_json(const struct output *out, const struct advise_report *rep
                 json_object_object_add(o, "value",
                                        a->possible && !a->already_within ? json_object_new_string(a->value) : NULL);
                 json_object_object_add(o, "proposed", a->possible ? range_json(&a->proposed) : NULL);
+                json_object_object_add(o, "probes_per_hour", per_hour_json(a->probe_every_us));
                 json_object_array_add(apps, o);
         }
         json_object_object_add(doc, "per_application", apps);
@@ -133,6 +141,14 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                 fprintf(out->stream, "  cost: an outage (route flap, failover, address change) longer than %s now "
                                   "kills these connections (today: %s)\n",
                         strempty(surv), strempty(csurv));
+                if (a->probe_every_us) {
+                        _cleanup_free_ char *every = format_duration(a->probe_every_us),
+                                            *cevery = format_duration(a->current_probe_every_us);
+                        fprintf(out->stream, "  traffic: a probe every %s on each idle connection, %.3g an hour (today: "
+                                             "every %s, %.3g an hour)\n",
+                                strempty(every), advise_probes_per_hour(a->probe_every_us), strempty(cevery),
+                                advise_probes_per_hour(a->current_probe_every_us));
+                }
         }
         if (rep->n_apps) {
                 fprintf(out->stream, "\nPer application (no host change, only that program's sockets):\n");
@@ -152,8 +168,12 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                                         a->option);
                                 continue;
                         }
-                        fprintf(out->stream, "  %s: %s = %s -> %s\n", scenario_to_string(a->scenario), a->option, a->value,
+                        fprintf(out->stream, "  %s: %s = %s -> %s", scenario_to_string(a->scenario), a->option, a->value,
                                 output_range(&a->proposed, range, sizeof(range)));
+                        if (a->probe_every_us)
+                                fprintf(out->stream, ", %.3g probes an hour per idle connection",
+                                        advise_probes_per_hour(a->probe_every_us));
+                        fputc('\n', out->stream);
                 }
         }
         if (*dropin)
