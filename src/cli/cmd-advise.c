@@ -93,6 +93,7 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
         bool have_linear = live_get(&live, "net.ipv4.tcp_syn_linear_timeouts") != NULL;
         if (advise_run(&in, target, scenarios, have_rto_max, have_linear, rep) < 0)
                 return log_error("advise: nothing to advise"), EXIT_USAGE;
+        rep->target_text = within;
         if (output_advise(&ctx->output, rep, &in) < 0 || unreadable)
                 return EXIT_OPERATION;
         for (size_t i = 0; i < rep->n_scenarios; i++)

@@ -57,6 +57,48 @@ static bool search_seconds(struct model_input *in, uint64_t *field, uint64_t lo_
         return fits(in, s, target, r);
 }
 
+/* Keepalive settings that fit with the least traffic (advise.h): for each
+ * probe count the shortest interval whose probes span the window, then the
+ * longest idle time that fits. The longest idle time wins, then fewer
+ * probes. Where no count of ADVISE_KEEPALIVE_PROBES_MIN or more fits at
+ * all, fewer probes 1 s apart. *x holds the choice when true is returned. */
+static bool search_keepalive(struct model_input *x, uint64_t T, unsigned pmax, uint64_t imax_s,
+                             struct model_result *r) {
+        uint64_t window_s = (T / ADVISE_KEEPALIVE_WINDOW_SHARE + USEC_PER_SEC - 1) / USEC_PER_SEC;
+        uint64_t best_t = 0, best_i = 0;
+        unsigned best_p = 0;
+        bool best_wide = false;
+        for (unsigned p = ADVISE_KEEPALIVE_PROBES_MIN; p <= pmax; p++) {
+                uint64_t i = (window_s + p - 1) / p;
+                i = i < 1 ? 1 : i > imax_s ? imax_s : i;
+                bool wide = p * i >= window_s;
+                x->keepalive_probes = p;
+                x->keepalive_intvl_us = i * USEC_PER_SEC;
+                if (!search_seconds(x, &x->keepalive_time_us, 1, ADVISE_KEEPALIVE_MAX_S, SCENARIO_IDLE, T, r))
+                        continue;
+                uint64_t t = x->keepalive_time_us / USEC_PER_SEC;
+                if ((wide && !best_wide) || (wide == best_wide && t > best_t)) {
+                        best_t = t, best_i = i, best_p = p, best_wide = wide;
+                }
+        }
+        for (unsigned p = ADVISE_KEEPALIVE_PROBES_MIN - 1; !best_p && p >= 1; p--) {
+                x->keepalive_probes = p;
+                x->keepalive_intvl_us = USEC_PER_SEC;
+                if (search_seconds(x, &x->keepalive_time_us, 1, ADVISE_KEEPALIVE_MAX_S, SCENARIO_IDLE, T, r))
+                        best_t = x->keepalive_time_us / USEC_PER_SEC, best_i = 1, best_p = p;
+        }
+        if (!best_p)
+                return false;
+        x->keepalive_probes = best_p;
+        x->keepalive_intvl_us = best_i * USEC_PER_SEC;
+        x->keepalive_time_us = best_t * USEC_PER_SEC;
+        return fits(x, SCENARIO_IDLE, T, r);
+}
+
+double advise_probes_per_hour(uint64_t every_us) {
+        return every_us ? (double) USEC_PER_HOUR / (double) every_us : 0;
+}
+
 static const unsigned rto_max_steps_ms[] = { 120000, 60000, 30000, 20000, 10000, 5000, 2000, 1000 };
 
 static void advise_one(const struct model_input *base, enum scenario s, uint64_t T, bool have_rto_max,
@@ -67,7 +109,7 @@ static void advise_one(const struct model_input *base, enum scenario s, uint64_t
 
         a->scenario = s;
         (void) model_run(base, s, &a->current);
-        if (a->current.detect_max_us <= T) {
+        if (!a->current.never && a->current.detect_max_us <= T) {
                 a->already_within = a->possible = true;
                 a->proposed = a->current;
                 return;
@@ -99,17 +141,14 @@ static void advise_one(const struct model_input *base, enum scenario s, uint64_t
                 break;
         }
         case SCENARIO_IDLE: {
-                static const unsigned probes[] = { 9, 5, 3, 2, 1 };
-                static const unsigned intvls[] = { 75, 30, 10, 5, 2, 1 };
-                for (size_t p = 0; p < ELEMENTSOF(probes) && !ok; p++)
-                        for (size_t i = 0; i < ELEMENTSOF(intvls) && !ok; i++) {
-                                if (probes[p] > base->keepalive_probes || intvls[i] * USEC_PER_SEC > base->keepalive_intvl_us)
-                                        continue;
-                                in.keepalive_probes = probes[p];
-                                in.keepalive_intvl_us = intvls[i] * USEC_PER_SEC;
-                                ok = search_seconds(&in, &in.keepalive_time_us, 1,
-                                                    base->keepalive_time_us / USEC_PER_SEC, s, T, r);
-                        }
+                unsigned pmax = base->keepalive_probes;
+                pmax = pmax < ADVISE_KEEPALIVE_PROBES_MIN ? ADVISE_KEEPALIVE_PROBES_MIN
+                       : pmax > ADVISE_KEEPALIVE_PROBES_MAX ? ADVISE_KEEPALIVE_PROBES_MAX
+                                                            : pmax;
+                uint64_t imax = base->keepalive_intvl_us / USEC_PER_SEC;
+                ok = search_keepalive(&in, T, pmax, imax ? imax : 1, r);
+                a->current_probe_every_us = base->keepalive_time_us;
+                a->probe_every_us = ok ? in.keepalive_time_us : 0;
                 add_change(a, base, &in, "net.ipv4.tcp_keepalive_time");
                 add_change(a, base, &in, "net.ipv4.tcp_keepalive_intvl");
                 add_change(a, base, &in, "net.ipv4.tcp_keepalive_probes");
@@ -154,6 +193,58 @@ static void advise_one(const struct model_input *base, enum scenario s, uint64_t
         }
 }
 
+/* Per application, established: the largest TCP_USER_TIMEOUT (ms) that
+ * fits. Where the host already meets the target, nothing: a user timeout
+ * near the target would only make detection slower than today. */
+static void app_user_timeout(const struct model_input *in, uint64_t target_us, struct advise_app *a) {
+        struct model_input x = *in;
+        /* TCP_USER_TIMEOUT is an int of ms: never propose more. */
+        uint64_t lo = 1, hi = (target_us < MODEL_USER_TIMEOUT_MAX_US ? target_us : MODEL_USER_TIMEOUT_MAX_US) / USEC_PER_MSEC;
+        a->scenario = SCENARIO_ESTABLISHED;
+        a->option = "TCP_USER_TIMEOUT";
+        (void) model_run(in, SCENARIO_ESTABLISHED, &a->current);
+        if (!a->current.never && a->current.detect_max_us <= target_us) {
+                a->already_within = a->possible = true;
+                a->proposed = a->current;
+                return;
+        }
+        x.user_timeout_us = USEC_PER_MSEC;
+        a->possible = fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed);
+        while (a->possible && lo < hi) {
+                uint64_t mid = lo + (hi - lo + 1) / 2;
+                x.user_timeout_us = mid * USEC_PER_MSEC;
+                if (fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed))
+                        lo = mid;
+                else
+                        hi = mid - 1;
+        }
+        x.user_timeout_us = lo * USEC_PER_MSEC;
+        (void) model_run(&x, SCENARIO_ESTABLISHED, &a->proposed);
+        snprintf(a->value, sizeof(a->value), "%llu ms", (unsigned long long) lo);
+}
+
+/* Per application, idle: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT. With
+ * SO_KEEPALIVE alone the host's settings apply: when they meet the target,
+ * nothing more is proposed. */
+static void app_keepalive(const struct model_input *in, uint64_t target_us, struct advise_app *a) {
+        struct model_input x = *in;
+        a->scenario = SCENARIO_IDLE;
+        a->option = "SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT";
+        (void) model_run(in, SCENARIO_IDLE, &a->current);
+        if (!a->current.never && a->current.detect_max_us <= target_us) {
+                a->already_within = a->possible = true;
+                a->proposed = a->current;
+                return;
+        }
+        x.keepalive_from_socket = true;
+        a->possible = search_keepalive(&x, target_us, ADVISE_KEEPALIVE_PROBES_MAX, ADVISE_KEEPALIVE_MAX_S,
+                                       &a->proposed);
+        a->probe_every_us = a->possible ? x.keepalive_time_us : 0;
+        snprintf(a->value, sizeof(a->value), "%llu s, %llu s, %u",
+                 (unsigned long long) (x.keepalive_time_us / USEC_PER_SEC),
+                 (unsigned long long) (x.keepalive_intvl_us / USEC_PER_SEC), x.keepalive_probes);
+}
+
 int advise_run(const struct model_input *in, uint64_t target_us, unsigned scenarios, bool have_rto_max,
                bool have_syn_linear, struct advise_report *ret) {
         if (target_us == 0 || !scenarios)
@@ -163,47 +254,9 @@ int advise_run(const struct model_input *in, uint64_t target_us, unsigned scenar
                 if (scenarios & SCENARIO_BIT(s))
                         advise_one(in, s, target_us, have_rto_max, have_syn_linear,
                                    &ret->scenarios[ret->n_scenarios++]);
-
-        /* Per application: TCP_USER_TIMEOUT for established (largest ms that
-         * fits), SO_KEEPALIVE options for idle. */
-        if (scenarios & SCENARIO_BIT(SCENARIO_ESTABLISHED)) {
-                struct advise_app *a = &ret->apps[ret->n_apps++];
-                struct model_input x = *in;
-                /* TCP_USER_TIMEOUT is an int of ms: never propose more. */
-                uint64_t lo = 1, hi = (target_us < MODEL_USER_TIMEOUT_MAX_US ? target_us : MODEL_USER_TIMEOUT_MAX_US) / USEC_PER_MSEC;
-                a->scenario = SCENARIO_ESTABLISHED;
-                a->option = "TCP_USER_TIMEOUT";
-                x.user_timeout_us = USEC_PER_MSEC;
-                a->possible = fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed);
-                while (a->possible && lo < hi) {
-                        uint64_t mid = lo + (hi - lo + 1) / 2;
-                        x.user_timeout_us = mid * USEC_PER_MSEC;
-                        if (fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed))
-                                lo = mid;
-                        else
-                                hi = mid - 1;
-                }
-                x.user_timeout_us = lo * USEC_PER_MSEC;
-                (void) model_run(&x, SCENARIO_ESTABLISHED, &a->proposed);
-                snprintf(a->value, sizeof(a->value), "%llu ms", (unsigned long long) lo);
-        }
-        if (scenarios & SCENARIO_BIT(SCENARIO_IDLE)) {
-                struct advise_app *a = &ret->apps[ret->n_apps++];
-                struct model_input x = *in;
-                static const unsigned cnts[] = { 5, 3, 1 }, intvls[] = { 10, 5, 2, 1 };
-                a->scenario = SCENARIO_IDLE;
-                a->option = "SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT";
-                x.keepalive_from_socket = true;
-                for (size_t c = 0; c < ELEMENTSOF(cnts) && !a->possible; c++)
-                        for (size_t i = 0; i < ELEMENTSOF(intvls) && !a->possible; i++) {
-                                x.keepalive_probes = cnts[c];
-                                x.keepalive_intvl_us = intvls[i] * USEC_PER_SEC;
-                                a->possible = search_seconds(&x, &x.keepalive_time_us, 1, 32767, SCENARIO_IDLE,
-                                                             target_us, &a->proposed);
-                        }
-                snprintf(a->value, sizeof(a->value), "%llu s, %llu s, %u",
-                         (unsigned long long) (x.keepalive_time_us / USEC_PER_SEC),
-                         (unsigned long long) (x.keepalive_intvl_us / USEC_PER_SEC), x.keepalive_probes);
-        }
+        if (scenarios & SCENARIO_BIT(SCENARIO_ESTABLISHED))
+                app_user_timeout(in, target_us, &ret->apps[ret->n_apps++]);
+        if (scenarios & SCENARIO_BIT(SCENARIO_IDLE))
+                app_keepalive(in, target_us, &ret->apps[ret->n_apps++]);
         return 0;
 }

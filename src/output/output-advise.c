@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 
+#include "apply.h"
 #include "model-input.h"
 #include "output-advise.h"
 #include "output-model.h"
 #include "parse.h"
+
+/* Where the snippet goes: sorted before APPLY_DROPIN_DEFAULT, which
+ * profile apply rewrites, so that an edit here is never lost. */
+#define ADVISE_DROPIN "80-tcptune-local.conf"
 
 /* The drop-in: each key once; where two scenarios change it, the more
  * aggressive (smaller) value serves both. */
@@ -44,6 +49,11 @@ static json_object *range_json(const struct model_result *r) {
         return o;
 }
 
+/* Keepalive traffic: probes per hour on one healthy idle connection. */
+static json_object *per_hour_json(uint64_t every_us) {
+        return every_us ? json_object_new_double(advise_probes_per_hour(every_us)) : NULL;
+}
+
 static int output_json(const struct output *out, const struct advise_report *rep, const struct model_input *in,
                        const char *dropin) {
         json_object *doc = json_object_new_object(), *sc = json_object_new_array(), *apps = json_object_new_array();
@@ -69,6 +79,8 @@ static int output_json(const struct output *out, const struct advise_report *rep
                 json_object_object_add(o, "survives_outage_s", a->possible ? json_seconds(a->proposed.detect_min_us) : NULL);
                 json_object_object_add(o, "current_survives_outage_s", json_seconds(a->current.detect_min_us));
                 json_object_object_add(o, "floor_s", a->possible ? NULL : json_seconds(a->floor_us));
+                json_object_object_add(o, "probes_per_hour", per_hour_json(a->probe_every_us));
+                json_object_object_add(o, "current_probes_per_hour", per_hour_json(a->current_probe_every_us));
                 json_object_object_add(o, "reason", a->reason && !a->possible ? json_object_new_string(a->reason) : NULL);
                 json_object_array_add(sc, o);
         }
@@ -78,8 +90,11 @@ static int output_json(const struct output *out, const struct advise_report *rep
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "scenario", json_object_new_string(scenario_to_string(a->scenario)));
                 json_object_object_add(o, "option", json_object_new_string(a->option));
-                json_object_object_add(o, "value", a->possible ? json_object_new_string(a->value) : NULL);
+                json_object_object_add(o, "already_within", json_object_new_boolean(a->already_within));
+                json_object_object_add(o, "value",
+                                       a->possible && !a->already_within ? json_object_new_string(a->value) : NULL);
                 json_object_object_add(o, "proposed", a->possible ? range_json(&a->proposed) : NULL);
+                json_object_object_add(o, "probes_per_hour", per_hour_json(a->probe_every_us));
                 json_object_array_add(apps, o);
         }
         json_object_object_add(doc, "per_application", apps);
@@ -106,7 +121,8 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                         scenario_to_string(a->scenario), color(out->color, COLOR_OFF), strempty(ctyp),
                         output_range(&a->current, cur, sizeof(cur)));
                 if (a->already_within) {
-                        fprintf(out->stream, "  already within the target: no change\n");
+                        _cleanup_free_ char *max = format_duration(a->current.detect_max_us);
+                        fprintf(out->stream, "  already met: latest %s; no change\n", strempty(max));
                         continue;
                 }
                 if (!a->possible) {
@@ -125,23 +141,46 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                 fprintf(out->stream, "  cost: an outage (route flap, failover, address change) longer than %s now "
                                   "kills these connections (today: %s)\n",
                         strempty(surv), strempty(csurv));
+                if (a->probe_every_us) {
+                        _cleanup_free_ char *every = format_duration(a->probe_every_us),
+                                            *cevery = format_duration(a->current_probe_every_us);
+                        fprintf(out->stream, "  traffic: a probe every %s on each idle connection, %.3g an hour (today: "
+                                             "every %s, %.3g an hour)\n",
+                                strempty(every), advise_probes_per_hour(a->probe_every_us), strempty(cevery),
+                                advise_probes_per_hour(a->current_probe_every_us));
+                }
         }
         if (rep->n_apps) {
                 fprintf(out->stream, "\nPer application (no host change, only that program's sockets):\n");
                 for (size_t i = 0; i < rep->n_apps; i++) {
                         const struct advise_app *a = &rep->apps[i];
                         char range[96];
+                        if (a->already_within) {
+                                _cleanup_free_ char *max = format_duration(a->current.detect_max_us);
+                                fprintf(out->stream, "  %s: already met: latest %s%s\n", scenario_to_string(a->scenario),
+                                        strempty(max),
+                                        a->scenario == SCENARIO_IDLE ? " with SO_KEEPALIVE and the host's settings"
+                                                                     : "; a user timeout would only delay it");
+                                continue;
+                        }
                         if (!a->possible) {
                                 fprintf(out->stream, "  %s: %s cannot meet the target\n", scenario_to_string(a->scenario),
                                         a->option);
                                 continue;
                         }
-                        fprintf(out->stream, "  %s: %s = %s -> %s\n", scenario_to_string(a->scenario), a->option, a->value,
+                        fprintf(out->stream, "  %s: %s = %s -> %s", scenario_to_string(a->scenario), a->option, a->value,
                                 output_range(&a->proposed, range, sizeof(range)));
+                        if (a->probe_every_us)
+                                fprintf(out->stream, ", %.3g probes an hour per idle connection",
+                                        advise_probes_per_hour(a->probe_every_us));
+                        fputc('\n', out->stream);
                 }
         }
         if (*dropin)
-                fprintf(out->stream, "\n# /etc/sysctl.d/90-tcptune.conf (tcptune advise --detect-within %s)\n%s",
-                        strempty(target), dropin);
+                fprintf(out->stream,
+                        "\n# /etc/sysctl.d/%s (tcptune advise --detect-within %s)\n"
+                        "# profile apply rewrites %s, which wins over this file for a key both set\n%s",
+                        ADVISE_DROPIN, rep->target_text ? rep->target_text : strempty(target), APPLY_DROPIN_DEFAULT,
+                        dropin);
         return 0;
 }

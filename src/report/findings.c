@@ -16,10 +16,13 @@ struct ctx {
         bool oom;
 };
 
-/* Add a finding unless the policy silences it. fix may be NULL. */
-static void add(struct ctx *c, const char *id, const char *subject, const char *fix, const char *fmt, ...)
-        _printf_(5, 6);
-static void add(struct ctx *c, const char *id, const char *subject, const char *fix, const char *fmt, ...) {
+/* Add a finding unless the policy silences it, with its kind's severity
+ * or, where the rule knows better, another (< 0: the kind's). fix may be
+ * NULL. */
+static void addv(struct ctx *c, const char *id, int severity, const char *subject, const char *fix, const char *fmt,
+                 va_list ap) _printf_(6, 0);
+static void addv(struct ctx *c, const char *id, int severity, const char *subject, const char *fix, const char *fmt,
+                 va_list ap) {
         const struct finding_kind *k = finding_kind_find(id);
         if (c->oom || !k)
                 return;
@@ -27,11 +30,8 @@ static void add(struct ctx *c, const char *id, const char *subject, const char *
                 c->f.n_silenced++;
                 return;
         }
-        struct finding x = { .id = k->id, .severity = k->severity };
-        va_list ap;
-        va_start(ap, fmt);
+        struct finding x = { .id = k->id, .severity = severity < 0 ? k->severity : (enum severity) severity };
         int r = vasprintf(&x.evidence, fmt, ap);
-        va_end(ap);
         if (r < 0)
                 x.evidence = NULL;
         x.subject = subject ? strdup(subject) : NULL;
@@ -49,6 +49,56 @@ static void add(struct ctx *c, const char *id, const char *subject, const char *
         c->f.items = n;
         c->f.items[c->f.n++] = x;
         c->f.count[x.severity]++;
+}
+
+static void add(struct ctx *c, const char *id, const char *subject, const char *fix, const char *fmt, ...)
+        _printf_(5, 6);
+static void add(struct ctx *c, const char *id, const char *subject, const char *fix, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        addv(c, id, -1, subject, fix, fmt, ap);
+        va_end(ap);
+}
+
+static void add_severity(struct ctx *c, const char *id, enum severity severity, const char *subject, const char *fix,
+                         const char *fmt, ...) _printf_(6, 7);
+static void add_severity(struct ctx *c, const char *id, enum severity severity, const char *subject, const char *fix,
+                         const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        addv(c, id, (int) severity, subject, fix, fmt, ap);
+        va_end(ap);
+}
+
+/* The shipped profiles a fix for established may name, least aggressive
+ * first, with the bounds their [expect] promises (profiles/NAME.ini). A
+ * fix names one only if it ends the finding: its latest detection within
+ * the policy limit, and its earliest at or over RFC 1122's 100 s unless the
+ * limit itself is under 100 s (then below-rfc1122 is only info). So
+ * following the audit's fix converges: tests/profiles/test-converge.sh
+ * applies each one the audit recommends and audits again. */
+static const struct {
+        const char *name;
+        uint64_t established_min_us, established_max_us;
+} established_profiles[] = {
+        { "rfc1122",       100 * USEC_PER_SEC, 120 * USEC_PER_SEC },
+        { "fast-failover",  25 * USEC_PER_SEC,  30 * USEC_PER_SEC },
+};
+
+/* The shipped profile for a policy limit on established (0: none), or NULL. */
+static const char *established_profile(uint64_t limit_us) {
+        for (size_t i = 0; i < ELEMENTSOF(established_profiles); i++) {
+                bool fits = !limit_us || established_profiles[i].established_max_us <= limit_us;
+                bool rfc = established_profiles[i].established_min_us >= FINDINGS_RFC1122_R2_USEC ||
+                           (limit_us && limit_us < FINDINGS_RFC1122_R2_USEC);
+                if (fits && rfc)
+                        return established_profiles[i].name;
+        }
+        return NULL;
+}
+
+static uint64_t established_limit(const struct ctx *c) {
+        return c->in->policy ? c->in->policy->limit_us[SCENARIO_ESTABLISHED] : 0;
 }
 
 static void rule_values(struct ctx *c) {
@@ -94,10 +144,12 @@ static void rule_limits(struct ctx *c) {
                 _cleanup_free_ char *id = NULL, *fix = NULL, *typ = format_duration(r->detect_us),
                                     *max = format_duration(r->detect_max_us);
                 int x = asprintf(&id, "slow-%s", name);
+                const char *profile = s == SCENARIO_ESTABLISHED ? established_profile(p->limit_us[s]) : NULL;
                 if (x >= 0)
-                        x = s == SCENARIO_ESTABLISHED
-                                    ? asprintf(&fix, "tcptune advise --detect-within %s; or tcptune profile apply fast-failover",
-                                               p->limit_text[s])
+                        x = profile ? asprintf(&fix, "tcptune advise --detect-within %s; or tcptune profile apply %s",
+                                               p->limit_text[s], profile)
+                            : s == SCENARIO_ESTABLISHED
+                                    ? asprintf(&fix, "tcptune advise --detect-within %s", p->limit_text[s])
                                     : asprintf(&fix, "tcptune advise --detect-within %s --scenario %s", p->limit_text[s], name);
                 if (x < 0 || !typ || !max) {
                         c->oom = true;
@@ -132,20 +184,37 @@ static void rule_keepalive(struct ctx *c) {
             secs, typ, max);
 }
 
+/* A policy whose established limit is under 100 s asks for what RFC 1122
+ * advises against: the finding stays, as info, so that the audit the
+ * policy asks for can pass. */
 static void rule_rfc1122(struct ctx *c) {
         const struct model_result *r = &c->in->results[SCENARIO_ESTABLISHED];
         if (r->never || r->detect_min_us >= FINDINGS_RFC1122_R2_USEC)
                 return;
-        _cleanup_free_ char *min = format_duration(r->detect_min_us);
+        _cleanup_free_ char *min = format_duration(r->detect_min_us), *fix = NULL;
         const char *r2 = live_get(c->in->live, "net.ipv4.tcp_retries2");
-        if (!min) {
+        uint64_t limit = established_limit(c);
+        bool wanted = limit && limit < FINDINGS_RFC1122_R2_USEC;
+        const char *profile = established_profile(limit);
+        int x;
+        if (wanted)
+                x = asprintf(&fix, "none needed: the policy's established limit (%s) is under 100 s",
+                             c->in->policy->limit_text[SCENARIO_ESTABLISHED]);
+        else if (profile)
+                x = asprintf(&fix, "tcptune profile apply %s; or, if fast failover is the point, silence below-rfc1122 in "
+                                   POLICY_FILE " or set its [limits] established under 100s",
+                             profile);
+        else
+                x = asprintf(&fix, "raise tcp_retries2 until tcptune model shows established's earliest at 100 s or "
+                                   "more; or silence below-rfc1122 in " POLICY_FILE);
+        if (!min || x < 0) {
                 c->oom = true;
                 return;
         }
-        add(c, "below-rfc1122", "established",
-            "tcptune profile apply rfc1122; or, if fast failover is the point, silence below-rfc1122 in " POLICY_FILE,
-            "established: the kernel may give up after %s (tcp_retries2 = %s), under RFC 1122's 100 s: a route flap that long kills connections",
-            min, r2 ? r2 : "?");
+        add_severity(c, "below-rfc1122", wanted ? SEVERITY_INFO : SEVERITY_WARNING, "established", fix,
+                     "established: the kernel may give up after %s (tcp_retries2 = %s), under RFC 1122's 100 s: a route "
+                     "flap that long kills connections",
+                     min, r2 ? r2 : "?");
 }
 
 static void rule_drift(struct ctx *c) {

@@ -96,7 +96,9 @@ static void test_slow_established(void) {
                 test_assert(strstr(f->evidence, "15m 38.7s") != NULL);
                 test_assert(strstr(f->evidence, "limit of 5m") != NULL);
                 test_assert(strstr(f->fix, "tcptune advise --detect-within 5m") != NULL);
-                test_assert(strstr(f->fix, "fast-failover") != NULL);
+                /* rfc1122 meets 5m without raising below-rfc1122; fast-failover would. */
+                test_assert(strstr(f->fix, "tcptune profile apply rfc1122") != NULL);
+                test_assert(strstr(f->fix, "fast-failover") == NULL);
         }
         test_assert_int(x.f.count[SEVERITY_WARNING], 1);
         /* A never-firing scenario is over any limit. */
@@ -156,7 +158,60 @@ static void test_rfc1122(void) {
         run(&x);
         const struct finding *f = find(&x, "below-rfc1122");
         test_assert(f && strstr(f->evidence, "tcp_retries2 = 7"));
+        test_assert(f && f->severity == SEVERITY_WARNING && strstr(f->fix, "profile apply rfc1122"));
         teardown(&x);
+}
+
+/* The profile a fix names ends the finding: its [expect] bounds fit the
+ * limit and RFC 1122 unless the limit is under 100 s, where below-rfc1122
+ * is what the policy asked for and only info. */
+static void test_profile_per_limit(void) {
+        static const struct {
+                const char *limit, *profile; /* NULL: no shipped profile fits */
+                enum severity rfc;
+        } cases[] = {
+                { "20s", NULL, SEVERITY_INFO },
+                { "29s", NULL, SEVERITY_INFO },
+                { "30s", "fast-failover", SEVERITY_INFO },
+                { "1m", "fast-failover", SEVERITY_INFO },
+                { "99s", "fast-failover", SEVERITY_INFO },
+                { "100s", NULL, SEVERITY_WARNING },
+                { "119s", NULL, SEVERITY_WARNING },
+                { "2m", "rfc1122", SEVERITY_WARNING },
+                { "5m", "rfc1122", SEVERITY_WARNING },
+                { "1h", "rfc1122", SEVERITY_WARNING },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct fixture x;
+                unsigned line;
+                char *msg = NULL, *text = NULL;
+                setup(&x);
+                policy_done(&x.policy);
+                test_assert(asprintf(&text, "[limits]\nestablished = %s\n", cases[i].limit) > 0);
+                test_assert_int(policy_parse("p", text, strlen(text), &x.policy, &line, &msg), 0);
+                /* Over every limit, and under 100 s: both rules fire. */
+                x.results[SCENARIO_ESTABLISHED] = (struct model_result) {
+                        .detect_us = 7200 * USEC_PER_SEC, .detect_min_us = 10 * USEC_PER_SEC,
+                        .detect_max_us = 7200 * USEC_PER_SEC };
+                run(&x);
+                const struct finding *slow = find(&x, "slow-established"), *rfc = find(&x, "below-rfc1122");
+                test_assert(slow && rfc);
+                if (slow && rfc) {
+                        const char *named = strstr(slow->fix, "profile apply ");
+                        if (cases[i].profile) {
+                                test_assert(named && streq(named + strlen("profile apply "), cases[i].profile));
+                        } else
+                                test_assert(named == NULL);
+                        test_assert_int(rfc->severity, cases[i].rfc);
+                        /* below-rfc1122's fix never names a profile that brings slow-established back */
+                        named = strstr(rfc->fix, "profile apply ");
+                        test_assert(!named || (cases[i].profile && strstr(named, cases[i].profile)));
+                }
+                test_assert_int(x.f.count[SEVERITY_WARNING], cases[i].rfc == SEVERITY_WARNING ? 2 : 1);
+                free(text);
+                free(msg);
+                teardown(&x);
+        }
 }
 
 static void test_values(void) {
@@ -288,6 +343,7 @@ int main(void) {
         TEST(test_policy_limits);
         TEST(test_keepalive);
         TEST(test_rfc1122);
+        TEST(test_profile_per_limit);
         TEST(test_values);
         TEST(test_unreadable);
         TEST(test_drift);
