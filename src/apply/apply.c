@@ -124,7 +124,7 @@ static int plan_dropin(struct run *run, char **ret_content, bool *ret_write) {
         *ret_write = false;
         if (req->netns)
                 return 0;
-        *ret_content = apply_dropin_content(req->profile_name, req->profile_file, req->settings, req->n_settings);
+        *ret_content = apply_dropin_content(req->profile_name, req->settings, req->n_settings);
         if (!*ret_content)
                 return -ENOMEM;
         *ret_write = !run->had_dropin || run->dropin_len != strlen(*ret_content) ||

@@ -68,10 +68,11 @@ void apply_result_done(struct apply_result *r);
 bool apply_dropin_name_valid(const char *name);
 
 /* The drop-in's content for these settings: a header naming tcptune, the
- * version, the profile and file, then "key = value" lines in order. No
- * timestamp, so it is the same bytes every time. Malloc'ed; NULL on OOM. */
-char *apply_dropin_content(const char *profile_name, const char *profile_file,
-                           const struct apply_setting *settings, size_t n);
+ * profile and a hash of the settings, then "key = value" lines in order.
+ * Nothing else: no version, no profile path, no timestamp, so the bytes
+ * change only when the profile's name or settings do. Malloc'ed; NULL on
+ * OOM. */
+char *apply_dropin_content(const char *profile_name, const struct apply_setting *settings, size_t n);
 
 /* Whether a live value equals what the kernel would hold after writing
  * `want`: integers compare by value ("010" is 8, vectors by element),

@@ -29,7 +29,7 @@ live values:
   net.ipv4.tcp_retries2        15 -> 8
   net.ipv4.tcp_keepalive_time  7200 -> 60
 applied: 2 live values changed; \`tcptune profile revert\` undoes it"
-check_eq "drop-in content" "$(cat "$r/etc/sysctl.d/90-tcptune.conf")" "# Written by tcptune 0.1.0 from profile fast-failover (/usr/share/tcptune/profiles/fast-failover.conf).
+check_eq "drop-in content" "$(cat "$r/etc/sysctl.d/90-tcptune.conf")" "# Written by tcptune from profile fast-failover, settings fnv1a64:11934db5885974a3.
 # \`tcptune profile revert\` undoes it; edits here are lost on the next apply.
 net.ipv4.tcp_retries2 = 8
 net.ipv4.tcp_keepalive_time = 60
@@ -52,9 +52,20 @@ check_eq "second apply says so" "$out" "profile fast-failover (/usr/share/tcptun
 already in place: nothing changed"
 check_eq "second apply writes nothing (mtimes, inodes)" "$(stat -c '%n %y %i' \
         "$r/etc/sysctl.d/90-tcptune.conf" "$r/var/lib/tcptune/state" "$r"/proc/sys/net/ipv4/*)" "$stamps"
-# The header names the file, so without --file the drop-in would change.
+# The header holds the profile's name and a hash of its settings, nothing
+# else: the same settings from a copied profile directory (another file)
+# or from another tcptune version (the header has none) change nothing.
+check "the drop-in names no tcptune version and no profile file" \
+        test -z "$(grep -E 'tcptune [0-9]+\.[0-9]|/usr/share' "$r/etc/sysctl.d/90-tcptune.conf")"
+out=$("$driver" --root "$r" --file /srv/copy/profiles/fast-failover.ini --json apply fast-failover $FF); rc=$?
+check_eq "same settings from a copied profile directory: exit 0, changed false, drop-in kept" \
+        "$rc:$(jq -c '[.changed, .dropin.action, (.changes|length)]' <<<"$out")" '0:[false,"kept",0]'
 out=$("$driver" --root "$r" apply --dry-run fast-failover $FF); rc=$?
-check_eq "dry run with only the header differing exits 1" "$rc:$(echo "$out" | tail -1)" "1:dry run: 1 change pending, nothing written"
+check_eq "dry run without --file: nothing pending, exit 0" "$rc" 0
+check_eq "and nothing was rewritten (mtimes, inodes)" "$(stat -c '%n %y %i' \
+        "$r/etc/sysctl.d/90-tcptune.conf" "$r/var/lib/tcptune/state" "$r"/proc/sys/net/ipv4/*)" "$stamps"
+out=$("$driver" --root "$r" --json apply --dry-run fast-failover tcp_retries2=7 tcp_keepalive_time=60 tcp_keepalive_probes=9); rc=$?
+check_eq "different settings: the drop-in is pending" "$rc:$(jq -c '[.pending, .dropin.action]' <<<"$out")" '1:[true,"pending"]'
 out=$("$driver" --root "$r" --file /usr/share/tcptune/profiles/fast-failover.conf apply --dry-run fast-failover $FF); rc=$?
 check_eq "dry run with nothing pending exits 0" "$rc" 0
 out=$("$driver" --root "$r" --file /usr/share/tcptune/profiles/fast-failover.conf --json apply --dry-run fast-failover $FF); rc=$?
