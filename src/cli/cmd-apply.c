@@ -8,6 +8,7 @@
 #include "cmd-apply.h"
 #include "log.h"
 #include "output-apply.h"
+#include "sysctld.h"
 
 static void help(bool apply) {
         fputs(apply ? "Usage: tcptune profile apply NAME [--dry-run] [--dropin FILE.conf] [--reload]\n"
@@ -107,11 +108,55 @@ int apply_options_parse(struct context *ctx, int argc, char **argv, bool apply, 
         return EXIT_OK;
 }
 
+/* A key that a drop-in sorting after ours also sets, to another value,
+ * gets that file's value at boot: systemd-sysctl applies files in the
+ * order of their names, across directories, the last one winning. The
+ * live value is ours until the next boot, so it is a warning naming the
+ * file and line, and `profile verify` reports it as a difference. Said on
+ * every run, dry or not, changed or not: the drop-in may already be there
+ * (the second run of a playbook) and still lose. With ours not written
+ * yet, sysctld's winner is compared by name. Returns a NULL-terminated
+ * list (possibly empty) or NULL on OOM; an unreadable sysctl.d gives none
+ * (verify and config say what is wrong with it). */
+static char **shadow_warnings(struct context *ctx, const struct apply_request *req) {
+        _cleanup_(sysctld_freep) struct sysctld *s = NULL;
+        _cleanup_strv_free_ char **w = calloc(req->n_settings + 1, sizeof(char *));
+        const char *ours = req->dropin ? req->dropin : APPLY_DROPIN_DEFAULT;
+        size_t n = 0;
+
+        if (!w)
+                return NULL;
+        if (req->netns || sysctld_load(ctx->root, &s) < 0)
+                return TAKE_PTR(w);
+        for (size_t i = 0; i < req->n_settings; i++) {
+                const struct sysctld_entry *e = sysctld_find(s, req->settings[i].key);
+                const char *base = e ? strrchr(e->file, '/') : NULL;
+                base = base ? base + 1 : e ? e->file : NULL;
+                if (!e || strcmp(base, ours) <= 0 || apply_value_same(e->value, req->settings[i].value))
+                        continue;
+                if (asprintf(&w[n], "%s:%u: sets %s = %s after " APPLY_SYSCTLD_DIR "/%s, and wins at boot (see "
+                             "tcptune profile verify)", e->file, e->line, e->key, e->value, ours) < 0) {
+                        w[n] = NULL;
+                        return NULL;
+                }
+                n++;
+        }
+        return TAKE_PTR(w);
+}
+
 static int finish(struct context *ctx, const struct apply_request *req, const struct apply_result *res, int r,
                   bool apply) {
+        _cleanup_strv_free_ char **warnings = NULL;
         if (r < 0)
                 log_error("%s", res->error ? res->error : strerror(-r));
-        int k = apply ? output_apply(&ctx->output, ctx->netns, req, res, r)
+        else if (apply) {
+                warnings = shadow_warnings(ctx, req);
+                if (!warnings)
+                        return log_error("out of memory"), EXIT_OPERATION;
+                for (char **w = warnings; *w; w++)
+                        log_warning("%s", *w);
+        }
+        int k = apply ? output_apply(&ctx->output, ctx->netns, req, res, r, warnings)
                       : output_revert(&ctx->output, ctx->netns, req, res, r);
         if (k < 0)
                 return EXIT_OPERATION;

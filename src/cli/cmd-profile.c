@@ -195,28 +195,6 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
         return status;
 }
 
-/* After an apply: a key that a drop-in sorting after ours also sets gets
- * that file's value at boot (systemd-sysctl applies later files last).
- * The live value is ours until the next boot, so it is a warning naming
- * the file and line, and `profile verify` reports it as a difference. */
-static void warn_shadowed(struct context *ctx, const struct apply_options *o, const struct apply_setting *settings,
-                          size_t n) {
-        _cleanup_(sysctld_freep) struct sysctld *s = NULL;
-        _cleanup_free_ char *ours = NULL;
-
-        if (o->dry_run)
-                return;
-        if (asprintf(&ours, APPLY_SYSCTLD_DIR "/%s", o->dropin ? o->dropin : APPLY_DROPIN_DEFAULT) < 0 ||
-            sysctld_load(ctx->root, &s) < 0)
-                return;
-        for (size_t i = 0; i < n; i++) {
-                const struct sysctld_entry *e = sysctld_find(s, settings[i].key);
-                if (e && !streq(e->file, ours))
-                        log_warning("%s:%u: sets %s = %s after %s, and wins at boot (see tcptune profile verify)",
-                                    e->file, e->line, e->key, e->value, ours);
-        }
-}
-
 /* apply NAME [--dry-run] [--dropin FILE] [--reload]: parse the options
  * once (cmd-apply.c), load and check the profile, keep the keys this kernel
  * has (an optional "-KEY" it lacks is dropped, a required one is an error
@@ -257,10 +235,7 @@ static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
                                EXIT_OPERATION;
                 settings[n++] = (struct apply_setting) { set->key, set->value };
         }
-        r = cmd_profile_apply(ctx, &o, p->name, p->file, settings, n);
-        if (r == EXIT_OK && !ctx->netns)
-                warn_shadowed(ctx, &o, settings, n);
-        return r;
+        return cmd_profile_apply(ctx, &o, p->name, p->file, settings, n);
 }
 
 static int profile_revert_cmd(struct context *ctx, int argc, char **argv) {

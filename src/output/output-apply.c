@@ -49,7 +49,7 @@ static int print_json(const struct output *out, json_object *o) {
 }
 
 int output_apply(const struct output *out, const char *netns, const struct apply_request *req,
-                 const struct apply_result *res, int r) {
+                 const struct apply_result *res, int r, char *const *warnings) {
         bool pending = r > 0 && req->dry_run;
         const char *action = apply_dropin_action_to_string(res->dropin);
         if (req->dry_run && res->dropin == APPLY_DROPIN_WRITTEN)
@@ -67,6 +67,10 @@ int output_apply(const struct output *out, const char *netns, const struct apply
                 json_object_object_add(o, "changes", changes_json(res));
                 json_object_object_add(o, "changed", json_object_new_boolean(r > 0 && !req->dry_run));
                 json_object_object_add(o, "pending", json_object_new_boolean(pending));
+                json_object *w = json_object_new_array();
+                for (char *const *i = warnings; i && *i; i++)
+                        json_object_array_add(w, json_object_new_string(*i));
+                json_object_object_add(o, "warnings", w);
                 json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
                 return print_json(out, o);
         }

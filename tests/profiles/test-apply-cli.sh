@@ -120,12 +120,33 @@ root=$tmp/shadow
 cp -a "$tests/fixtures/defaults" "$root"
 mkdir -p "$root/etc/sysctl.d"
 printf 'net.ipv4.tcp_retries2 = 15\n' >"$root/etc/sysctl.d/99-local.conf"
+# An earlier file with another value loses to ours: no warning for it.
+printf 'net.ipv4.tcp_syn_retries = 2\n' >"$root/etc/sysctl.d/50-early.conf"
+warning='tcptune: warning: /etc/sysctl.d/99-local.conf:1: sets net.ipv4.tcp_retries2 = 15 after /etc/sysctl.d/90-tcptune.conf, and wins at boot (see tcptune profile verify)'
+warned() { # description, stderr file: exactly the one warning
+        if [ "$(cat "$2")" = "$warning" ]; then ok "$1"; else not_ok "$1"; sed 's/^/#   /' "$2"; fi
+}
+"$tcptune" --root "$root" profile apply rfc1122 --dry-run >/dev/null 2>"$tmp/err"
+check "dry run under a later drop-in exits 1 (pending)" 1 $?
+warned "the dry run warns about the later drop-in, and only it" "$tmp/err"
+"$tcptune" --root "$root" --json profile apply rfc1122 --dry-run >"$tmp/out" 2>"$tmp/err"
+jq -e --arg w "${warning#tcptune: warning: }" '.warnings == [$w] and .pending' "$tmp/out" >/dev/null &&
+        ok "dry run --json: the warning in .warnings" || { not_ok "--json warnings"; sed 's/^/#   /' "$tmp/out"; }
 "$tcptune" --root "$root" profile apply rfc1122 >/dev/null 2>"$tmp/err"
 check "apply under a later drop-in still exits 0" 0 $?
-grep -q '^tcptune: warning: /etc/sysctl.d/99-local.conf:1: sets net.ipv4.tcp_retries2 = 15 after /etc/sysctl.d/90-tcptune.conf' \
-        "$tmp/err" && ok "apply warns about the later drop-in" || { not_ok "no warning"; sed 's/^/#   /' "$tmp/err"; }
+warned "apply warns about the later drop-in" "$tmp/err"
+"$tcptune" --root "$root" --json profile apply rfc1122 >"$tmp/out" 2>"$tmp/err"
+check "the second apply (nothing to do) exits 0" 0 $?
+warned "the second apply warns too" "$tmp/err"
+jq -e --arg w "${warning#tcptune: warning: }" '.warnings == [$w] and .changed == false' "$tmp/out" >/dev/null &&
+        ok "second apply --json: changed false, the warning in .warnings" || { not_ok "--json"; sed 's/^/#   /' "$tmp/out"; }
 tt profile verify rfc1122
 check "verify reports the shadowed key" 1 $?
+# The later file agreeing with the profile is no conflict.
+printf 'net.ipv4.tcp_retries2 = 8\n' >"$root/etc/sysctl.d/99-local.conf"
+"$tcptune" --root "$root" --json profile apply rfc1122 >"$tmp/out" 2>"$tmp/err"
+[ ! -s "$tmp/err" ] && jq -e '.warnings == []' "$tmp/out" >/dev/null && ok "a later file with the same value: no warning" ||
+        { not_ok "warning for an agreeing file"; sed 's/^/#   /' "$tmp/err" "$tmp/out"; }
 
 tt profile apply
 check "apply without a name exits 2" 2 $?
