@@ -35,7 +35,7 @@ struct apply_request {
         const char *profile_file;  /* apply only; may be NULL */
         const struct apply_setting *settings;
         size_t n_settings;
-        bool dry_run;              /* compute and report, write nothing */
+        bool dry_run;              /* compute and report, write nothing, take no lock (apply and revert) */
         bool reload;               /* restart systemd-sysctl.service instead of writing /proc/sys */
 };
 
@@ -89,8 +89,9 @@ int apply_run(const struct apply_request *req, struct apply_result *ret);
 /* Revert what apply recorded: the previous live values, the previous
  * drop-in (or its absence, byte for byte, mode too), then remove the state.
  * Uses req->root, netns, dropin (NULL: the recorded one; otherwise it must
- * match), reload. Returns 0 when there was nothing to revert or nothing
- * differed, 1 when something changed, or a negative errno (nothing left
+ * match), reload, dry_run. Returns 0 when there was nothing to revert or
+ * nothing differed, 1 when something changed (with dry_run: would; the
+ * result lists it, nothing is written), or a negative errno (nothing left
  * half-restored: the state is kept so revert can be retried). */
 int apply_revert(const struct apply_request *req, struct apply_result *ret);
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* tcptune profile apply NAME [--dry-run] [--dropin NAME] [--reload] and
- * tcptune profile revert [--dropin NAME] [--reload]: the command layer over
+ * tcptune profile revert [--dry-run] [--dropin NAME] [--reload]: the command layer over
  * apply.c, and the one parser of their options. */
 #include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cmd-apply.h"
 #include "log.h"
@@ -17,8 +18,9 @@ static void help(bool apply) {
                       "  --dry-run           list what would change; exit 1 if anything would\n"
                       "  --dropin FILE.conf  the drop-in's name in /etc/sysctl.d (default " APPLY_DROPIN_DEFAULT ")\n"
                       "  --reload            restart systemd-sysctl.service instead of writing /proc/sys\n"
-                    : "Usage: tcptune profile revert [--dropin FILE.conf] [--reload]\n"
+                    : "Usage: tcptune profile revert [--dry-run] [--dropin FILE.conf] [--reload]\n"
                       "Put back the drop-in and live values as they were before tcptune's first apply.\n"
+                      "  --dry-run           list what would be put back; exit 1 if anything would\n"
                       "  --dropin FILE.conf  the drop-in that apply recorded\n"
                       "  --reload            restart systemd-sysctl.service after restoring the drop-in\n",
               stdout);
@@ -78,8 +80,6 @@ int apply_options_parse(struct context *ctx, int argc, char **argv, bool apply, 
                 }
                 switch (c) {
                 case ARG_DRY_RUN:
-                        if (!apply)
-                                goto unknown;
                         o.dry_run = true;
                         break;
                 case ARG_DROPIN:
@@ -93,7 +93,6 @@ int apply_options_parse(struct context *ctx, int argc, char **argv, bool apply, 
                         *ret = (struct apply_options) { .apply = apply, .help = true };
                         return EXIT_OK;
                 default:
-                unknown:
                         log_error("profile %s: option '%s' is unknown or lacks its argument (see tcptune profile %s --help)",
                                   verb, argv[optind - 1], verb);
                         return EXIT_USAGE;
@@ -165,6 +164,23 @@ static int finish(struct context *ctx, const struct apply_request *req, const st
         return req->dry_run && r > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/* Writing /etc/sysctl.d, /var/lib/tcptune and /proc/sys is root's; say
+ * so in one line before touching anything, rather than failing on the
+ * lock or half-way. A --root tree this user may write is fine (tests,
+ * image builds), and a dry run only reads. */
+static bool privileged_enough(struct context *ctx, const struct apply_options *o) {
+        bool tree = ctx->root && !streq(ctx->root, "/");
+        if (o->dry_run || geteuid() == 0 || (tree && access(ctx->root, W_OK) == 0))
+                return true;
+        if (tree)
+                log_error("profile %s: --root '%s' is not writable by this user; run as its owner or root",
+                          o->apply ? "apply" : "revert", ctx->root);
+        else
+                log_error("profile %s needs root: it writes /etc/sysctl.d, /var/lib/tcptune and /proc/sys (try "
+                          "sudo, or --dry-run to see what it would change)", o->apply ? "apply" : "revert");
+        return false;
+}
+
 /* --reload needs systemd as PID 1; say so before touching anything. */
 static bool reload_possible(const struct apply_options *o) {
         if (!o->reload || apply_reload_available())
@@ -178,7 +194,7 @@ int cmd_profile_apply(struct context *ctx, const struct apply_options *o, const 
                       const char *profile_file, const struct apply_setting *settings, size_t n) {
         _cleanup_(apply_result_done) struct apply_result res = {};
 
-        if (!o->dry_run && !reload_possible(o))
+        if (!privileged_enough(ctx, o) || (!o->dry_run && !reload_possible(o)))
                 return EXIT_OPERATION;
         const struct apply_request req = {
                 .root = ctx->root,
@@ -206,12 +222,13 @@ int cmd_profile_revert(struct context *ctx, int argc, char **argv) {
                 log_error("profile revert: unexpected argument '%s'", o.args[0]);
                 return EXIT_USAGE;
         }
-        if (!reload_possible(&o))
+        if (!privileged_enough(ctx, &o) || (!o.dry_run && !reload_possible(&o)))
                 return EXIT_OPERATION;
         const struct apply_request req = {
                 .root = ctx->root,
                 .netns = ctx->netns != NULL,
                 .dropin = o.dropin,
+                .dry_run = o.dry_run,
                 .reload = o.reload,
         };
         r = apply_revert(&req, &res);

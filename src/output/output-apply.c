@@ -110,10 +110,12 @@ int output_revert(const struct output *out, const char *netns, const struct appl
                 json_object_object_add(o, "action", json_object_new_string("revert"));
                 json_object_object_add(o, "netns", netns ? json_object_new_string(netns) : NULL);
                 json_object_object_add(o, "nothing_to_revert", json_object_new_boolean(res->nothing_to_revert));
+                json_object_object_add(o, "dry_run", json_object_new_boolean(req->dry_run));
                 json_object_object_add(o, "dropin",
                                        dropin_json(res, apply_dropin_action_to_string(res->dropin)));
                 json_object_object_add(o, "changes", changes_json(res));
-                json_object_object_add(o, "changed", json_object_new_boolean(r > 0));
+                json_object_object_add(o, "changed", json_object_new_boolean(r > 0 && !req->dry_run));
+                json_object_object_add(o, "pending", json_object_new_boolean(r > 0 && req->dry_run));
                 json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
                 return print_json(out, o);
         }
@@ -124,15 +126,21 @@ int output_revert(const struct output *out, const char *netns, const struct appl
                 fputs("nothing to revert: tcptune has recorded no apply here\n", f);
                 return 0;
         }
+        bool dry = req->dry_run;
         print_dropin(f, req, res,
-                     res->dropin == APPLY_DROPIN_RESTORED  ? "previous one restored"
-                     : res->dropin == APPLY_DROPIN_REMOVED ? "removed (there was none before)"
+                     res->dropin == APPLY_DROPIN_RESTORED  ? (dry ? "the previous one would be restored" : "previous one restored")
+                     : res->dropin == APPLY_DROPIN_REMOVED ? (dry ? "would be removed (there was none before)"
+                                                                  : "removed (there was none before)")
                                                            : "already as before");
         if (res->n_changes > 0)
-                fputs("live values restored:\n", f);
+                fputs(dry ? "live values to restore:\n" : "live values restored:\n", f);
         print_changes(f, res);
-        fputs(r > 0 ? "reverted: the state before tcptune's first apply is back\n"
-                    : "reverted: nothing differed from the state before tcptune's first apply\n",
-              f);
+        if (dry) {
+                size_t n = res->n_changes + (res->dropin == APPLY_DROPIN_RESTORED || res->dropin == APPLY_DROPIN_REMOVED);
+                fprintf(f, "dry run: %zu change%s pending, nothing written\n", n, n == 1 ? "" : "s");
+        } else
+                fputs(r > 0 ? "reverted: the state before tcptune's first apply is back\n"
+                            : "reverted: nothing differed from the state before tcptune's first apply\n",
+                      f);
         return 0;
 }

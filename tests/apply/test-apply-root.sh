@@ -72,6 +72,21 @@ out=$("$driver" --root "$r" --file /usr/share/tcptune/profiles/fast-failover.con
 check_eq "dry run --json with nothing pending" "$(echo "$out" | jq -c '[.pending, .changed, .dropin.action, (.changes|length)]')" \
         '[false,false,"kept",0]'
 
+# --- revert --dry-run: what revert would do; writes nothing, no lock.
+rm -rf "$r/run/tcptune"
+out=$("$driver" --root "$r" revert --dry-run); rc=$?
+check_eq "revert --dry-run exits 1 with changes pending" "$rc" 1
+check_eq "revert --dry-run lists them" "$out" "drop-in /etc/sysctl.d/90-tcptune.conf: would be removed (there was none before)
+live values to restore:
+  net.ipv4.tcp_retries2        8 -> 15
+  net.ipv4.tcp_keepalive_time  60 -> 7200
+dry run: 3 changes pending, nothing written"
+check_eq "revert --dry-run writes nothing" "$(snapshot "$r")" "$applied"
+check "revert --dry-run takes no lock" test ! -e "$r/run/tcptune"
+out=$("$driver" --root "$r" --json revert --dry-run); rc=$?
+check_eq "revert --dry-run --json" "$rc:$(jq -c '[.dry_run, .pending, .changed, .dropin.action, (.changes|length)]' <<<"$out")" \
+        '1:[true,true,false,"removed",2]'
+
 out=$("$driver" --root "$r" revert); rc=$?
 check_eq "revert exits 0" "$rc" 0
 check_eq "revert says what it restored" "$out" "drop-in /etc/sysctl.d/90-tcptune.conf: removed (there was none before)
@@ -80,6 +95,8 @@ live values restored:
   net.ipv4.tcp_keepalive_time  60 -> 7200
 reverted: the state before tcptune's first apply is back"
 check_eq "apply -> revert round-trips to a byte-identical tree" "$(snapshot "$r")" "$before"
+out=$("$driver" --root "$r" revert --dry-run); rc=$?
+check_eq "revert --dry-run with nothing recorded: exit 0" "$rc:$out" "0:nothing to revert: tcptune has recorded no apply here"
 out=$("$driver" --root "$r" revert); rc=$?
 check_eq "revert again: nothing to revert, exit 0" "$rc:$out" "0:nothing to revert: tcptune has recorded no apply here"
 

@@ -148,6 +148,56 @@ printf 'net.ipv4.tcp_retries2 = 8\n' >"$root/etc/sysctl.d/99-local.conf"
 [ ! -s "$tmp/err" ] && jq -e '.warnings == []' "$tmp/out" >/dev/null && ok "a later file with the same value: no warning" ||
         { not_ok "warning for an agreeing file"; sed 's/^/#   /' "$tmp/err" "$tmp/out"; }
 
+# Without root: apply and revert say so in one line, exit 3, and touch
+# nothing; a --root tree this user may write is fine; a dry run only
+# reads. As root, the cases run as nobody (setpriv); the cases without
+# --root are never run as root, so the host is never written.
+if [ "$(id -u)" != 0 ]; then
+        asuser() { "$@"; }
+elif command -v setpriv >/dev/null; then
+        asuser() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+else
+        asuser=
+fi
+if [ "$(type -t asuser)" = function ] && asuser test -x "$tcptune" && asuser test -r "$profiles/fast-failover.ini"; then
+        shared=$(mktemp -d /tmp/tcptune-nonroot.XXXXXX)
+        chmod 755 "$shared"
+        cp -a "$tests/fixtures/profile-host" "$shared/ro"
+        chmod -R a+rX "$shared/ro"
+        [ "$(id -u)" = 0 ] || chmod a-w "$shared/ro"
+        listing "$shared/ro" >"$tmp/b4"
+        for verb in "apply fast-failover" revert; do
+                if [ "$(id -u)" = 0 ]; then
+                        asuser "$tcptune" profile $verb >"$tmp/out" 2>&1
+                        check "profile $verb without root (no --root) exits 3" 3 $?
+                        [ "$(cat "$tmp/out")" = "tcptune: profile ${verb% *} needs root: it writes /etc/sysctl.d, /var/lib/tcptune and /proc/sys (try sudo, or --dry-run to see what it would change)" ] &&
+                                ok "profile ${verb% *} without root says it needs root, in one line" ||
+                                { not_ok "needs-root message"; sed 's/^/#   /' "$tmp/out"; }
+                fi
+                asuser "$tcptune" --root "$shared/ro" profile $verb >"$tmp/out" 2>&1
+                check "profile $verb on a --root tree this user cannot write exits 3" 3 $?
+                [ "$(cat "$tmp/out")" = "tcptune: profile ${verb% *}: --root '$shared/ro' is not writable by this user; run as its owner or root" ] &&
+                        ok "and says so in one line" || { not_ok "not-writable message"; sed 's/^/#   /' "$tmp/out"; }
+        done
+        asuser "$tcptune" --root "$shared/ro" profile apply fast-failover --dry-run >"$tmp/out" 2>&1
+        check "a dry run needs no privilege" 1 $?
+        asuser "$tcptune" --root "$shared/ro" profile revert --dry-run >"$tmp/out" 2>&1
+        check "revert --dry-run needs no privilege" 0 $?
+        listing "$shared/ro" >"$tmp/a4"
+        cmp -s "$tmp/b4" "$tmp/a4" && [ ! -e "$shared/ro/run/tcptune" ] && ok "nothing touched without privilege" ||
+                not_ok "the tree changed"
+        cp -a "$tests/fixtures/profile-host" "$shared/rw"
+        [ "$(id -u)" = 0 ] && chown -R 65534:65534 "$shared/rw"
+        asuser "$tcptune" --root "$shared/rw" profile apply fast-failover >"$tmp/out" 2>&1
+        check "apply on a --root tree this user owns works without root" 0 $?
+        asuser "$tcptune" --root "$shared/rw" profile revert >"$tmp/out" 2>&1
+        check "and so does revert" 0 $?
+        chmod -R u+w "$shared"
+        rm -rf "$shared"
+else
+        echo "# setpriv not installed or the build not readable by nobody: the non-root cases are not run"
+fi
+
 tt profile apply
 check "apply without a name exits 2" 2 $?
 tt profile apply fast-failover roaming
