@@ -95,5 +95,45 @@ int apply_run(const struct apply_request *req, struct apply_result *ret);
  * half-restored: the state is kept so revert can be retried). */
 int apply_revert(const struct apply_request *req, struct apply_result *ret);
 
+/* What `profile active` says: the profile the state record names, and
+ * whether it still holds. */
+enum apply_active_dropin {
+        APPLY_ACTIVE_DROPIN_NONE,      /* --netns: no drop-in */
+        APPLY_ACTIVE_DROPIN_AS_WRITTEN,  /* the bytes apply writes for these settings */
+        APPLY_ACTIVE_DROPIN_CHANGED,   /* edited or replaced since */
+        APPLY_ACTIVE_DROPIN_MISSING,   /* removed since */
+};
+const char *apply_active_dropin_to_string(enum apply_active_dropin d);
+
+struct apply_active_key {
+        char *key;
+        char *want;    /* as the last apply set it */
+        char *live;    /* NULL: unreadable (live_error) */
+        int live_error;
+        bool holds;    /* live is what the kernel holds after writing want */
+};
+
+struct apply_active {
+        bool none;                     /* nothing recorded */
+        char *profile;
+        char *profile_file;            /* as recorded; may be NULL */
+        char *dropin_path;             /* host path; NULL with netns */
+        enum apply_active_dropin dropin;
+        uint64_t applied_usec;         /* CLOCK_REALTIME of the last apply that wrote something (the record's mtime) */
+        struct apply_active_key *keys;
+        size_t n_keys;
+        size_t n_differences;          /* keys not holding, plus the drop-in not as written */
+        char *error;                   /* one line, on failure */
+};
+void apply_active_done(struct apply_active *a);
+
+/* Read what apply recorded (req->root, netns) and compare it with the
+ * live values and the drop-in now; reads only, takes no lock. Returns 0
+ * when everything holds, 1 when something drifted, -ENOENT with
+ * ret->none when nothing is recorded, or another negative errno with
+ * ret->error (the record cannot be read or is malformed, or predates the
+ * "set" lines). ret is filled in every case; free with apply_active_done(). */
+int apply_active_read(const struct apply_request *req, struct apply_active *ret);
+
 /* Is PID 1 systemd (sd_booted()), so that --reload can work? */
 bool apply_reload_available(void);

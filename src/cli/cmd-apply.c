@@ -234,3 +234,14 @@ int cmd_profile_revert(struct context *ctx, int argc, char **argv) {
         r = apply_revert(&req, &res);
         return finish(ctx, &req, &res, r, /* apply= */ false);
 }
+
+int cmd_profile_active(struct context *ctx) {
+        _cleanup_(apply_active_done) struct apply_active a = {};
+        const struct apply_request req = { .root = ctx->root, .netns = ctx->netns != NULL };
+        int r = apply_active_read(&req, &a);
+        if (r < 0 && !a.none)
+                log_error("%s", a.error ? a.error : strerror(-r));
+        if (output_active(&ctx->output, ctx->netns, &a, r) < 0)
+                return EXIT_OPERATION;
+        return r < 0 ? EXIT_OPERATION : r > 0 ? EXIT_FINDINGS : EXIT_OK;
+}

@@ -242,6 +242,13 @@ static int profile_revert_cmd(struct context *ctx, int argc, char **argv) {
         return cmd_profile_revert(ctx, argc, argv);
 }
 
+static int profile_active_cmd(struct context *ctx, int argc, char **argv) {
+        int r = parse_args("active", argc, argv, NULL);
+        if (r != EXIT_OK)
+                return r == HELP_SHOWN ? EXIT_OK : r;
+        return cmd_profile_active(ctx);
+}
+
 static const struct {
         const char *name;
         int (*run)(struct context *ctx, int argc, char **argv);
@@ -252,6 +259,7 @@ static const struct {
         { "verify", profile_verify   },
         { "apply",  profile_apply_cmd  },
         { "revert", profile_revert_cmd },
+        { "active", profile_active_cmd },
 };
 
 static void help(void) {
@@ -266,8 +274,10 @@ static void help(void) {
               "  apply NAME [--dry-run] [--dropin FILE.conf] [--reload]\n"
               "                  write its sysctl.d drop-in atomically and set the live values\n"
               "                  (--dry-run: list the changes, exit 1 when any are pending)\n"
-              "  revert [--dropin FILE.conf] [--reload]\n"
-              "                  put back the drop-in and live values from before tcptune's first apply\n\n"
+              "  revert [--dry-run] [--dropin FILE.conf] [--reload]\n"
+              "                  put back the drop-in and live values from before tcptune's first apply\n"
+              "  active          the profile tcptune applied, when, and whether it still holds\n"
+              "                  (exit 1 when it drifted, 3 when none is recorded)\n\n"
               "NAME is a file of /usr/share/tcptune/profiles or /etc/tcptune/profiles.d without .ini,\n"
               "or a path containing '/'. See tcptune.profile(5).\n",
               stdout);
@@ -275,7 +285,7 @@ static void help(void) {
 
 int cmd_profile(struct context *ctx, int argc, char **argv) {
         if (argc < 2) {
-                log_error("profile: expected list, show, diff, verify, apply or revert (see tcptune profile --help)");
+                log_error("profile: expected list, show, diff, verify, apply, revert or active (see tcptune profile --help)");
                 return EXIT_USAGE;
         }
         if (streq(argv[1], "--help") || streq(argv[1], "-h")) {
@@ -289,6 +299,6 @@ int cmd_profile(struct context *ctx, int argc, char **argv) {
         for (size_t i = 0; i < ELEMENTSOF(subcommands); i++)
                 if (streq(subcommands[i].name, argv[1]))
                         return subcommands[i].run(ctx, argc - 1, argv + 1);
-        log_error("profile: '%s' is not a profile command (list, show, diff, verify, apply, revert)", argv[1]);
+        log_error("profile: '%s' is not a profile command (list, show, diff, verify, apply, revert, active)", argv[1]);
         return EXIT_USAGE;
 }

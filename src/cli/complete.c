@@ -53,6 +53,7 @@ static const struct spec {
         { "profile", "verify", "--help", "profiles" },
         { "profile", "apply",  "--dry-run --dropin=dropin --reload --help", "profiles" },
         { "profile", "revert", "--dry-run --dropin=dropin --reload --help", NULL },
+        { "profile", "active", "--help", NULL },
         /* Listed before the command lands everywhere: `__complete commands`
          * offers only what main.c's table has. */
         { "sockets", NULL, "--all --all-netns --state=states --src=address --dst=address --port=port --failing "

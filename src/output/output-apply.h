@@ -14,3 +14,6 @@ int output_apply(const struct output *out, const char *netns, const struct apply
                  const struct apply_result *res, int r, char *const *warnings);
 int output_revert(const struct output *out, const char *netns, const struct apply_request *req,
                   const struct apply_result *res, int r);
+/* `profile active`: r is apply_active_read()'s return (0 holds, 1 drifted,
+ * < 0 nothing recorded (a->none) or failed). */
+int output_active(const struct output *out, const char *netns, const struct apply_active *a, int r);

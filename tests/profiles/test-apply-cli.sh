@@ -73,6 +73,57 @@ jq -e . "$tmp/out" >/dev/null && ok "apply --json is one JSON document" || not_o
 tt profile verify roaming
 check "verify roaming exits 0" 0 $?
 
+# --- profile active: which profile, when, where, whether it still holds.
+state=$root/var/lib/tcptune/state
+touch -d @1764651234 "$state"
+tt profile active
+check "active after apply exits 0 (holds)" 0 $?
+if [ "$(cat "$tmp/out")" = "profile roaming (/etc/tcptune/profiles.d/roaming.ini)
+applied 2025-12-02T04:53:54Z (the last apply that changed something)
+drop-in /etc/sysctl.d/90-tcptune.conf: as tcptune wrote it
+live values: all $(grep -c '^net\.' "$root/etc/sysctl.d/90-tcptune.conf") as applied
+roaming holds" ]; then ok "active names the profile, the time, the drop-in, and says it holds"; else
+        not_ok "active output"; sed 's/^/#   /' "$tmp/out"; fi
+tt --json profile active
+jq -e '.profile == "roaming" and .holds and .differences == 0 and .applied_at == "2025-12-02T04:53:54Z" and
+        .dropin.state == "as-written" and (.keys | all(.holds))' "$tmp/out" >/dev/null &&
+        ok "active --json" || { not_ok "active --json"; sed 's/^/#   /' "$tmp/out"; }
+listing "$root" >"$tmp/b-active"
+old=$(cat "$root/proc/sys/net/ipv4/tcp_retries2")
+echo 15 >"$root/proc/sys/net/ipv4/tcp_retries2"
+tt profile active
+check "active with a live value drifted exits 1" 1 $?
+grep -qx "  net.ipv4.tcp_retries2  15, applied $old" "$tmp/out" && grep -q '^roaming drifted: 1 difference;' "$tmp/out" &&
+        ok "active names the drifted key" || { not_ok "active drift output"; sed 's/^/#   /' "$tmp/out"; }
+echo "$old" >"$root/proc/sys/net/ipv4/tcp_retries2"
+cp "$root/etc/sysctl.d/90-tcptune.conf" "$tmp/dropin"
+echo "net.ipv4.tcp_retries2 = 15" >>"$root/etc/sysctl.d/90-tcptune.conf"
+tt --json profile active
+check "active with the drop-in edited exits 1" 1 $?
+jq -e '.dropin.state == "changed" and .differences == 1' "$tmp/out" >/dev/null && ok "active: drop-in changed" ||
+        { not_ok "active: edited drop-in"; sed 's/^/#   /' "$tmp/out"; }
+rm "$root/etc/sysctl.d/90-tcptune.conf"
+tt profile active
+check "active with the drop-in removed exits 1" 1 $?
+grep -q '^drop-in /etc/sysctl.d/90-tcptune.conf: missing' "$tmp/out" && ok "active: drop-in missing" ||
+        { not_ok "active: removed drop-in"; sed 's/^/#   /' "$tmp/out"; }
+cp -p "$tmp/dropin" "$root/etc/sysctl.d/90-tcptune.conf"
+tt profile active
+check "active holds again once both are back" 0 $?
+cp -p "$state" "$tmp/state"
+grep -v '^set ' "$tmp/state" >"$state"
+tt profile active
+check "active on a record without set lines (an older tcptune's) exits 3" 3 $?
+[ "$(cat "$tmp/out")" = "tcptune: /var/lib/tcptune/state: records no applied settings (written before tcptune had \`profile active\`); apply the profile again" ] &&
+        ok "and says to apply again, in one line" || { not_ok "old record message"; sed 's/^/#   /' "$tmp/out"; }
+echo "not a state" >"$state"
+tt profile active
+check "active on a malformed record exits 3" 3 $?
+cp -p "$tmp/state" "$state"
+listing "$root" >"$tmp/a-active"
+cmp -s "$tmp/b-active" "$tmp/a-active" && [ "$(stat -c %Y "$state")" = 1764651234 ] &&
+        ok "active writes nothing" || not_ok "active changed the tree"
+
 tt profile revert
 check "revert exits 0" 0 $?
 listing "$root" >"$tmp/after"
@@ -80,6 +131,13 @@ if cmp -s "$tmp/before" "$tmp/after"; then ok "apply, apply, revert round-trips 
         not_ok "tree differs after revert"; diff "$tmp/before" "$tmp/after" | sed 's/^/#   /'; fi
 tt profile revert
 check "a second revert has nothing to do and exits 0" 0 $?
+tt profile active
+check "active with nothing applied exits 3" 3 $?
+[ "$(cat "$tmp/out")" = "no profile applied: tcptune has recorded no apply here" ] && ok "and says no profile is applied" ||
+        { not_ok "active none output"; sed 's/^/#   /' "$tmp/out"; }
+tt --json profile active
+jq -e '.profile == null and .holds == false' "$tmp/out" >/dev/null && ok "active --json with nothing applied" ||
+        { not_ok "active --json none"; sed 's/^/#   /' "$tmp/out"; }
 
 # A kernel without tcp_rto_min_us: datacenter's optional key is left out of
 # the drop-in and the live writes; verify still holds.

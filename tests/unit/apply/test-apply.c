@@ -123,6 +123,8 @@ static void test_state_roundtrip(void) {
         /* The first value recorded wins: it is the one before tcptune. */
         test_assert_int(apply_state_add(&s, "net.ipv4.tcp_retries2", "8"), 0);
         test_assert_int(s.n, 2);
+        const struct apply_setting set[] = { { "net.ipv4.tcp_retries2", "8" } };
+        test_assert_int(apply_state_set_settings(&s, set, 1), 0);
 
         char *text = NULL;
         test_assert_int(apply_state_format(&s, &text), 0);
@@ -138,7 +140,15 @@ static void test_state_roundtrip(void) {
         test_assert_str(apply_state_get(&p, "net.ipv4.tcp_retries2"), "15");
         test_assert_str(apply_state_get(&p, "net.ipv4.tcp_congestion_control"), "cubic reno");
         test_assert(apply_state_get(&p, "net.ipv4.tcp_sack") == NULL);
+        /* What the last apply set, for `profile active`. */
+        test_assert_int(p.n_set, 1);
+        test_assert_str(p.set_keys[0], "net.ipv4.tcp_retries2");
+        test_assert_str(p.set_values[0], "8");
         apply_state_done(&p);
+        test_assert_int(apply_state_parse("version 1\nset net.ipv4.tcp_retries2\nlive net.ipv4.tcp_retries2 15\n", &p,
+                                          NULL, NULL), -EBADMSG);
+        test_assert_int(apply_state_parse("version 1\nset kernel.panic 1\nlive net.ipv4.tcp_retries2 15\n", &p,
+                                          NULL, NULL), -EBADMSG);
         free(text);
 
         /* A value spanning lines cannot be recorded faithfully: refused. */
