@@ -139,6 +139,18 @@ out=$("$driver" --root "$r2" --json apply p tcp_retries2=8 2>/dev/null); rc=$?
 check_eq "--json failure: exit 3, error and changed=false in the document" \
         "$rc:$(jq -c '[.changed, .error]' <<<"$out")" \
         '3:[false,"/etc/sysctl.d/90-tcptune.conf: is a symbolic link; refusing to follow it"]'
+check_eq "--json failure: pending false, warnings empty, every key present" \
+        "$(jq -c '[.pending, .warnings, keys]' <<<"$out")" \
+        '[false,[],["action","changed","changes","dropin","dry_run","error","netns","pending","profile","profile_file","warnings"]]'
+out=$("$driver" --root "$r2" --json apply --dry-run p tcp_retries2=8 2>/dev/null); rc=$?
+check_eq "--json failure of a dry run: exit 3, pending false" "$rc:$(jq -c '[.pending, .changed, .dry_run]' <<<"$out")" \
+        '3:[false,false,true]'
+# Every key of the document is in tcptune(8)'s OUTPUT, JSON of profile.
+if [ -n "${MAN:-}" ]; then
+        para=$(sed -n '/^\*apply\*: \*action\*/,/^$/p' "$MAN")
+        missing=$(for k in $(jq -r 'keys[]' <<<"$out"); do grep -q "\*$k\*" <<<"$para" || echo "$k"; done)
+        check_eq "every apply --json key is documented in tcptune(8) OUTPUT" "$missing" ""
+fi
 
 # --- Usage errors: exit 2, nothing written.
 before=$(snapshot "$r")
