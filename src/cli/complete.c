@@ -52,7 +52,8 @@ static const struct spec {
         { "profile", "diff",   "--help", "profiles" },
         { "profile", "verify", "--help", "profiles" },
         { "profile", "apply",  "--dry-run --dropin=dropin --reload --help", "profiles" },
-        { "profile", "revert", "--dropin=dropin --reload --help", NULL },
+        { "profile", "revert", "--dry-run --dropin=dropin --reload --help", NULL },
+        { "profile", "active", "--help", NULL },
         /* Listed before the command lands everywhere: `__complete commands`
          * offers only what main.c's table has. */
         { "sockets", NULL, "--all --all-netns --state=states --src=address --dst=address --port=port --failing "

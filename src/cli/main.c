@@ -37,7 +37,7 @@ static void help(FILE *f) {
               "  model [OPTIONS]       when the kernel gives up on a dead peer, per scenario\n"
               "  advise --detect-within DUR\n"
               "                        what to set to notice within DUR, and what it costs\n"
-              "  profile list|show|diff|verify|apply|revert [NAME]\n"
+              "  profile list|show|diff|verify|apply|revert|active [NAME]\n"
               "                        named settings and the detection times they promise\n"
               "  sockets [OPTIONS]     TCP connections failing now, when each will give up; --kill\n"
               "\n"
