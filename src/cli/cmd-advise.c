@@ -46,7 +46,8 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
                         fputs("Usage: tcptune advise --detect-within DUR [--scenario S]... [--rtt DUR] [--rto DUR]\n"
                               "                      [--segments N]\n"
                               "The smallest change that makes each scenario's latest detection fit DUR,\n"
-                              "its cost, per-application alternatives and a sysctl.d snippet.\n",
+                              "its cost, per-application alternatives and a sysctl.d snippet.\n"
+                              "DUR is seconds when bare; --rtt and --rto are ms when bare, as ss -ti prints them.\n",
                               stdout);
                         return EXIT_OK;
                 default:
@@ -74,7 +75,7 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
         }
 
         if (live_read(ctx->root, &live) < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         /* A value that exists but cannot be read is modelled as the
          * kernel default: say so, and fail once the figures are out. */
         bool unreadable = cmd_report_live(ctx->root, &live, context_kernel(ctx)->hz);
@@ -88,11 +89,11 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
 
         rep = calloc(1, sizeof(*rep));
         if (!rep)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         bool have_rto_max = live_get(&live, "net.ipv4.tcp_rto_max_ms") != NULL;
         bool have_linear = live_get(&live, "net.ipv4.tcp_syn_linear_timeouts") != NULL;
         if (advise_run(&in, target, scenarios, have_rto_max, have_linear, rep) < 0)
-                return log_error("advise: nothing to advise"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "advise: nothing to advise");
         if (output_advise(&ctx->output, rep, &in) < 0 || unreadable)
                 return EXIT_OPERATION;
         for (size_t i = 0; i < rep->n_scenarios; i++)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "cmd-util.h"
 #include "config-report.h"
 #include "escape.h"
 #include "live.h"
@@ -44,7 +45,7 @@ static bool cat_error(const char *file, unsigned line, int error) {
 static int config_cat(struct context *ctx, const struct sysctld *s, int status) {
         _cleanup_(config_cat_done) struct config_cat cat = {};
         if (config_cat_collect(ctx->root, s, &cat) < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         for (size_t i = 0; i < cat.n_files; i++) {
                 const struct config_cat_file *f = &cat.files[i];
                 if (f->error < 0 && cat_error(f->file, f->open_error < 0 ? 0 : f->error_line, f->error))
@@ -86,7 +87,7 @@ static int config_table(struct context *ctx, const struct sysctld *s, bool all, 
         _cleanup_(config_report_done) struct config_report rep = {};
         int r = config_report_collect(ctx->root, s, all, context_hz, ctx, &rep);
         if (!rep.rows)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         for (size_t i = 0; i < rep.n_rows; i++) {
                 log_check(&rep.rows[i]);
                 if (live_report_error(ctx->root, rep.rows[i].entry->key, rep.rows[i].check.live_error))
@@ -145,7 +146,7 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
 
         r = sysctld_load(ctx->root, &s);
         if (r < 0)
-                return log_error("cannot read sysctl.d: %s", strerror(-r)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "cannot read sysctl.d: %s", strerror(-r));
         for (size_t i = 0; i < s->n_diags; i++) {
                 const struct sysctld_diag *d = &s->diags[i];
                 if (!cat || d->error)

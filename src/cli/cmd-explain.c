@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "cmd-util.h"
 #include "explain-report.h"
 #include "log.h"
 #include "output-explain.h"
@@ -57,7 +58,7 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
 
         r = explain_report_collect(ctx->root, context_kernel(ctx), only, &rep);
         if (r < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
 
         /* Absent keys are normal on older kernels; anything else is worth a line. */
         if (live_report_errors(ctx->root, &rep.live, only) > 0)

@@ -21,12 +21,16 @@ static void help(void) {
               "  --set KEY=VALUE        change a tunable for the prediction (repeatable)\n"
               "  --scenario NAME        established idle connect accept orphan fin-wait-2\n"
               "                         zero-window (repeatable; default all)\n"
-              "  --rtt DUR              smoothed RTT (default 100us)\n"
-              "  --rto DUR              RTO in force when the data was sent (ss -ti rto:)\n"
+              "  --rtt DUR              smoothed RTT; a bare number is ms, as ss -ti rtt: (default\n"
+              "                         100us; at most 10s)\n"
+              "  --rto DUR              RTO in force when the data was sent; a bare number is ms,\n"
+              "                         as ss -ti rto: (at most tcp_rto_max)\n"
               "  --segments N           packets in flight (default 1)\n"
               "  --hz N                 kernel HZ (default: from the kernel config)\n"
-              "  --user-timeout DUR     TCP_USER_TIMEOUT of the socket\n"
-              "  --keepalive I,N,C      TCP_KEEPIDLE,TCP_KEEPINTVL,TCP_KEEPCNT of the socket\n"
+              "  --user-timeout DUR     TCP_USER_TIMEOUT of the socket; a bare number is ms, as\n"
+              "                         setsockopt() takes it\n"
+              "  --keepalive I,N,C      TCP_KEEPIDLE,TCP_KEEPINTVL,TCP_KEEPCNT of the socket; bare\n"
+              "                         numbers are seconds, as setsockopt() and the sysctls\n"
               "  --backoff N            zero-window: probe backoff when the peer went silent\n"
               "  --probes-out N         zero-window: unanswered probes then\n"
               "  --local-failure K[@DUR] qdisc-drop unreachable prohibit no-route blackhole\n"
@@ -150,7 +154,8 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
         uint64_t u;
         int r;
         if (a->ut) {
-                if ((r = parse_duration(a->ut, &in->user_timeout_us)) < 0)
+                /* Milliseconds when bare, as setsockopt(TCP_USER_TIMEOUT) and advise print it. */
+                if ((r = parse_duration_unit(a->ut, USEC_PER_MSEC, &in->user_timeout_us)) < 0)
                         return cmd_bad_duration("--user-timeout", a->ut, r);
                 if (in->user_timeout_us > (uint64_t) INT32_MAX * USEC_PER_MSEC) {
                         log_error("--user-timeout '%s': TCP_USER_TIMEOUT is at most %d ms", a->ut, INT32_MAX);
@@ -207,12 +212,12 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
         int r;
 
         if (!sets)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         r = parse_args(argc, argv, &a);
         if (r != EXIT_OK)
                 return r == HELP_SHOWN ? EXIT_OK : r;
         if (live_read(ctx->root, &live) < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         if ((r = collect_input(ctx, &a, &live, &in, &hz_assumed, &unreadable)) != EXIT_OK)
                 return r;
         if (ctx->output.format == FORMAT_PROMETHEUS) {
@@ -224,9 +229,9 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
         r = model_report_run(&in, a.scenarios ? a.scenarios : SCENARIO_ALL, a.n_sets ? NULL : &live, &results, &n,
                              &failed);
         if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
-                return log_error("model: cannot compute %s: %s", scenario_to_string(failed), strerror(-r)), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "model: cannot compute %s: %s", scenario_to_string(failed), strerror(-r));
 
         struct model_report rep = {
                 .kernel = context_kernel(ctx),

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "cmd-util.h"
 #include "cmd.h"
 #include "log.h"
@@ -24,6 +27,26 @@ int cmd_exit_from_errno(int r) {
         }
 }
 
+int cmd_fail(int status, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+        va_start(ap, fmt);
+        int r = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        log_error("%s", r < 0 ? "out of memory" : msg);
+        return status;
+}
+
+int cmd_fail_errno(int err, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+        va_start(ap, fmt);
+        int r = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        log_error("%s: %s", r < 0 ? "out of memory" : msg, strerror(err < 0 ? -err : err));
+        return cmd_exit_from_errno(err < 0 ? err : -err);
+}
+
 int cmd_parse_scenario(const char *arg, unsigned *mask) {
         int r = scenario_from_string(arg);
         if (r < 0) {
@@ -43,25 +66,40 @@ int cmd_bad_duration(const char *opt, const char *arg, int r) {
         return EXIT_USAGE;
 }
 
+/* An RTT above this is no path TCP runs over: a value in the wrong unit. */
+#define RTT_PLAUSIBLE_MAX_US (10 * USEC_PER_SEC)
+
 int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *rto, const char *segments) {
         uint64_t u;
         int r;
 
-        if (rtt && (r = parse_duration(rtt, &in->srtt_us)) < 0)
-                return cmd_bad_duration("--rtt", rtt, r);
+        /* Bare numbers are milliseconds, as ss -ti prints rtt: and rto:. */
+        if (rtt) {
+                if ((r = parse_duration_unit(rtt, USEC_PER_MSEC, &in->srtt_us)) < 0)
+                        return cmd_bad_duration("--rtt", rtt, r);
+                if (in->srtt_us > RTT_PLAUSIBLE_MAX_US)
+                        return cmd_fail(EXIT_USAGE, "--rtt '%s': a round trip of more than 10s is no TCP path "
+                                        "(a bare number is milliseconds, as ss -ti prints rtt:)", rtt);
+        }
         if (rto) {
-                if ((r = parse_duration(rto, &in->rto_us)) < 0)
+                if ((r = parse_duration_unit(rto, USEC_PER_MSEC, &in->rto_us)) < 0)
                         return cmd_bad_duration("--rto", rto, r);
-                if (in->rto_us == 0) {
-                        log_error("--rto '%s': an RTO is never 0", rto);
-                        return EXIT_USAGE;
+                if (in->rto_us == 0)
+                        return cmd_fail(EXIT_USAGE, "--rto '%s': an RTO is never 0", rto);
+                if (in->rto_us > in->rto_max_us) {
+                        _cleanup_free_ char *max = format_duration(in->rto_max_us);
+                        return cmd_fail(EXIT_USAGE, "--rto '%s': above tcp_rto_max (%s), which no RTO exceeds "
+                                        "(a bare number is milliseconds, as ss -ti prints rto:)", rto, strempty(max));
+                }
+                if (in->rto_us < in->rto_min_us) {
+                        _cleanup_free_ char *got = format_duration(in->rto_us), *min = format_duration(in->rto_min_us);
+                        log_warning("--rto '%s': %s is below tcp_rto_min (%s): only a route's rto_min allows that "
+                                    "(a bare number is milliseconds)", rto, strempty(got), strempty(min));
                 }
         }
         if (segments) {
-                if (parse_uint(segments, 100000, &u) < 0 || u == 0) {
-                        log_error("--segments '%s': a count of packets, at least 1", segments);
-                        return EXIT_USAGE;
-                }
+                if (parse_uint(segments, 100000, &u) < 0 || u == 0)
+                        return cmd_fail(EXIT_USAGE, "--segments '%s': a count of packets, at least 1", segments);
                 in->segments = (unsigned) u;
         }
         return EXIT_OK;
@@ -71,9 +109,9 @@ int cmd_enter_netns(const char *spec) {
         _cleanup_free_ char *path = NULL;
         int r = netns_resolve(spec, &path);
         if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
-                return log_error("--netns '%s': not a namespace name, path or pid:PID", spec), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "--netns '%s': not a namespace name, path or pid:PID", spec);
         r = netns_enter(path);
         if (r == -ENOENT)
                 log_error("--netns '%s': %s does not exist (ip netns list shows the names)", spec, path);

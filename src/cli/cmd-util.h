@@ -15,6 +15,12 @@
  * r >= 0. The one place this decision is made. */
 int cmd_exit_from_errno(int r);
 
+/* Log one line and return status: `return cmd_fail(EXIT_USAGE, "...")`. */
+int cmd_fail(int status, const char *fmt, ...) _printf_(2, 3);
+
+/* Log "MESSAGE: strerror(-err)" and return cmd_exit_from_errno(err). */
+int cmd_fail_errno(int err, const char *fmt, ...) _printf_(2, 3);
+
 /* --scenario NAME: add it to *mask. */
 int cmd_parse_scenario(const char *arg, unsigned *mask);
 
