@@ -31,6 +31,8 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
         uint64_t target = 0;
         int c, r;
 
+        if (cmd_check_options("advise", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
+                return EXIT_USAGE;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
@@ -51,18 +53,12 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
                               stdout);
                         return EXIT_OK;
                 default:
-                        log_error("advise: option '%s' is unknown or lacks its argument (see tcptune advise --help)",
-                                  argv[optind - 1]);
-                        return EXIT_USAGE;
+                        return cmd_bad_option("advise", options, argv);
                 }
-        if (optind < argc) {
-                log_error("advise: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
-        }
-        if (!within) {
-                log_error("advise: --detect-within DUR is required (e.g. --detect-within 30s)");
-                return EXIT_USAGE;
-        }
+        if (optind < argc)
+                return cmd_fail(EXIT_USAGE, "advise: unexpected argument '%s'", argv[optind]);
+        if (!within)
+                return cmd_fail(EXIT_USAGE, "advise: --detect-within DUR is required (e.g. --detect-within 30s)");
         r = parse_duration(within, &target);
         if (r < 0 || target == 0) {
                 log_error("--detect-within '%s': %s", within,

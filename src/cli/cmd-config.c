@@ -115,6 +115,8 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
         bool all = false, cat = false;
         int c, r, status = EXIT_OK;
 
+        if (cmd_check_options("config", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
+                return EXIT_USAGE;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
@@ -132,13 +134,10 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
                               stdout);
                         return EXIT_OK;
                 default:
-                        log_error("config: option '%s' is unknown (see tcptune config --help)", argv[optind - 1]);
-                        return EXIT_USAGE;
+                        return cmd_bad_option("config", options, argv);
                 }
-        if (optind < argc) {
-                log_error("config: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
-        }
+        if (optind < argc)
+                return cmd_fail(EXIT_USAGE, "config: unexpected argument '%s'", argv[optind]);
         if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("config: --format prometheus is for audit; use text or json");
                 return EXIT_USAGE;

@@ -19,6 +19,9 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
         const struct tunable *only = NULL;
         int c, r, status = EXIT_OK;
 
+        if (cmd_check_options("explain", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
+                return EXIT_USAGE;
+        opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
@@ -29,8 +32,7 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                               stdout);
                         return EXIT_OK;
                 default:
-                        log_error("explain: option '%s' is unknown (see tcptune explain --help)", argv[optind - 1]);
-                        return EXIT_USAGE;
+                        return cmd_bad_option("explain", options, argv);
                 }
         if (argc - optind > 1) {
                 log_error("explain: takes at most one KEY");

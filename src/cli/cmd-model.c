@@ -73,6 +73,8 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
         };
         int c;
 
+        if (cmd_check_options("model", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
+                return EXIT_USAGE;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
@@ -97,14 +99,10 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
                         help();
                         return HELP_SHOWN;
                 default:
-                        log_error("model: option '%s' is unknown or lacks its argument (see tcptune model --help)",
-                                  argv[optind - 1]);
-                        return EXIT_USAGE;
+                        return cmd_bad_option("model", options, argv);
                 }
-        if (optind < argc) {
-                log_error("model: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
-        }
+        if (optind < argc)
+                return cmd_fail(EXIT_USAGE, "model: unexpected argument '%s'", argv[optind]);
         return EXIT_OK;
 }
 

@@ -4,9 +4,11 @@
 
 #include "cmd-util.h"
 #include "cmd.h"
+#include "escape.h"
 #include "log.h"
 #include "netns.h"
 #include "parse.h"
+#include "suggest.h"
 #include "sysctl.h"
 #include "tunables.h"
 
@@ -45,6 +47,63 @@ int cmd_fail_errno(int err, const char *fmt, ...) {
         va_end(ap);
         log_error("%s: %s", r < 0 ? "out of memory" : msg, strerror(err < 0 ? -err : err));
         return cmd_exit_from_errno(err < 0 ? err : -err);
+}
+
+/* Accepted after any command too: main.c takes them out of its argv. */
+static const char *const global_option_names[] = { "json", "format", "netns", "root" };
+
+static int unknown_option(const char *cmd, const struct option *options, const char *arg, size_t len) {
+        _cleanup_free_ char *name = strndup(arg, len), *safe = name ? escape_text(name, 200) : NULL;
+        struct suggest sg;
+        suggest_init(&sg, name ? name + 2 : NULL);
+        for (const struct option *o = options; o->name; o++)
+                suggest_add(&sg, o->name);
+        for (size_t i = 0; i < ELEMENTSOF(global_option_names); i++)
+                suggest_add(&sg, global_option_names[i]);
+        const char *near = suggest_result(&sg);
+        if (near)
+                return cmd_fail(EXIT_USAGE, "%s%soption '%s' is unknown (did you mean '--%s'?)", strempty(cmd),
+                                cmd ? ": " : "", strempty(safe), near);
+        return cmd_fail(EXIT_USAGE, "%s%soption '%s' is unknown (see tcptune %s%s--help)", strempty(cmd),
+                        cmd ? ": " : "", strempty(safe), strempty(cmd), cmd ? " " : "");
+}
+
+int cmd_check_options(const char *cmd, const struct option *options, int argc, char **argv, bool stop_at_operand) {
+        for (int i = 1; i < argc; i++) {
+                const char *a = argv[i];
+                if (streq(a, "--"))
+                        break;
+                if (a[0] != '-') {
+                        if (stop_at_operand)
+                                break;
+                        continue;
+                }
+                if (!startswith(a, "--"))
+                        continue;
+                size_t len = strcspn(a + 2, "=");
+                const struct option *o = NULL;
+                for (const struct option *p = options; p->name && !o; p++)
+                        if (strlen(p->name) == len && strncmp(p->name, a + 2, len) == 0)
+                                o = p;
+                if (!o)
+                        return unknown_option(cmd, options, a, len + 2);
+                if (o->has_arg == required_argument && !a[2 + len])
+                        i++;
+        }
+        return EXIT_OK;
+}
+
+int cmd_bad_option(const char *cmd, const struct option *options, char **argv) {
+        const char *a = argv[optind - 1];
+        for (const struct option *o = options; optopt && o->name; o++)
+                if (o->val == optopt && o->has_arg == required_argument)
+                        return cmd_fail(EXIT_USAGE, "%s: option '--%s' needs a value", cmd, o->name);
+        if (startswith(a, "--"))
+                return unknown_option(cmd, options, a, strcspn(a, "="));
+        if (optopt > 0 && optopt < 0x80)
+                return cmd_fail(EXIT_USAGE, "%s: option '-%c' is unknown (see tcptune %s --help)", cmd, optopt, cmd);
+        _cleanup_free_ char *safe = escape_text(a, 200);
+        return cmd_fail(EXIT_USAGE, "%s: option '%s' is unknown (see tcptune %s --help)", cmd, strempty(safe), cmd);
 }
 
 int cmd_parse_scenario(const char *arg, unsigned *mask) {

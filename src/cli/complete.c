@@ -55,6 +55,8 @@ static const struct spec {
         { "profile", "revert", "--dropin=dropin --reload --help", NULL },
         /* Listed before the command lands everywhere: `__complete commands`
          * offers only what main.c's table has. */
+        { "help",    NULL, "--help", "commands" },
+        { "version", NULL, "--help", NULL },
         { "sockets", NULL, "--all --all-netns --state=states --src=address --dst=address --port=port --failing "
                            "--kill --dry-run --format=formats --json --help", NULL },
 };
