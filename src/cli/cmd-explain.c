@@ -52,9 +52,12 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                 }
                 only = tunable_find(canonical);
                 if (!only) {
-                        log_error("explain: '%s' is not a tunable tcptune knows (tcptune explain lists them)",
-                                  canonical);
-                        return EXIT_USAGE;
+                        const char *near = cmd_nearest_key(canonical, NULL);
+                        if (near)
+                                return cmd_fail(EXIT_USAGE, "explain: '%s' is not a tunable tcptune knows (did you "
+                                                "mean '%s'?)", canonical, near);
+                        return cmd_fail(EXIT_USAGE, "explain: '%s' is not a tunable tcptune knows (tcptune explain "
+                                        "lists them)", canonical);
                 }
         }
 

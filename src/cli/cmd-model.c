@@ -127,9 +127,12 @@ static int apply_sets(const struct model_args *a, struct model_input *in, bool *
                 *eq = '\0';
                 int r = model_input_set(in, kv, eq + 1);
                 if (r == -ENOENT) {
-                        log_error("--set '%s': %s is not a tunable the model reads (tcptune explain lists them)",
-                                  a->sets[i], kv);
-                        return EXIT_USAGE;
+                        const char *near = cmd_nearest_key(kv, model_input_keys);
+                        if (near)
+                                return cmd_fail(EXIT_USAGE, "--set '%s': %s is not a tunable the model reads (did you "
+                                                "mean '%s'?)", a->sets[i], kv, near);
+                        return cmd_fail(EXIT_USAGE, "--set '%s': %s is not a tunable the model reads (tcptune explain "
+                                        "lists them)", a->sets[i], kv);
                 }
                 if (r < 0) {
                         const struct tunable *t = tunable_find(kv);

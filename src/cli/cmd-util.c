@@ -109,12 +109,34 @@ int cmd_bad_option(const char *cmd, const struct option *options, char **argv) {
 int cmd_parse_scenario(const char *arg, unsigned *mask) {
         int r = scenario_from_string(arg);
         if (r < 0) {
-                log_error("--scenario '%s': not a scenario (established, idle, connect, accept, orphan, fin-wait-2, "
-                          "zero-window)", arg);
-                return EXIT_USAGE;
+                struct suggest sg;
+                suggest_init(&sg, arg);
+                for (int i = 0; i < _SCENARIO_MAX; i++)
+                        suggest_add(&sg, scenario_to_string((enum scenario) i));
+                const char *near = suggest_result(&sg);
+                _cleanup_free_ char *safe = escape_text(arg, 200);
+                if (near)
+                        return cmd_fail(EXIT_USAGE, "--scenario '%s': not a scenario (did you mean '%s'?)",
+                                        strempty(safe), near);
+                return cmd_fail(EXIT_USAGE, "--scenario '%s': not a scenario (established, idle, connect, accept, "
+                                "orphan, fin-wait-2, zero-window)", strempty(safe));
         }
         *mask |= SCENARIO_BIT(r);
         return EXIT_OK;
+}
+
+const char *cmd_nearest_key(const char *typed, const char *const *keys) {
+        size_t n;
+        const struct tunable *t = tunable_all(&n);
+        const char *word = typed;
+        for (const char *p = typed; *p; p++)
+                if (*p == '.' || *p == '/')
+                        word = p + 1;
+        struct suggest sg;
+        suggest_init(&sg, word);
+        for (size_t i = 0; keys ? keys[i] != NULL : i < n; i++)
+                suggest_add(&sg, tunable_short_key(keys ? keys[i] : t[i].key));
+        return suggest_result(&sg);
 }
 
 int cmd_bad_duration(const char *opt, const char *arg, int r) {

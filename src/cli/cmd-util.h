@@ -39,6 +39,11 @@ int cmd_bad_option(const char *cmd, const struct option *options, char **argv);
 /* --scenario NAME: add it to *mask. */
 int cmd_parse_scenario(const char *arg, unsigned *mask);
 
+/* The short name of the tunable nearest to what was typed (any of the
+ * three spellings), among keys (NULL-terminated canonical keys) or, with
+ * keys NULL, the whole catalog; NULL when nothing is close. */
+const char *cmd_nearest_key(const char *typed, const char *const *keys);
+
 /* "--opt 'arg': not a duration" (or "too large" for -ERANGE). */
 int cmd_bad_duration(const char *opt, const char *arg, int r);
 
