@@ -14,10 +14,12 @@
 #include "model-report.h"
 #include "output-model.h"
 #include "parse.h"
+#include "profile.h"
 
 static void help(void) {
         fputs("Usage: tcptune model [OPTIONS]\n"
               "Predict when the kernel notices a dead peer, per scenario, from the live values.\n\n"
+              "  --profile NAME         start from the profile's [sysctl] values (before --set)\n"
               "  --set KEY=VALUE        change a tunable for the prediction (repeatable)\n"
               "  --scenario NAME        established idle connect accept orphan fin-wait-2\n"
               "                         zero-window (repeatable; default all)\n"
@@ -46,6 +48,7 @@ struct model_args {
         size_t n_sets;
         unsigned scenarios;    /* SCENARIO_BIT()s; 0: all */
         bool timeline;
+        const char *profile;   /* --profile NAME, or NULL */
         const char *rtt, *rto, *segments, *hz, *ut, *ka, *backoff, *probes, *local;
 };
 
@@ -54,9 +57,10 @@ struct model_args {
 
 static int parse_args(int argc, char **argv, struct model_args *a) {
         enum { ARG_SET = 0x100, ARG_SCENARIO, ARG_RTT, ARG_RTO, ARG_SEGMENTS, ARG_HZ, ARG_UT, ARG_KA,
-               ARG_TIMELINE, ARG_BACKOFF, ARG_PROBES, ARG_LOCAL };
+               ARG_TIMELINE, ARG_BACKOFF, ARG_PROBES, ARG_LOCAL, ARG_PROFILE };
         static const struct option options[] = {
                 { "set", required_argument, NULL, ARG_SET },
+                { "profile", required_argument, NULL, ARG_PROFILE },
                 { "scenario", required_argument, NULL, ARG_SCENARIO },
                 { "rtt", required_argument, NULL, ARG_RTT },
                 { "rto", required_argument, NULL, ARG_RTO },
@@ -85,6 +89,7 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
                         if (cmd_parse_scenario(optarg, &a->scenarios) != EXIT_OK)
                                 return EXIT_USAGE;
                         break;
+                case ARG_PROFILE: a->profile = optarg; break;
                 case ARG_RTT: a->rtt = optarg; break;
                 case ARG_RTO: a->rto = optarg; break;
                 case ARG_SEGMENTS: a->segments = optarg; break;
@@ -106,8 +111,28 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
         return EXIT_OK;
 }
 
-/* --hz, then each --set KEY=VALUE onto the input. */
-static int apply_sets(const struct model_args *a, struct model_input *in, bool *hz_assumed) {
+/* --profile NAME: its [sysctl] keys onto the input, as apply would set
+ * them; keys the model does not read are left out. */
+static int apply_profile(struct context *ctx, const char *name, struct model_input *in) {
+        _cleanup_(profile_freep) struct profile *p = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r = profile_load(ctx->root, name, hz_or_assumed(in->hz), &p, &error);
+        if (r == -ENOMEM)
+                return cmd_fail(EXIT_OPERATION, "out of memory");
+        if (r < 0)
+                return cmd_fail(cmd_exit_from_errno(r), "%s", error ? error : strerror(-r));
+        for (size_t i = 0; i < p->n_settings; i++) {
+                const struct profile_setting *s = &p->settings[i];
+                r = model_input_set(in, s->key, s->value);
+                if (r < 0 && r != -ENOENT)
+                        return cmd_fail(EXIT_USAGE, "%s:%u: %s = %s: not a value the model can use at HZ %u", s->file,
+                                        s->line, s->key, s->value, in->hz);
+        }
+        return EXIT_OK;
+}
+
+/* --hz, then --profile, then each --set KEY=VALUE onto the input. */
+static int apply_sets(struct context *ctx, const struct model_args *a, struct model_input *in, bool *hz_assumed) {
         uint64_t u;
         if (a->hz) {
                 if (parse_uint(a->hz, 10000, &u) < 0 || (u != 100 && u != 250 && u != 300 && u != 1000)) {
@@ -117,6 +142,9 @@ static int apply_sets(const struct model_args *a, struct model_input *in, bool *
                 in->hz = (unsigned) u;
                 *hz_assumed = false;
         }
+        int r = a->profile ? apply_profile(ctx, a->profile, in) : EXIT_OK;
+        if (r != EXIT_OK)
+                return r;
         for (size_t i = 0; i < a->n_sets; i++) {
                 _cleanup_free_ char *kv = strdup(a->sets[i]);
                 char *eq = kv ? strchr(kv, '=') : NULL;
@@ -125,7 +153,7 @@ static int apply_sets(const struct model_args *a, struct model_input *in, bool *
                         return EXIT_USAGE;
                 }
                 *eq = '\0';
-                int r = model_input_set(in, kv, eq + 1);
+                r = model_input_set(in, kv, eq + 1);
                 if (r == -ENOENT) {
                         const char *near = cmd_nearest_key(kv, model_input_keys);
                         if (near)
@@ -195,8 +223,10 @@ static int collect_input(struct context *ctx, const struct model_args *a, const 
         const struct kernel_info *k = context_kernel(ctx);
         *unreadable = cmd_report_live(ctx->root, live, k->hz);
         live_model_input(live, k, in, hz_assumed);
-        if (apply_sets(a, in, hz_assumed) != EXIT_OK ||
-            cmd_parse_assumptions(in, a->rtt, a->rto, a->segments) != EXIT_OK)
+        int r = apply_sets(ctx, a, in, hz_assumed);
+        if (r != EXIT_OK)
+                return r;
+        if (cmd_parse_assumptions(in, a->rtt, a->rto, a->segments) != EXIT_OK)
                 return EXIT_USAGE;
         return apply_socket(a, in);
 }
@@ -227,7 +257,8 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
         }
 
         /* A what-if (--set) may set a key this kernel lacks: then it governs. */
-        r = model_report_run(&in, a.scenarios ? a.scenarios : SCENARIO_ALL, a.n_sets ? NULL : &live, &results, &n,
+        r = model_report_run(&in, a.scenarios ? a.scenarios : SCENARIO_ALL, a.n_sets || a.profile ? NULL : &live,
+                             &results, &n,
                              &failed);
         if (r == -ENOMEM)
                 return cmd_fail(EXIT_OPERATION, "out of memory");

@@ -41,7 +41,7 @@ static const struct spec {
         { "audit",   NULL, "--all --all-netns --output=file --format=formats --json --help", NULL },
         { "config",  NULL, "--all --cat --help", NULL },
         { "explain", NULL, "--help", "keys" },
-        { "model",   NULL, "--set=settings --scenario=scenarios --rtt=duration --rto=duration --segments=count "
+        { "model",   NULL, "--profile=profiles --set=settings --scenario=scenarios --rtt=duration --rto=duration --segments=count "
                            "--hz=hz --user-timeout=duration --keepalive=keepalive --timeline --backoff=count "
                            "--probes-out=count --local-failure=local-failures --help", NULL },
         { "advise",  NULL, "--detect-within=duration --scenario=scenarios --rtt=duration --rto=duration "
