@@ -219,10 +219,11 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
  * modelled as the kernel default: the command fails once the figures
  * are out). */
 static int collect_input(struct context *ctx, const struct model_args *a, const struct live *live,
-                         struct model_input *in, bool *hz_assumed, bool *unreadable) {
+                         struct model_input *in, struct model_input *before, bool *hz_assumed, bool *unreadable) {
         const struct kernel_info *k = context_kernel(ctx);
         *unreadable = cmd_report_live(ctx->root, live, k->hz);
         live_model_input(live, k, in, hz_assumed);
+        *before = *in;
         int r = apply_sets(ctx, a, in, hz_assumed);
         if (r != EXIT_OK)
                 return r;
@@ -236,7 +237,7 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
         _cleanup_free_ char **sets = calloc((size_t) argc + 1, sizeof(char *));
         _cleanup_free_ struct model_result *results = NULL;
         struct model_args a = { .sets = sets };
-        struct model_input in;
+        struct model_input in, before;
         bool hz_assumed = false, unreadable;
         size_t n;
         unsigned failed;
@@ -249,7 +250,7 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 return r == HELP_SHOWN ? EXIT_OK : r;
         if (live_read(ctx->root, &live) < 0)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
-        if ((r = collect_input(ctx, &a, &live, &in, &hz_assumed, &unreadable)) != EXIT_OK)
+        if ((r = collect_input(ctx, &a, &live, &in, &before, &hz_assumed, &unreadable)) != EXIT_OK)
                 return r;
         if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("model: --format prometheus is for audit; use text or json");
@@ -272,6 +273,8 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 .results = results,
                 .n_results = n,
                 .timeline = a.timeline,
+                .before = a.n_sets || a.profile ? &before : NULL,
+                .profile = a.profile,
         };
         if (output_model(&ctx->output, &rep) < 0)
                 return EXIT_OPERATION;
