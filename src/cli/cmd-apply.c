@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd-apply.h"
+#include "cmd-util.h"
 #include "log.h"
 #include "output-apply.h"
 #include "root.h"
@@ -94,9 +95,7 @@ int apply_options_parse(struct context *ctx, int argc, char **argv, bool apply, 
                         *ret = (struct apply_options) { .apply = apply, .help = true };
                         return EXIT_OK;
                 default:
-                        log_error("profile %s: option '%s' is unknown or lacks its argument (see tcptune profile %s --help)",
-                                  verb, argv[optind - 1], verb);
-                        return EXIT_USAGE;
+                        return cmd_bad_option(apply ? "profile apply" : "profile revert", options, argv);
                 }
         }
         o.args = argv + optind;

@@ -41,7 +41,7 @@ static const struct spec {
         { "audit",   NULL, "--all --all-netns --output=file --format=formats --json --help", NULL },
         { "config",  NULL, "--all --cat --help", NULL },
         { "explain", NULL, "--help", "keys" },
-        { "model",   NULL, "--set=settings --scenario=scenarios --rtt=duration --rto=duration --segments=count "
+        { "model",   NULL, "--profile=profiles --set=settings --scenario=scenarios --rtt=duration --rto=duration --segments=count "
                            "--hz=hz --user-timeout=duration --keepalive=keepalive --timeline --backoff=count "
                            "--probes-out=count --local-failure=local-failures --help", NULL },
         { "advise",  NULL, "--detect-within=duration --scenario=scenarios --rtt=duration --rto=duration "
@@ -56,6 +56,8 @@ static const struct spec {
         { "profile", "active", "--help", NULL },
         /* Listed before the command lands everywhere: `__complete commands`
          * offers only what main.c's table has. */
+        { "help",    NULL, "--help", "commands" },
+        { "version", NULL, "--help", NULL },
         { "sockets", NULL, "--all --all-netns --state=states --src=address --dst=address --port=port --failing "
                            "--kill --dry-run --format=formats --json --help", NULL },
 };

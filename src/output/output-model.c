@@ -90,11 +90,33 @@ static json_object *assumptions_json(const struct model_input *in) {
         return o;
 }
 
+/* JSON: [{"key", "before", "after"}] for each changed tunable. */
+static json_object *what_if_json(const struct model_report *rep) {
+        json_object *o = json_object_new_object(), *changes = json_object_new_array();
+        char b[64], a[64];
+        for (size_t i = 0; model_input_keys[i]; i++) {
+                const char *vb = model_input_get(rep->before, model_input_keys[i], b, sizeof(b));
+                const char *va = model_input_get(rep->input, model_input_keys[i], a, sizeof(a));
+                if (!vb || !va || streq(vb, va))
+                        continue;
+                json_object *c = json_object_new_object();
+                json_object_object_add(c, "key", json_object_new_string(model_input_keys[i]));
+                json_object_object_add(c, "before", json_object_new_string(vb));
+                json_object_object_add(c, "after", json_object_new_string(va));
+                json_object_array_add(changes, c);
+        }
+        json_object_object_add(o, "profile", rep->profile ? json_object_new_string(rep->profile) : NULL);
+        json_object_object_add(o, "changes", changes);
+        return o;
+}
+
 static int output_json(const struct output *out, const struct model_report *rep) {
         json_object *doc = json_object_new_object(), *sc = json_object_new_array();
         json_object_object_add(doc, "kernel", output_model_kernel_json(rep->kernel, rep->input->hz, rep->hz_assumed));
         json_object_object_add(doc, "tunables", output_model_tunables_json(rep->input));
         json_object_object_add(doc, "assumptions", assumptions_json(rep->input));
+        if (rep->before)
+                json_object_object_add(doc, "what_if", what_if_json(rep));
         for (size_t i = 0; i < rep->n_results; i++)
                 json_object_array_add(sc, output_model_result_json(&rep->results[i], true));
         json_object_object_add(doc, "scenarios", sc);
@@ -131,6 +153,20 @@ static void print_timeline(const struct output *out, const struct model_result *
                 fprintf(out->stream, "  (timeline truncated)\n");
 }
 
+/* "What-if (--profile NAME, --set): KEY BEFORE -> AFTER" per changed tunable. */
+static void what_if_text(const struct output *out, const struct model_report *rep) {
+        char b[64], a[64];
+        fprintf(out->stream, "What-if (%s%s%s): live value -> modelled\n", rep->profile ? "--profile " : "",
+                strempty(rep->profile), rep->profile ? ", then --set" : "--set");
+        for (size_t i = 0; model_input_keys[i]; i++) {
+                const char *vb = model_input_get(rep->before, model_input_keys[i], b, sizeof(b));
+                const char *va = model_input_get(rep->input, model_input_keys[i], a, sizeof(a));
+                if (vb && va && !streq(vb, va))
+                        fprintf(out->stream, "  %-32s %10s -> %s\n", model_input_keys[i], vb, va);
+        }
+        fputc('\n', out->stream);
+}
+
 int output_model(const struct output *out, const struct model_report *rep) {
         if (out->format == FORMAT_JSON)
                 return output_json(out, rep);
@@ -141,6 +177,8 @@ int output_model(const struct output *out, const struct model_report *rep) {
                 rep->kernel->release ? rep->kernel->release : "(unknown)", in->hz,
                 rep->hz_assumed ? " (assumed: no kernel config found)" : "", strempty(rtt), strempty(rto),
                 in->rto_us ? "" : " (RTT + rto_min)", in->segments, in->segments == 1 ? "" : "s");
+        if (rep->before)
+                what_if_text(out, rep);
 
         static const char *const headers[] = { "SCENARIO", "TYPICAL", "RANGE", "MANUAL", "ERRNO", "GOVERNED BY" };
         _cleanup_(table_freep) struct table *t = table_new(6, headers);
