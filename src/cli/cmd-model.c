@@ -36,7 +36,11 @@ static void help(void) {
               "  --backoff N            zero-window: probe backoff when the peer went silent\n"
               "  --probes-out N         zero-window: unanswered probes then\n"
               "  --local-failure K[@DUR] qdisc-drop unreachable prohibit no-route blackhole\n"
-              "                         neighbour; from before the send, or DUR after it\n"
+              "                         neighbour address-gone; from before the send, or DUR\n"
+              "                         after it\n"
+              "  --family F             inet (default) or inet6: for address-gone\n"
+              "  --outage DUR           the path (or address) is back DUR after the send:\n"
+              "                         survived? when does traffic resume?\n"
               "  --timeline             show each timer event\n",
               stdout);
 }
@@ -49,7 +53,7 @@ struct model_args {
         unsigned scenarios;    /* SCENARIO_BIT()s; 0: all */
         bool timeline;
         const char *profile;   /* --profile NAME, or NULL */
-        const char *rtt, *rto, *segments, *hz, *ut, *ka, *backoff, *probes, *local;
+        const char *rtt, *rto, *segments, *hz, *ut, *ka, *backoff, *probes, *local, *family, *outage;
 };
 
 /* Returned by parse_args() after --help: nothing more to do. */
@@ -57,7 +61,7 @@ struct model_args {
 
 static int parse_args(int argc, char **argv, struct model_args *a) {
         enum { ARG_SET = 0x100, ARG_SCENARIO, ARG_RTT, ARG_RTO, ARG_SEGMENTS, ARG_HZ, ARG_UT, ARG_KA,
-               ARG_TIMELINE, ARG_BACKOFF, ARG_PROBES, ARG_LOCAL, ARG_PROFILE };
+               ARG_TIMELINE, ARG_BACKOFF, ARG_PROBES, ARG_LOCAL, ARG_PROFILE, ARG_FAMILY, ARG_OUTAGE };
         static const struct option options[] = {
                 { "set", required_argument, NULL, ARG_SET },
                 { "profile", required_argument, NULL, ARG_PROFILE },
@@ -72,6 +76,8 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
                 { "backoff", required_argument, NULL, ARG_BACKOFF },
                 { "probes-out", required_argument, NULL, ARG_PROBES },
                 { "local-failure", required_argument, NULL, ARG_LOCAL },
+                { "family", required_argument, NULL, ARG_FAMILY },
+                { "outage", required_argument, NULL, ARG_OUTAGE },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -100,6 +106,8 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
                 case ARG_BACKOFF: a->backoff = optarg; break;
                 case ARG_PROBES: a->probes = optarg; break;
                 case ARG_LOCAL: a->local = optarg; break;
+                case ARG_FAMILY: a->family = optarg; break;
+                case ARG_OUTAGE: a->outage = optarg; break;
                 case 'h':
                         help();
                         return HELP_SHOWN;
@@ -211,9 +219,18 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
                 return EXIT_USAGE;
         }
         if (a->local && r < 0) {
-                log_error("--local-failure '%s': expected qdisc-drop, unreachable, prohibit, no-route, blackhole or "
-                          "neighbour, optionally @DUR after the send", a->local);
+                log_error("--local-failure '%s': expected qdisc-drop, unreachable, prohibit, no-route, blackhole, "
+                          "neighbour or address-gone, optionally @DUR after the send", a->local);
                 return EXIT_USAGE;
+        }
+        if (a->family && model_input_parse_family(in, a->family) < 0) {
+                log_error("--family '%s': expected inet or inet6", a->family);
+                return EXIT_USAGE;
+        }
+        if (a->outage) {
+                if ((r = parse_duration(a->outage, &in->outage_us)) < 0)
+                        return cmd_bad_duration("--outage", a->outage, r);
+                in->outage = true;
         }
         return EXIT_OK;
 }

@@ -43,7 +43,8 @@ static const struct spec {
         { "explain", NULL, "--help", "keys" },
         { "model",   NULL, "--profile=profiles --set=settings --scenario=scenarios --rtt=duration --rto=duration --segments=count "
                            "--hz=hz --user-timeout=duration --keepalive=keepalive --timeline --backoff=count "
-                           "--probes-out=count --local-failure=local-failures --help", NULL },
+                           "--probes-out=count --local-failure=local-failures --family=families --outage=duration --help",
+          NULL },
         { "advise",  NULL, "--detect-within=duration --scenario=scenarios --rtt=duration --rto=duration "
                            "--segments=count --help", NULL },
         { "profile", NULL, "--help", "commands" },
@@ -126,9 +127,15 @@ static int list_formats(void) {
         return EXIT_OK;
 }
 
+static int list_families(void) {
+        puts("inet");
+        puts("inet6");
+        return EXIT_OK;
+}
+
 static int list_local_failures(void) {
         static const char *const kinds[] = { "qdisc-drop", "unreachable", "prohibit", "no-route", "blackhole",
-                                             "neighbour" };
+                                             "neighbour", "address-gone" };
         for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
                 struct model_input in;
                 model_input_defaults(&in);
@@ -191,6 +198,7 @@ static int run(struct context *ctx, const char *const *names, size_t n_names, in
         } lists[] = {
                 { "keys", list_keys },           { "scenarios", list_scenarios },
                 { "formats", list_formats },     { "local-failures", list_local_failures },
+                { "families", list_families },
                 { "states", list_states },       { "netns", list_netns },
         };
         if (streq(what, "profiles"))
