@@ -39,7 +39,7 @@ static void help(FILE *f) {
               "                        what to set to notice within DUR, and what it costs\n"
               "  profile list|show|diff|verify|apply|revert [NAME]\n"
               "                        named settings and the detection times they promise\n"
-              "  sockets [OPTIONS]     TCP connections failing now, when each will give up; --kill\n"
+              "  sockets [OPTIONS]     TCP connections failing now, when each gives up; --kill\n"
               "\n"
               "Options:\n"
               "  --root DIR            read and write every path under DIR\n"
@@ -132,6 +132,7 @@ int main(int argc, char **argv) {
                         return r;
         }
         ctx.output.color = ctx.output.format == FORMAT_TEXT && color_wanted(stdout);
+        ctx.output.width = output_width_wanted(stdout);
 
         const char *name = optind < argc ? argv[optind] : "audit";
         const struct command *cmd = NULL;

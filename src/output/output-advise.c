@@ -122,9 +122,11 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                 _cleanup_free_ char *surv = format_duration(a->proposed.detect_min_us);
                 _cleanup_free_ char *csurv = format_duration(a->current.detect_min_us);
                 fprintf(out->stream, "  then %s (%s)\n", strempty(ptyp), output_range(&a->proposed, prop, sizeof(prop)));
-                fprintf(out->stream, "  cost: an outage (route flap, failover, address change) longer than %s now "
-                                  "kills these connections (today: %s)\n",
-                        strempty(surv), strempty(csurv));
+                _cleanup_free_ char *cost = NULL;
+                if (asprintf(&cost, "an outage (route flap, failover, address change) longer than %s now "
+                                    "kills these connections (today: %s)", strempty(surv), strempty(csurv)) < 0)
+                        return -ENOMEM;
+                output_wrap(out->stream, "  cost: ", "        ", cost, out->width);
         }
         if (rep->n_apps) {
                 fprintf(out->stream, "\nPer application (no host change, only that program's sockets):\n");
@@ -136,8 +138,11 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                                         a->option);
                                 continue;
                         }
-                        fprintf(out->stream, "  %s: %s = %s -> %s\n", scenario_to_string(a->scenario), a->option, a->value,
-                                output_range(&a->proposed, range, sizeof(range)));
+                        _cleanup_free_ char *line = NULL;
+                        if (asprintf(&line, "%s: %s = %s -> %s", scenario_to_string(a->scenario), a->option, a->value,
+                                     output_range(&a->proposed, range, sizeof(range))) < 0)
+                                return -ENOMEM;
+                        output_wrap(out->stream, "  ", "    ", line, out->width);
                 }
         }
         if (*dropin)

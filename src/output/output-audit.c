@@ -132,7 +132,7 @@ static int print_detect(const struct output *out, const struct audit_ns *ns) {
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         for (unsigned s = 0; s < _SCENARIO_MAX; s++)
                 if (ns->results[s].note) {
                         char first[32];
@@ -176,7 +176,7 @@ static int print_drift(const struct output *out, const struct audit_ns *ns) {
         }
         fprintf(out->stream, "\n%sDrift%s: live values that differ from what sysctl.d sets at boot\n",
                 color(out->color, COLOR_BOLD), color(out->color, COLOR_OFF));
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         return 0;
 }
 

@@ -29,12 +29,13 @@ int output_profile_list(const struct output *out, const struct profile_entry *e,
         _cleanup_(table_freep) struct table *t = table_new(3, headers);
         if (!t)
                 return -ENOMEM;
+        table_shrink(t, 1);
         for (size_t i = 0; i < n; i++) {
                 const char *cells[] = { e[i].name, e[i].file, e[i].description ? e[i].description : "(broken: see the error)" };
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         return 0;
 }
 
@@ -100,7 +101,7 @@ static void print_expects(const struct output *out, const struct profile_report 
                 if (table_add_row(t, cells) < 0)
                         return;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
 }
 
 int output_profile_show(const struct output *out, const struct profile_report *rep) {
@@ -131,8 +132,9 @@ int output_profile_show(const struct output *out, const struct profile_report *r
                 return print_doc(out, doc);
         }
 
-        fprintf(out->stream, "%sProfile %s%s (%s)\n%s\n", color(out->color, COLOR_BOLD), p->name,
-                color(out->color, COLOR_OFF), p->file, p->description);
+        fprintf(out->stream, "%sProfile %s%s (%s)\n", color(out->color, COLOR_BOLD), p->name,
+                color(out->color, COLOR_OFF), p->file);
+        output_wrap(out->stream, "", "", p->description, out->width);
         for (char **i = p->includes; i && *i; i++)
                 fprintf(out->stream, "includes %s\n", *i);
         fputc('\n', out->stream);
@@ -150,7 +152,7 @@ int output_profile_show(const struct output *out, const struct profile_report *r
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         print_expects(out, rep);
 
         fprintf(out->stream, "\n%sPredicted detection with the profile on the live values%s\n", color(out->color, COLOR_BOLD),
@@ -231,7 +233,7 @@ int output_profile_diff(const struct output *out, const struct profile_report *r
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         print_expects(out, rep);
 
         _cleanup_free_ char *rtt = format_duration(rep->after.srtt_us);
@@ -249,7 +251,7 @@ int output_profile_diff(const struct output *out, const struct profile_report *r
                 if (table_add_row(m, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(m, out->stream, NULL);
+        table_print(m, out, NULL);
         if (rep->n_differences)
                 fprintf(out->stream, "\n%zu difference%s\n", rep->n_differences, rep->n_differences == 1 ? "" : "s");
         else
@@ -267,9 +269,12 @@ int output_profile_verify(const struct output *out, const struct profile_report 
                 _cleanup_free_ char *boot = boot_cell(rep, row, true);
                 /* want: as the kernel holds it, then as written when that differs ("8 (010)") */
                 bool same = streq(row->want, row->setting->value);
-                fprintf(out->stream, "%s: live %s, boot %s, want %s%s%s%s\n", row->setting->key,
-                        row->live ? row->live : "(absent)", strempty(boot), row->want, same ? "" : " (",
-                        same ? "" : row->setting->value, same ? "" : ")");
+                _cleanup_free_ char *line = NULL;
+                if (asprintf(&line, "%s: live %s, boot %s, want %s%s%s%s", row->setting->key,
+                             row->live ? row->live : "(absent)", strempty(boot), row->want, same ? "" : " (",
+                             same ? "" : row->setting->value, same ? "" : ")") < 0)
+                        return -ENOMEM;
+                output_wrap(out->stream, "", "  ", line, out->width);
         }
         for (size_t i = 0; i < rep->n_expects; i++) {
                 const struct profile_expect_result *x = &rep->expects[i];
@@ -279,9 +284,12 @@ int output_profile_verify(const struct output *out, const struct profile_report 
                 _cleanup_free_ char *lim = format_duration(x->expect->limit_us);
                 _cleanup_free_ char *got = format_duration(x->expect->bound == PROFILE_BOUND_MAX ? x->detect_max_us
                                                                                                   : x->detect_min_us);
-                fprintf(out->stream, "%s = %s: on this host the model predicts %s (%s:%u)\n",
-                        profile_expect_key(x->expect, key, sizeof(key)), strempty(lim),
-                        x->never ? "no detection at all" : strempty(got), x->expect->file, x->expect->line);
+                _cleanup_free_ char *line = NULL;
+                if (asprintf(&line, "%s = %s: on this host the model predicts %s (%s:%u)",
+                             profile_expect_key(x->expect, key, sizeof(key)), strempty(lim),
+                             x->never ? "no detection at all" : strempty(got), x->expect->file, x->expect->line) < 0)
+                        return -ENOMEM;
+                output_wrap(out->stream, "", "  ", line, out->width);
         }
         if (rep->n_differences)
                 fprintf(out->stream, "%s: %zu difference%s\n", rep->profile->name, rep->n_differences,

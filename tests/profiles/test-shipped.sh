@@ -45,7 +45,8 @@ for file in "$profiles"/*.ini; do
                 for key in $optional; do rm "$old/proc/sys/$(echo "$key" | tr . /)"; done
                 "$tcptune" --root "$old" profile verify "$name" >"$tmp/out" 2>&1
                 rc=$?
-                "$tcptune" --root "$old" profile diff "$name" >"$tmp/diff" 2>&1
+                # Wide enough that the DIFFERS cell is not wrapped.
+                COLUMNS=200 "$tcptune" --root "$old" profile diff "$name" >"$tmp/diff" 2>&1
                 if [ $rc = 0 ] && grep -q 'n/a (kernel lacks it)' "$tmp/diff"; then
                         ok "$name: verify without its optional keys ($(echo $optional)) exits 0, diff says n/a"
                 else
