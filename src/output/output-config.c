@@ -32,7 +32,8 @@ static json_object *entry_json(const struct config_row *row) {
         json_object_object_add(o, "line", json_object_new_int64(e->line));
         json_object_object_add(o, "pattern", json_str(e->pattern));
         json_object_object_add(o, "ignore_failure", json_object_new_boolean(e->ignore_failure));
-        json_object_object_add(o, "valid", json_object_new_boolean(c->valid));
+        /* null: a key whose rules tcptune does not know; true is earned. */
+        json_object_object_add(o, "valid", c->checked || !c->valid ? json_object_new_boolean(c->valid) : NULL);
         json_object_object_add(o, "problem", json_str(c->problem));
         json_object_object_add(o, "note", json_str(c->note));
         json_object_object_add(o, "held", json_str(c->held));
