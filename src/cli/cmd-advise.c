@@ -45,11 +45,12 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
                                 return EXIT_USAGE;
                         break;
                 case 'h':
-                        fputs("Usage: tcptune advise --detect-within DUR [--scenario S]... [--rtt DUR] [--rto DUR]\n"
-                              "                      [--segments N]\n"
+                        fputs("Usage: tcptune advise --detect-within DUR [--scenario S]... [--rtt DUR]\n"
+                              "                      [--rto DUR] [--segments N]\n"
                               "The smallest change that makes each scenario's latest detection fit DUR,\n"
                               "its cost, per-application alternatives and a sysctl.d snippet.\n"
-                              "DUR is seconds when bare; --rtt and --rto are ms when bare, as ss -ti prints them.\n",
+                              "DUR is seconds when bare; --rtt and --rto are ms when bare, as ss -ti\n"
+                              "prints them.\n",
                               stdout);
                         return EXIT_OK;
                 default:

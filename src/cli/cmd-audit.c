@@ -75,12 +75,13 @@ struct audit_args {
 
 static void help(void) {
         fputs("Usage: tcptune audit [--all] [--all-netns] [--json | --format F] [--output FILE]\n"
-              "Detection times per scenario, drift against sysctl.d and findings with their fix.\n"
+              "Detection times per scenario, drift against sysctl.d, findings with their fix.\n"
               "  --all         list every tunable, not only those that differ from the defaults\n"
               "  --all-netns   every network namespace of the host, each once\n"
-              "  --output FILE write atomically to FILE (for node_exporter: --format prometheus)\n"
-              "Policy: " POLICY_FILE ". Exit 0 ok, 1 warning or critical findings, 2 usage or\n"
-              "bad policy file, 3 cannot read (or cannot write --output).\n",
+              "  --output FILE write atomically to FILE (node_exporter: --format prometheus)\n"
+              "Policy: " POLICY_FILE ".\n"
+              "Exit 0 ok, 1 warning or critical findings, 2 usage or bad policy file,\n"
+              "3 cannot read (or cannot write --output).\n",
               stdout);
 }
 

@@ -129,8 +129,9 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
                         break;
                 case 'h':
                         fputs("Usage: tcptune config [--all] [--cat]\n"
-                              "What the sysctl.d files set at boot (as systemd-sysctl applies them), the file and\n"
-                              "line behind each net.ipv4.tcp_* key (--all: every key), the live value and drift.\n"
+                              "What the sysctl.d files set at boot (as systemd-sysctl applies them), the\n"
+                              "file and line behind each net.ipv4.tcp_* key (--all: every key), the live\n"
+                              "value and drift.\n"
                               "--cat prints the files in the order they apply. Exit 1 on drift.\n",
                               stdout);
                         return EXIT_OK;

@@ -268,20 +268,23 @@ static void help(void) {
         fputs("Usage: tcptune profile COMMAND [NAME]\n"
               "Named settings with the detection times they promise ([expect]).\n\n"
               "  list            every profile on the search path: name, description, file\n"
-              "  show NAME       its keys after includes, its [expect] checks, the predicted detection\n"
-              "  diff NAME       live and boot-time values against it, detection before and after\n"
+              "  show NAME       its keys after includes, its [expect] checks, the predicted\n"
+              "                  detection\n"
+              "  diff NAME       live and boot-time values against it, detection before and\n"
+              "                  after\n"
               "                  (exit 1 when something differs)\n"
-              "  verify NAME     exit 0 when live and boot values match and every [expect] holds,\n"
-              "                  1 listing each difference\n"
+              "  verify NAME     exit 0 when live and boot values match and every [expect]\n"
+              "                  holds, 1 listing each difference\n"
               "  apply NAME [--dry-run] [--dropin FILE.conf] [--reload]\n"
               "                  write its sysctl.d drop-in atomically and set the live values\n"
               "                  (--dry-run: list the changes, exit 1 when any are pending)\n"
               "  revert [--dry-run] [--dropin FILE.conf] [--reload]\n"
-              "                  put back the drop-in and live values from before tcptune's first apply\n"
-              "  active          the profile tcptune applied, when, and whether it still holds\n"
-              "                  (exit 1 when it drifted, 3 when none is recorded)\n\n"
-              "NAME is a file of /usr/share/tcptune/profiles or /etc/tcptune/profiles.d without .ini,\n"
-              "or a path containing '/'. See tcptune.profile(5).\n",
+              "                  put back the drop-in and live values from before tcptune's\n"
+              "                  first apply\n"
+              "  active          the profile tcptune applied, when, and whether it still\n"
+              "                  holds (exit 1 when it drifted, 3 when none is recorded)\n\n"
+              "NAME is a file of /usr/share/tcptune/profiles or /etc/tcptune/profiles.d\n"
+              "without .ini, or a path containing '/'. See tcptune.profile(5).\n",
               stdout);
 }
 

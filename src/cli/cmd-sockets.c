@@ -7,7 +7,6 @@
  * exit status. */
 #include <getopt.h>
 #include <stdio.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "cmd.h"
@@ -38,32 +37,23 @@ static const struct option options[] = {
 };
 
 static void help(void) {
-        fputs("Usage: tcptune sockets [--all] [--all-netns] [--state S] [--src|--dst ADDR[/PREFIX]] [--port N]\n"
-              "                       [--failing] [--kill [--dry-run]]\n"
+        fputs("Usage: tcptune sockets [--all] [--all-netns] [--state S] [--port N]\n"
+              "                       [--src|--dst ADDR[/PREFIX]] [--failing]\n"
+              "                       [--kill [--dry-run]]\n"
               "TCP connections that are failing now, when the kernel gives up on each, and why.\n"
               "  --all             every socket, not only the failing ones\n"
               "  --all-netns       every network namespace of the host, each once\n"
-              "  --state S         only sockets in state S (established, syn-sent, ...; repeatable)\n"
+              "  --state S         only sockets in state S (established, syn-sent, ...;\n"
+              "                    repeatable)\n"
               "  --src, --dst ADDR[/PREFIX]  only sockets whose local / remote address is in it\n"
               "  --port N          only sockets with port N at either end\n"
               "  --failing         only failing sockets (the default view; for --kill)\n"
-              "  --kill            end the sockets listed now (SOCK_DESTROY, needs CAP_NET_ADMIN);\n"
-              "                    needs a filter or --failing\n"
+              "  --kill            end the sockets listed now (SOCK_DESTROY, needs\n"
+              "                    CAP_NET_ADMIN); needs a filter or --failing\n"
               "  --dry-run         with --kill: list what would be ended, end nothing\n"
-              "Exit 0 nothing failing (or all killed), 1 failing sockets listed (or --dry-run with\n"
-              "sockets to kill), 2 usage, 3 cannot read or kill.\n",
+              "Exit 0 nothing failing (or all killed), 1 failing sockets listed (or --dry-run\n"
+              "with sockets to kill), 2 usage, 3 cannot read or kill.\n",
               stdout);
-}
-
-static size_t terminal_width(void) {
-        struct winsize ws;
-        uint64_t v;
-        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-                return ws.ws_col;
-        const char *e = getenv("COLUMNS");
-        if (e && parse_uint(e, 10000, &v) == 0 && v > 0)
-                return (size_t) v;
-        return 80;
 }
 
 /* "--opt 'value': what is wrong", the value escaped: it came from outside. */
@@ -271,9 +261,7 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
                 for (size_t k = 0; k < rep.ns[i].n_entries; k++)
                         failing += rep.ns[i].entries[k].pred.failing && !rep.ns[i].entries[k].killed;
         }
-        struct output out = ctx->output;
-        out.width = terminal_width();
-        r = output_sockets(&out, &rep, kill);
+        r = output_sockets(&ctx->output, &rep, kill);
         if (r < 0)
                 return log_error("cannot write output: %s", strerror(-r)), EXIT_OPERATION;
         if (status != EXIT_OK)

@@ -18,7 +18,7 @@ enum exit_status {
 struct context {
         const char *root;          /* NULL: the real root */
         const char *netns;         /* as typed, or NULL */
-        struct output output;      /* stdout, --format, colour, OUTPUT_WIDTH: what renderers get */
+        struct output output;      /* stdout, --format, colour, width: what renderers get */
 
         struct kernel_info kernel; /* read on first use: context_kernel() */
         bool kernel_loaded;

@@ -52,7 +52,7 @@ static void help(FILE *f) {
               "                        what to set to notice within DUR, and what it costs\n"
               "  profile list|show|diff|verify|apply|revert|active [NAME]\n"
               "                        named settings and the detection times they promise\n"
-              "  sockets [OPTIONS]     TCP connections failing now, when each will give up; --kill\n"
+              "  sockets [OPTIONS]     TCP connections failing now, when each gives up; --kill\n"
               "  help [COMMAND]        this help, or the command's (as COMMAND --help)\n"
               "  version               the version\n"
               "\n"
@@ -313,6 +313,7 @@ int main(int argc, char **argv) {
                         return finish(r, json, 0);
         }
         ctx.output.color = ctx.output.format == FORMAT_TEXT && color_wanted(stdout);
+        ctx.output.width = output_width_wanted(stdout);
 
         FILE *counted = fopencookie(&written, "w", (cookie_io_functions_t) { .write = counted_write });
         if (!counted)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "netns-scan.h"
 #include "netns.h"
 
@@ -93,6 +94,88 @@ static int cmp_pid(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
+/* "what" and the first 12 characters of id (to a '.' or '/'), '_' read
+ * as the '-' it stands for in pod uids. */
+static char *id12(const char *what, const char *id) {
+        size_t n = strcspn(id, "./");
+        char *r = NULL;
+        if (n == 0)
+                return NULL;
+        if (asprintf(&r, "%s %.*s", what, (int) (n < 12 ? n : 12), id) < 0)
+                return NULL;
+        for (char *p = r; *p; p++)
+                if (*p == '_')
+                        *p = '-';
+        return r;
+}
+
+char *netns_cgroup_label(const char *text) {
+        _cleanup_free_ char *path = NULL;
+        const char *line = text, *v2 = strstr(text, "0::");
+        if (v2 && (v2 == text || v2[-1] == '\n'))
+                line = v2;
+        const char *colon = strchr(line, ':');
+        colon = colon ? strchr(colon + 1, ':') : NULL;
+        if (!colon)
+                return NULL;
+        path = strndup(colon + 1, strcspn(colon + 1, "\n"));
+        if (!path || !*path || streq(path, "/"))
+                return NULL;
+        const char *p;
+        /* systemd driver: kubepods-burstable-pod<uid>.slice; cgroupfs: /kubepods/burstable/pod<uid>/. */
+        if ((p = strstr(path, "kubepods"))) {
+                const char *q = strstr(p, "-pod");
+                if (!q)
+                        q = strstr(p, "/pod");
+                if (q)
+                        return id12("k8s pod", q + 4);
+        }
+        if ((p = strstr(path, "/docker-")))
+                return id12("docker", p + strlen("/docker-"));
+        if ((p = strstr(path, "/docker/")))
+                return id12("docker", p + strlen("/docker/"));
+        if ((p = strstr(path, "/libpod-")) && !startswith(p, "/libpod-conmon-"))
+                return id12("podman", p + strlen("/libpod-"));
+        if ((p = strstr(path, "/cri-containerd-")))
+                return id12("containerd", p + strlen("/cri-containerd-"));
+        if ((p = strstr(path, "/containerd/")))
+                return id12("containerd", p + strlen("/containerd/"));
+        /* The innermost systemd unit: "nginx.service", "session-3.scope". */
+        for (char *c = path + strlen(path); c > path;) {
+                char *slash = memrchr(path, '/', (size_t) (c - path));
+                const char *comp = slash ? slash + 1 : path;
+                size_t len = (size_t) (c - comp);
+                if ((len > 8 && strncmp(comp + len - 8, ".service", 8) == 0) ||
+                    (len > 6 && strncmp(comp + len - 6, ".scope", 6) == 0))
+                        return strndup(comp, len);
+                if (!slash)
+                        break;
+                c = slash;
+        }
+        return strdup(path);
+}
+
+/* comm and cgroup label of pid, each NULL when unreadable (it may have
+ * exited). Returns 0 or -ENOMEM. */
+static int describe(unsigned long pid, struct netns_entry *e) {
+        const char *what[] = { "comm", "cgroup" };
+        for (size_t i = 0; i < 2; i++) {
+                _cleanup_free_ char *file = NULL, *text = NULL;
+                size_t len;
+                if (asprintf(&file, "/proc/%lu/%s", pid, what[i]) < 0)
+                        return -ENOMEM;
+                _cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
+                if (fd < 0 || read_full_fd(fd, 64 * 1024, 4096, &text, &len) < 0 || len == 0)
+                        continue;
+                if (i == 0) {
+                        text[strcspn(text, "\n")] = '\0';
+                        e->process = TAKE_PTR(text);
+                } else
+                        e->cgroup = netns_cgroup_label(text);
+        }
+        return 0;
+}
+
 static int scan_processes(struct list *l) {
         DIR *d = opendir("/proc");
         _cleanup_free_ unsigned long *pids = NULL;
@@ -129,6 +212,8 @@ static int scan_processes(struct list *l) {
                         return -ENOMEM;
                 }
                 int r = add(l, label, path, st.st_dev, st.st_ino);
+                if (r >= 0)
+                        r = describe(pids[i], &l->e[l->n - 1]);
                 if (r < 0)
                         return r;
         }
@@ -158,6 +243,8 @@ void netns_entries_free(struct netns_entry *e, size_t n) {
         for (size_t i = 0; e && i < n; i++) {
                 free(e[i].label);
                 free(e[i].path);
+                free(e[i].process);
+                free(e[i].cgroup);
         }
         free(e);
 }

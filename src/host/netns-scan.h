@@ -14,9 +14,20 @@
 struct netns_entry {
         char *label;     /* "host", the /run/netns name, "pid:PID" */
         char *path;      /* NULL for the namespace we run in */
+        char *process;   /* "pid:PID" entries: /proc/PID/comm, as read (not escaped); else NULL */
+        char *cgroup;    /* "pid:PID" entries: netns_cgroup_label() of its cgroup, or NULL */
         dev_t dev;
         ino_t ino;       /* 0 when it could not be stat'ed (entering will say why) */
 };
+
+/* What a container admin calls the cgroup in /proc/PID/cgroup's text
+ * (the unified "0::" line, else the first): "docker <id12>" for
+ * docker-<id>.scope or /docker/<id>, "podman <id12>" for libpod-<id>,
+ * "containerd <id12>" for cri-containerd-<id>, "k8s pod <uid12>" under
+ * kubepods, else the last systemd unit (.service, .scope) or the path.
+ * Returns a malloc'ed string, NULL for the root cgroup, no cgroup or
+ * out of memory. Pure: tests give it text. */
+char *netns_cgroup_label(const char *text);
 
 /* Returns the number of entries (>= 1) or -ENOMEM; -errno when even our own
  * namespace cannot be stat'ed. *ret is owned by the caller. */

@@ -172,11 +172,13 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                 print_tolerance(out, "cost: ", &a->proposed, today ? today : "");
                 if (a->probe_every_us) {
                         _cleanup_free_ char *every = format_duration(a->probe_every_us),
-                                            *cevery = format_duration(a->current_probe_every_us);
-                        fprintf(out->stream, "  traffic: a probe every %s on each idle connection, %.3g an hour (today: "
-                                             "every %s, %.3g an hour)\n",
-                                strempty(every), advise_probes_per_hour(a->probe_every_us), strempty(cevery),
-                                advise_probes_per_hour(a->current_probe_every_us));
+                                            *cevery = format_duration(a->current_probe_every_us), *traffic = NULL;
+                        if (asprintf(&traffic, "a probe every %s on each idle connection, %.3g an hour (today: every "
+                                               "%s, %.3g an hour)",
+                                     strempty(every), advise_probes_per_hour(a->probe_every_us), strempty(cevery),
+                                     advise_probes_per_hour(a->current_probe_every_us)) < 0)
+                                return -ENOMEM;
+                        output_wrap(out->stream, "  traffic: ", "    ", traffic, out->width);
                 }
         }
         if (rep->n_apps) {
@@ -197,18 +199,21 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                                         a->option);
                                 continue;
                         }
-                        fprintf(out->stream, "  %s: %s = %s -> %s", scenario_to_string(a->scenario), a->option, a->value,
-                                output_range(&a->proposed, range, sizeof(range)));
+                        _cleanup_free_ char *line = NULL;
+                        char per_hour[64] = "";
                         if (a->probe_every_us)
-                                fprintf(out->stream, ", %.3g probes an hour per idle connection",
-                                        advise_probes_per_hour(a->probe_every_us));
-                        fputc('\n', out->stream);
+                                snprintf(per_hour, sizeof(per_hour), ", %.3g probes an hour per idle connection",
+                                         advise_probes_per_hour(a->probe_every_us));
+                        if (asprintf(&line, "%s: %s = %s -> %s%s", scenario_to_string(a->scenario), a->option,
+                                     a->value, output_range(&a->proposed, range, sizeof(range)), per_hour) < 0)
+                                return -ENOMEM;
+                        output_wrap(out->stream, "  ", "    ", line, out->width);
                 }
         }
         if (*dropin)
                 fprintf(out->stream,
                         "\n# /etc/sysctl.d/%s (tcptune advise --detect-within %s)\n"
-                        "# profile apply rewrites %s, which wins over this file for a key both set\n%s",
+                        "# profile apply rewrites %s; it wins over this file at boot\n%s",
                         ADVISE_DROPIN, rep->target_text ? rep->target_text : strempty(target), APPLY_DROPIN_DEFAULT,
                         dropin);
         return 0;

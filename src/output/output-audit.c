@@ -5,6 +5,7 @@
 
 #include "escape.h"
 #include "output-audit.h"
+#include "output-audit-netns.h"
 #include "output-explain.h"
 #include "output-model.h"
 #include "output-prometheus.h"
@@ -132,7 +133,7 @@ static int print_detect(const struct output *out, const struct audit_ns *ns) {
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         for (unsigned s = 0; s < _SCENARIO_MAX; s++)
                 if (ns->results[s].note) {
                         char first[32];
@@ -164,7 +165,7 @@ static int print_outages(const struct output *out, const struct audit_ns *ns) {
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         return 0;
 }
 
@@ -250,7 +251,7 @@ static int print_drift(const struct output *out, const struct audit_ns *ns) {
         }
         fprintf(out->stream, "\n%sDrift%s: live values that differ from what sysctl.d sets at boot\n",
                 color(out->color, COLOR_BOLD), color(out->color, COLOR_OFF));
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         return 0;
 }
 
@@ -319,18 +320,27 @@ static int text_ns(const struct output *out, const struct audit_report *rep, con
 static int emit_text(const struct output *out, const struct audit_report *rep) {
         const char *b = color(out->color, COLOR_BOLD), *o = color(out->color, COLOR_OFF);
         int r = 0;
-        for (size_t i = 0; i < rep->n_ns && r >= 0; i++) {
-                const struct audit_ns *ns = &rep->ns[i];
-                if (i == 0) {
-                        fprintf(out->stream, "%stcptune audit%s: %s%s\n", b, o,
-                                streq(ns->label, "host") && !rep->all_netns ? "" : "network namespace ", ns->label);
-                        r = print_kernel(out, rep);
-                        if (r < 0)
-                                break;
-                } else
-                        fprintf(out->stream, "\n%s== network namespace %s%s%s%s ==%s\n", b, ns->label,
-                                ns->path ? " (" : "", strempty(ns->path), ns->path ? ")" : "", o);
-                r = text_ns(out, rep, ns);
+        const struct audit_ns *first = &rep->ns[0];
+        fprintf(out->stream, "%stcptune audit%s: %s%s\n", b, o,
+                streq(first->label, "host") && !rep->all_netns ? "" : "network namespace ", first->label);
+        r = print_kernel(out, rep);
+        if (r >= 0)
+                r = text_ns(out, rep, first);
+        if (r >= 0 && rep->all_netns) {
+                /* One row per group; in full only what differs from the host. */
+                _cleanup_free_ size_t *detail = NULL;
+                char **titles = NULL;
+                size_t n = 0;
+                r = output_audit_netns_table(out, rep, &detail, &titles, &n);
+                for (size_t k = 0; k < n; k++) {
+                        const struct audit_ns *ns = &rep->ns[detail[k]];
+                        if (r >= 0) {
+                                fprintf(out->stream, "\n%s== network namespace %s ==%s\n", b, titles[k], o);
+                                r = text_ns(out, rep, ns);
+                        }
+                        free(titles[k]);
+                }
+                free(titles);
         }
         if (r < 0)
                 return r;
@@ -343,6 +353,15 @@ static int emit_text(const struct output *out, const struct audit_report *rep) {
                 fprintf(out->stream, " in %zu network namespace%s", rep->n_ns, rep->n_ns == 1 ? "" : "s");
         fputc('\n', out->stream);
         return 0;
+}
+
+/* Text from a process (its comm, cgroup path): JSON strings must be
+ * UTF-8, so other bytes become \xNN. */
+static json_object *json_string_safe(const char *s) {
+        if (utf8_valid(s, strlen(s)))
+                return json_object_new_string(s);
+        _cleanup_free_ char *e = escape_text(s, SIZE_MAX);
+        return json_object_new_string(e ? e : "?");
 }
 
 static json_object *findings_json(const struct findings *f) {
@@ -477,6 +496,8 @@ static int emit_json(const struct output *out, const struct audit_report *rep) {
                         json_object *o = json_object_new_object();
                         json_object_object_add(o, "netns", json_object_new_string(ns->label));
                         json_object_object_add(o, "path", ns->path ? json_object_new_string(ns->path) : NULL);
+                        json_object_object_add(o, "process", ns->process ? json_string_safe(ns->process) : NULL);
+                        json_object_object_add(o, "cgroup", ns->cgroup ? json_string_safe(ns->cgroup) : NULL);
                         json_object_object_add(o, "error", ns->error ? json_object_new_string(strerror(-ns->error)) : NULL);
                         ns_json(o, ns, first->in.hz);
                         json_object_array_add(a, o);

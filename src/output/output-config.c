@@ -32,7 +32,8 @@ static json_object *entry_json(const struct config_row *row) {
         json_object_object_add(o, "line", json_object_new_int64(e->line));
         json_object_object_add(o, "pattern", json_str(e->pattern));
         json_object_object_add(o, "ignore_failure", json_object_new_boolean(e->ignore_failure));
-        json_object_object_add(o, "valid", json_object_new_boolean(c->valid));
+        /* null: a key whose rules tcptune does not know; true is earned. */
+        json_object_object_add(o, "valid", c->checked || !c->valid ? json_object_new_boolean(c->valid) : NULL);
         json_object_object_add(o, "problem", json_str(c->problem));
         json_object_object_add(o, "note", json_str(c->note));
         json_object_object_add(o, "held", json_str(c->held));
@@ -117,9 +118,12 @@ int output_config(const struct output *out, const struct config_report *rep) {
         if (out->format == FORMAT_JSON)
                 return output_json(out, rep);
         if (rep->n_rows == 0) {
-                fprintf(out->stream, "No sysctl.d file sets %s (%zu file%s read%s).\n",
-                        rep->all ? "any key" : "a net.ipv4.tcp_* key", rep->s->n_files,
-                        rep->s->n_files == 1 ? "" : "s", rep->all ? "" : "; --all shows every key");
+                _cleanup_free_ char *line = NULL;
+                if (asprintf(&line, "No sysctl.d file sets %s (%zu file%s read%s).",
+                             rep->all ? "any key" : "a net.ipv4.tcp_* key", rep->s->n_files,
+                             rep->s->n_files == 1 ? "" : "s", rep->all ? "" : "; --all shows every key") < 0)
+                        return -ENOMEM;
+                output_wrap(out->stream, "", "", line, out->width);
                 return 0;
         }
         for (size_t i = 0; i < rep->n_rows; i++) {
@@ -152,7 +156,7 @@ int output_config(const struct output *out, const struct config_report *rep) {
                 if (!safe_where || table_add_row(tab, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(tab, out->stream, NULL);
+        table_print(tab, out, NULL);
         if (drift || rejected || ignored)
                 fputc('\n', out->stream);
         if (drift)
@@ -162,7 +166,8 @@ int output_config(const struct output *out, const struct config_report *rep) {
                 fprintf(out->stream, "rejected: the kernel refuses the boot value (%zu key%s; see the warnings)\n",
                         rejected, rejected == 1 ? "" : "s");
         if (ignored)
-                fprintf(out->stream, "ignored: refused too, but systemd-sysctl lets it pass ('-' prefix, read-only key)\n");
+                output_wrap(out->stream, "ignored: ", "  ",
+                            "refused too, but systemd-sysctl lets it pass ('-' prefix, read-only key)", out->width);
         return 0;
 }
 

@@ -117,7 +117,7 @@ int output_explain_table(const struct output *out, const struct kernel_info *k, 
                 if (table_add_row(tab, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(tab, out->stream, NULL);
+        table_print(tab, out, NULL);
         if (any_diff)
                 fprintf(out->stream, "\n* differs from the kernel default\n");
         if (any_absent)
@@ -158,8 +158,11 @@ static int explain_one(const struct output *out, const struct explain_report *re
                 snprintf(live_s, sizeof(live_s), "%s",
                          live->error[idx] == -ENOENT ? "absent: this kernel does not have it" : "unreadable");
 
-        fprintf(out->stream, "%s%s%s: %s\n\n", color(out->color, COLOR_BOLD), t->key, color(out->color, COLOR_OFF),
-                t->summary);
+        _cleanup_free_ char *head = NULL;
+        if (asprintf(&head, "%s%s%s: ", color(out->color, COLOR_BOLD), t->key, color(out->color, COLOR_OFF)) < 0)
+                return -ENOMEM;
+        output_wrap(out->stream, head, "  ", t->summary, out->width);
+        fputc('\n', out->stream);
         fprintf(out->stream, "  live      %s\n", live_s);
         fprintf(out->stream, "  default   %s\n", default_text(t, k, def, sizeof(def)));
         fprintf(out->stream, "  range     %s\n", range);

@@ -156,7 +156,8 @@ static int output_json(const struct output *out, const struct model_report *rep)
  * of the path is a row of its own; what was sent before it is lost, the
  * first transmission after it resumes the traffic. */
 static void print_timeline(const struct output *out, const struct model_result *r, bool outage) {
-        const unsigned width = 40;
+        /* The bar takes what the label, time and gap columns leave, up to 40. */
+        const unsigned width = out->width >= 83 ? 40 : (unsigned) out->width - 43;
         uint64_t total = r->n_events ? r->events[r->n_events - 1].t_us : 0;
         fprintf(out->stream, "\n%s%s%s (one typical timer phase)\n", color(out->color, COLOR_BOLD),
                 scenario_to_string(r->scenario), color(out->color, COLOR_OFF));
@@ -234,7 +235,7 @@ static int print_outage(const struct output *out, const struct model_report *rep
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         /* Each note once, after the scenarios it is about. */
         for (size_t i = 0; i < rep->n_results; i++) {
                 const char *note = rep->results[i].outage_note;
@@ -257,10 +258,14 @@ int output_model(const struct output *out, const struct model_report *rep) {
 
         const struct model_input *in = rep->input;
         _cleanup_free_ char *rtt = format_duration(in->srtt_us), *rto = format_duration(model_rto_us(in));
-        fprintf(out->stream, "Kernel %s, HZ %u%s; RTT %s, RTO %s%s, %u segment%s in flight\n\n",
-                rep->kernel->release ? rep->kernel->release : "(unknown)", in->hz,
-                rep->hz_assumed ? " (assumed: no kernel config found)" : "", strempty(rtt), strempty(rto),
-                in->rto_us ? "" : " (RTT + rto_min)", in->segments, in->segments == 1 ? "" : "s");
+        _cleanup_free_ char *head = NULL;
+        if (asprintf(&head, "Kernel %s, HZ %u%s; RTT %s, RTO %s%s, %u segment%s in flight",
+                     rep->kernel->release ? rep->kernel->release : "(unknown)", in->hz,
+                     rep->hz_assumed ? " (assumed: no kernel config found)" : "", strempty(rtt), strempty(rto),
+                     in->rto_us ? "" : " (RTT + rto_min)", in->segments, in->segments == 1 ? "" : "s") < 0)
+                return -ENOMEM;
+        output_wrap(out->stream, "", "  ", head, out->width);
+        fputc('\n', out->stream);
         if (rep->before)
                 what_if_text(out, rep);
 
@@ -285,13 +290,16 @@ int output_model(const struct output *out, const struct model_report *rep) {
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
 
         bool notes = false;
         for (size_t i = 0; i < rep->n_results; i++)
                 if (rep->results[i].note) {
-                        fprintf(out->stream, "%s%s: %s\n", notes ? "" : "\n", scenario_to_string(rep->results[i].scenario),
-                                rep->results[i].note);
+                        char first[32];
+                        snprintf(first, sizeof(first), "%s: ", scenario_to_string(rep->results[i].scenario));
+                        if (!notes)
+                                fputc('\n', out->stream);
+                        output_wrap(out->stream, first, "  ", rep->results[i].note, out->width);
                         notes = true;
                 }
         if (in->outage && print_outage(out, rep) < 0)

@@ -29,12 +29,13 @@ int output_profile_list(const struct output *out, const struct profile_entry *e,
         _cleanup_(table_freep) struct table *t = table_new(3, headers);
         if (!t)
                 return -ENOMEM;
+        table_shrink(t, 1);
         for (size_t i = 0; i < n; i++) {
                 const char *cells[] = { e[i].name, e[i].file, e[i].description ? e[i].description : "(broken: see the error)" };
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         return 0;
 }
 
@@ -100,7 +101,7 @@ static void print_expects(const struct output *out, const struct profile_report 
                 if (table_add_row(t, cells) < 0)
                         return;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
 }
 
 int output_profile_show(const struct output *out, const struct profile_report *rep) {
@@ -131,8 +132,9 @@ int output_profile_show(const struct output *out, const struct profile_report *r
                 return print_doc(out, doc);
         }
 
-        fprintf(out->stream, "%sProfile %s%s (%s)\n%s\n", color(out->color, COLOR_BOLD), p->name,
-                color(out->color, COLOR_OFF), p->file, p->description);
+        fprintf(out->stream, "%sProfile %s%s (%s)\n", color(out->color, COLOR_BOLD), p->name,
+                color(out->color, COLOR_OFF), p->file);
+        output_wrap(out->stream, "", "", p->description, out->width);
         for (char **i = p->includes; i && *i; i++)
                 fprintf(out->stream, "includes %s\n", *i);
         fputc('\n', out->stream);
@@ -150,7 +152,7 @@ int output_profile_show(const struct output *out, const struct profile_report *r
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         print_expects(out, rep);
 
         fprintf(out->stream, "\n%sPredicted detection with the profile on the live values%s\n", color(out->color, COLOR_BOLD),
@@ -231,7 +233,7 @@ int output_profile_diff(const struct output *out, const struct profile_report *r
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(t, out->stream, NULL);
+        table_print(t, out, NULL);
         print_expects(out, rep);
 
         _cleanup_free_ char *rtt = format_duration(rep->after.srtt_us);
@@ -249,7 +251,7 @@ int output_profile_diff(const struct output *out, const struct profile_report *r
                 if (table_add_row(m, cells) < 0)
                         return -ENOMEM;
         }
-        table_print(m, out->stream, NULL);
+        table_print(m, out, NULL);
         if (rep->n_differences)
                 fprintf(out->stream, "\n%zu difference%s\n", rep->n_differences, rep->n_differences == 1 ? "" : "s");
         else
@@ -260,23 +262,33 @@ int output_profile_diff(const struct output *out, const struct profile_report *r
 /* One line per key that is not the profile's both live and at boot:
  * "KEY: want W: live L[ ok], <boot>", saying which side differs, with
  * "not set at boot" when no sysctl.d file sets the key. */
-static void verify_row(FILE *f, const struct profile_report *rep, const struct profile_row *row) {
+static int verify_row(const struct output *out, const struct profile_report *rep, const struct profile_row *row) {
         /* want: as the kernel holds it, then as written when that differs ("8 (written 010)") */
         bool same = streq(row->want, row->setting->value);
-        fprintf(f, "%s: want %s%s%s%s: live %s%s", row->setting->key, row->want, same ? "" : " (written ",
-                same ? "" : row->setting->value, same ? "" : ")", row->live ? row->live : "(absent)",
-                row->live_ok ? " ok" : "");
+        _cleanup_free_ char *line = NULL, *boot = NULL;
+        int r;
         if (!rep->boot_checked)
-                fputs(", boot not compared (--netns)\n", f);
+                r = asprintf(&boot, ", boot not compared (--netns)");
         else if (!row->boot)
-                fprintf(f, "%s not set at boot (no sysctl.d file sets it)\n", row->live_ok ? ", but" : ",");
+                r = asprintf(&boot, "%s not set at boot (no sysctl.d file sets it)", row->live_ok ? ", but" : ",");
         else
-                fprintf(f, "%s boot %s%s (%s:%u)\n", row->live_ok ? ", but" : ",", row->boot->value,
-                        row->boot_ok ? " ok" : "", row->boot->file, row->boot->line);
+                r = asprintf(&boot, "%s boot %s%s (%s:%u)", row->live_ok ? ", but" : ",", row->boot->value,
+                             row->boot_ok ? " ok" : "", row->boot->file, row->boot->line);
+        if (r < 0 || asprintf(&line, "%s: want %s%s%s%s: live %s%s%s", row->setting->key, row->want,
+                              same ? "" : " (written ", same ? "" : row->setting->value, same ? "" : ")",
+                              row->live ? row->live : "(absent)", row->live_ok ? " ok" : "", boot) < 0)
+                return -ENOMEM;
+        output_wrap(out->stream, "", "  ", line, out->width);
+        return 0;
 }
 
 /* "13 differences (13 keys not set at boot)", then what verify requires. */
-static void verify_summary(FILE *f, const struct profile_report *rep) {
+static void verify_summary(const struct output *out, const struct profile_report *rep) {
+        _cleanup_free_ char *text = NULL;
+        size_t text_len = 0;
+        FILE *f = open_memstream(&text, &text_len);
+        if (!f)
+                return;
         size_t live = 0, unset = 0, other = 0, expects = 0;
         for (size_t i = 0; i < rep->n_rows; i++) {
                 const struct profile_row *row = &rep->rows[i];
@@ -297,21 +309,24 @@ static void verify_summary(FILE *f, const struct profile_report *rep) {
                 fprintf(f, "%s%zu not set at boot", sep, unset), sep = ", ";
         if (expects)
                 fprintf(f, "%s%zu [expect] failing", sep, expects);
-        fputs(live == 0 && rep->n_rows ? "; every live value matches)\n" : ")\n", f);
+        fputs(live == 0 && rep->n_rows ? "; every live value matches)" : ")", f);
+        fclose(f);
+        output_wrap(out->stream, "", "  ", text, out->width);
+        f = out->stream;
         if (rep->boot_checked)
-                fputs("verify requires each key's live value and its boot value (what sysctl.d sets) to be the "
-                      "profile's; profile apply sets both\n", f);
+                fputs("verify requires each key's live value and its boot value (what sysctl.d\n"
+                      "sets) to be the profile's; profile apply sets both\n", f);
         else
-                fputs("verify requires each key's live value to be the profile's (--netns: boot values are not "
-                      "compared); profile apply sets them\n", f);
+                fputs("verify requires each key's live value to be the profile's (--netns: boot\n"
+                      "values are not compared); profile apply sets them\n", f);
 }
 
 int output_profile_verify(const struct output *out, const struct profile_report *rep) {
         if (out->format == FORMAT_JSON)
                 return print_doc(out, compare_json(rep));
         for (size_t i = 0; i < rep->n_rows; i++)
-                if (!rep->rows[i].live_ok || !rep->rows[i].boot_ok)
-                        verify_row(out->stream, rep, &rep->rows[i]);
+                if ((!rep->rows[i].live_ok || !rep->rows[i].boot_ok) && verify_row(out, rep, &rep->rows[i]) < 0)
+                        return -ENOMEM;
         for (size_t i = 0; i < rep->n_expects; i++) {
                 const struct profile_expect_result *x = &rep->expects[i];
                 if (x->holds)
@@ -320,12 +335,15 @@ int output_profile_verify(const struct output *out, const struct profile_report 
                 _cleanup_free_ char *lim = format_duration(x->expect->limit_us);
                 _cleanup_free_ char *got = format_duration(x->expect->bound == PROFILE_BOUND_MAX ? x->detect_max_us
                                                                                                   : x->detect_min_us);
-                fprintf(out->stream, "%s = %s: on this host the model predicts %s (%s:%u)\n",
-                        profile_expect_key(x->expect, key, sizeof(key)), strempty(lim),
-                        x->never ? "no detection at all" : strempty(got), x->expect->file, x->expect->line);
+                _cleanup_free_ char *line = NULL;
+                if (asprintf(&line, "%s = %s: on this host the model predicts %s (%s:%u)",
+                             profile_expect_key(x->expect, key, sizeof(key)), strempty(lim),
+                             x->never ? "no detection at all" : strempty(got), x->expect->file, x->expect->line) < 0)
+                        return -ENOMEM;
+                output_wrap(out->stream, "", "  ", line, out->width);
         }
         if (rep->n_differences)
-                verify_summary(out->stream, rep);
+                verify_summary(out, rep);
         else
                 fprintf(out->stream, "%s: %s, every [expect] holds\n", rep->profile->name,
                         rep->boot_checked ? "live and boot-time values match" : "live values match");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "atomic-write.h"
@@ -38,10 +39,23 @@ bool color_wanted(FILE *f) {
         return isatty(fileno(f));
 }
 
+size_t output_width_wanted(FILE *f) {
+        const char *e = getenv("COLUMNS");
+        struct winsize ws;
+        uint64_t v = 0;
+        if (!e || parse_uint(e, 10000, &v) < 0 || v == 0) {
+                v = 0;
+                if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0)
+                        v = ws.ws_col;
+        }
+        return v > OUTPUT_WIDTH ? (size_t) v : OUTPUT_WIDTH;
+}
+
 struct table {
         size_t n_columns, n_rows, cap_rows;
         char **cells; /* row-major, row 0 is the header */
         bool *right;
+        bool *shrink;
 };
 
 struct table *table_new(size_t n_columns, const char *const *headers) {
@@ -50,7 +64,8 @@ struct table *table_new(size_t n_columns, const char *const *headers) {
                 return NULL;
         t->n_columns = n_columns;
         t->right = calloc(n_columns, sizeof(bool));
-        if (!t->right || table_add_row(t, headers) < 0) {
+        t->shrink = calloc(n_columns, sizeof(bool));
+        if (!t->right || !t->shrink || table_add_row(t, headers) < 0) {
                 table_free(t);
                 return NULL;
         }
@@ -105,28 +120,190 @@ static size_t width(const char *s) {
         return w;
 }
 
-void table_print(const struct table *t, FILE *f, const char *indent) {
-        _cleanup_free_ size_t *w = calloc(t->n_columns, sizeof(size_t));
+void table_shrink(struct table *t, size_t column) {
+        if (column < t->n_columns)
+                t->shrink[column] = true;
+}
+
+/* The longest prefix of s that takes at most max columns, in bytes. */
+static size_t prefix_bytes(const char *s, size_t max) {
+        size_t w = 0, i = 0;
+        while (s[i]) {
+                size_t n = 1;
+                while (s[i + n] && ((unsigned char) s[i + n] & 0xC0) == 0x80)
+                        n++;
+                if (w + 1 > max)
+                        break;
+                w++;
+                i += n;
+        }
+        return i;
+}
+
+/* s in at most max columns: "..." and its end, cut after a '/' or '.'
+ * where one is near, since the end of a path or key says most. */
+static char *abbreviate(const char *s, size_t max) {
+        size_t w = width(s);
+        if (w <= max)
+                return strdup(s);
+        if (max <= 3)
+                return strndup("...", max);
+        const char *tail = s;
+        /* Skip the first w - (max - 3) characters. */
+        for (size_t skip = w - (max - 3); skip > 0 && *tail; skip--) {
+                tail++;
+                while (((unsigned char) *tail & 0xC0) == 0x80)
+                        tail++;
+        }
+        for (const char *p = tail; *p && p - tail < 8; p++)
+                if (p > tail && (p[-1] == '/' || p[-1] == '.')) {
+                        tail = p;
+                        break;
+                }
+        char *r = NULL;
+        return asprintf(&r, "...%s", tail) < 0 ? NULL : r;
+}
+
+/* Print text in lines of at most max columns, breaking at spaces (a word
+ * longer than a line is cut); lines after the first start with lead. */
+static void print_wrapped(FILE *f, const char *text, size_t max, const char *lead, size_t lead_cols) {
+        bool first = true;
+        const char *p = text;
+        if (max == 0)
+                max = 1;
+        do {
+                size_t take = prefix_bytes(p, max);
+                if (p[take]) {
+                        /* Break at the last space that fits, if any. */
+                        size_t sp = take;
+                        while (sp > 0 && p[sp] != ' ')
+                                sp--;
+                        if (sp > 0)
+                                take = sp;
+                }
+                if (!first)
+                        fprintf(f, "\n%s%*s", lead, (int) lead_cols, "");
+                fprintf(f, "%.*s", (int) take, p);
+                first = false;
+                p += take;
+                while (*p == ' ')
+                        p++;
+        } while (*p);
+}
+
+/* Fit the table into `columns`: first wrap the last column in the room the
+ * others leave; when that is under LAST_MIN, shorten the columns marked
+ * with table_shrink(), widest first; when that is not enough either, the
+ * last column goes under its row, as "header: value". */
+#define LAST_MIN 20
+#define SHRINK_MIN 12
+
+void table_print(const struct table *t, const struct output *out, const char *indent) {
+        FILE *f = out->stream;
+        size_t n = t->n_columns, max = out->width ? out->width : OUTPUT_WIDTH;
+        size_t ind = width(strempty(indent));
+        _cleanup_free_ size_t *w = calloc(n, sizeof(size_t));
         if (!w)
                 return;
         for (size_t r = 0; r < t->n_rows; r++)
-                for (size_t c = 0; c < t->n_columns; c++) {
-                        size_t x = width(t->cells[r * t->n_columns + c]);
+                for (size_t c = 0; c < n; c++) {
+                        size_t x = width(t->cells[r * n + c]);
                         if (x > w[c])
                                 w[c] = x;
                 }
+        /* Columns before the last, with their gaps. */
+        size_t start = ind;
+        for (size_t c = 0; c + 1 < n; c++)
+                start += w[c] + 2;
+        bool below = false;
+        if (n > 1 && start + w[n - 1] > max) {
+                size_t want = w[n - 1] < LAST_MIN ? w[n - 1] : LAST_MIN;
+                /* Shortening aims to leave the last column half the line. */
+                size_t aim = w[n - 1] < max / 2 ? w[n - 1] : max / 2;
+                while (start + aim > max) {
+                        size_t widest = n;
+                        for (size_t c = 0; c + 1 < n; c++)
+                                if (t->shrink[c] && w[c] > SHRINK_MIN && (widest == n || w[c] > w[widest]))
+                                        widest = c;
+                        if (widest == n)
+                                break;
+                        size_t cut = start + aim - max, room = w[widest] - SHRINK_MIN;
+                        cut = cut < room ? cut : room;
+                        w[widest] -= cut;
+                        start -= cut;
+                }
+                below = start + want > max;
+                /* Under its row the last column leaves the others the line. */
+                while (below && start - 2 > max) {
+                        size_t widest = n;
+                        for (size_t c = 0; c + 1 < n; c++)
+                                if (t->shrink[c] && w[c] > SHRINK_MIN && (widest == n || w[c] > w[widest]))
+                                        widest = c;
+                        if (widest == n)
+                                break;
+                        size_t cut = start - 2 - max, room = w[widest] - SHRINK_MIN;
+                        cut = cut < room ? cut : room;
+                        w[widest] -= cut;
+                        start -= cut;
+                }
+                /* Words cut in the middle read worse than a line of their own. */
+                for (size_t r = 1; r < t->n_rows && !below; r++)
+                        for (const char *p = t->cells[r * n + n - 1]; *p && !below;) {
+                                size_t len = strcspn(p, " ");
+                                _cleanup_free_ char *word = strndup(p, len);
+                                below = !word || start + width(word) > max;
+                                p += len;
+                                p += strspn(p, " ");
+                        }
+        }
+        /* The column that wraps: the last, or the one before it when the
+         * last goes under the row. */
+        size_t wrap_col = below ? n - 2 : n - 1, wrap_start = below ? start - 2 - w[n - 2] : start;
+        size_t wrap_room = wrap_start >= max ? 0 : max - wrap_start;
         for (size_t r = 0; r < t->n_rows; r++) {
-                fputs(indent ? indent : "", f);
-                for (size_t c = 0; c < t->n_columns; c++) {
-                        const char *s = t->cells[r * t->n_columns + c];
+                /* Padding is written only when something follows it: no
+                 * line ends in spaces. */
+                size_t pending = 0;
+                fputs(strempty(indent), f);
+                for (size_t c = 0; c < n; c++) {
+                        const char *s = t->cells[r * n + c];
+                        bool last = c + 1 == n, before_below = below && c + 2 == n;
+                        if (last && below) {
+                                if (r > 0 && !streq(s, "-") && *s) {
+                                        _cleanup_free_ char *lead = NULL;
+                                        if (asprintf(&lead, "%s    %s: ", strempty(indent), t->cells[c]) < 0)
+                                                break;
+                                        for (char *p = lead; *p; p++)
+                                                *p = (char) (*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+                                        fputc('\n', f);
+                                        fputs(lead, f);
+                                        size_t lw = width(lead);
+                                        print_wrapped(f, s, max > lw ? max - lw : 1, "", lw);
+                                }
+                                break;
+                        }
+                        _cleanup_free_ char *cut = width(s) > w[c] ? abbreviate(s, w[c]) : NULL;
+                        if (cut)
+                                s = cut;
                         size_t pad = w[c] - width(s);
-                        bool last = c + 1 == t->n_columns;
+                        if (*s) {
+                                fprintf(f, "%*s", (int) pending, "");
+                                pending = 0;
+                        }
+                        if (c == wrap_col && !t->right[c] && width(s) > wrap_room && wrap_room > 0) {
+                                print_wrapped(f, s, wrap_room, strempty(indent), wrap_start - ind);
+                                if (last)
+                                        break;
+                                continue;
+                        }
                         if (t->right[c])
                                 fprintf(f, "%*s%s", (int) pad, "", s);
-                        else
-                                fprintf(f, "%s%*s", s, last ? 0 : (int) pad, "");
-                        if (!last)
-                                fputs("  ", f);
+                        else {
+                                fputs(s, f);
+                                pending += pad;
+                        }
+                        if (!last && !before_below)
+                                pending += 2;
                 }
                 fputc('\n', f);
         }
@@ -139,6 +316,7 @@ void table_free(struct table *t) {
                 free(t->cells[i]);
         free(t->cells);
         free(t->right);
+        free(t->shrink);
         free(t);
 }
 

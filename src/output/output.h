@@ -18,9 +18,14 @@ enum output_format {
 /* Returns the format or -EINVAL. */
 int output_format_from_string(const char *s);
 
-/* Text is laid out for a terminal of 80 columns: wrapped paragraphs, the
- * width of the audit's GOVERNED BY cell. The one place that says 80. */
+/* Text is laid out for at least 80 columns: wrapped paragraphs, tables,
+ * the audit's GOVERNED BY cell. The one place that says 80. */
 #define OUTPUT_WIDTH 80
+
+/* Columns for text on f: COLUMNS when set to a number, else the
+ * terminal's width (TIOCGWINSZ) when f is one, never under OUTPUT_WIDTH:
+ * a pipe or a narrow terminal gets 80. */
+size_t output_width_wanted(FILE *f);
 
 /* Where and how a renderer writes: all it knows of the command line.
  * Renderers write to stream and nothing else: no files, no /proc, no
@@ -29,7 +34,7 @@ struct output {
         FILE *stream;
         enum output_format format;
         bool color;                /* escape sequences: text on a terminal without NO_COLOR */
-        size_t width;              /* columns text is laid out for: OUTPUT_WIDTH */
+        size_t width;              /* columns text fits in: output_width_wanted(), >= OUTPUT_WIDTH */
 };
 
 enum color {
@@ -46,14 +51,20 @@ const char *color(bool enabled, enum color c);
 bool color_wanted(FILE *f);
 
 /* A text table: columns sized to their widest cell, two spaces apart, the
- * last column not padded. Cells are copied. */
+ * last column not padded, the whole no wider than out->width: the last
+ * column wraps in the room left; when that is too little, columns marked
+ * with table_shrink() are abbreviated ("...", keeping the end); when even
+ * that is not enough the last column goes under each row. Cells are
+ * copied. */
 struct table;
 struct table *table_new(size_t n_columns, const char *const *headers);
 /* Add one row of n_columns cells (NULL prints as "-"). Returns 0 or -ENOMEM. */
 int table_add_row(struct table *t, const char *const *cells);
 /* Right-align column i (numbers). */
 void table_align_right(struct table *t, size_t column);
-void table_print(const struct table *t, FILE *f, const char *indent);
+/* Column i may be abbreviated to fit (paths, keys: their end is kept). */
+void table_shrink(struct table *t, size_t column);
+void table_print(const struct table *t, const struct output *out, const char *indent);
 void table_free(struct table *t);
 static inline void table_freep(struct table **t) {
         table_free(*t);

@@ -21,6 +21,8 @@
 static void ns_done(struct audit_ns *ns) {
         free(ns->label);
         free(ns->path);
+        free(ns->process);
+        free(ns->cgroup);
         live_done(&ns->live);
         free(ns->results);
         for (size_t i = 0; i < ns->n_drift; i++)
@@ -165,6 +167,8 @@ static int scan_all(const char *root, const struct kernel_info *k, struct audit_
                 if (r < 0)
                         break;
                 struct audit_ns *ns = &rep->ns[rep->n_ns - 1];
+                ns->process = TAKE_PTR(e[i].process);
+                ns->cgroup = TAKE_PTR(e[i].cgroup);
                 int q = netns_scan_enter(&e[i]);
                 if (q < 0) {
                         ns->error = q;

@@ -31,6 +31,8 @@ struct audit_sockets {
 struct audit_ns {
         char *label;                    /* "host", --netns as typed, a /run/netns name, "pid:PID" */
         char *path;                     /* namespace file; NULL: the one tcptune runs in */
+        char *process;                  /* "pid:PID" ones: the process's comm, unescaped; else NULL */
+        char *cgroup;                   /* "pid:PID" ones: "docker <id12>", a unit...; else NULL */
         int error;                      /* < 0: could not be entered or vanished (nothing else is filled) */
         bool boot_config;               /* sysctl.d applies here: drift was checked */
         struct live live;

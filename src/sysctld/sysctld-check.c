@@ -59,6 +59,27 @@ static const struct {
         { "net.ipv4.ip_local_reserved_ports",       CONV_BITMAP,         "net/ipv4/sysctl_net_ipv4.c" },
 };
 
+/* Keys outside the catalog whose rules we know, so that "valid" is earned
+ * for them too: the range of each value and whether the values must not
+ * decrease. Any other key outside the catalog is checked only for what
+ * every integer write needs (a number); config --json says "valid": null. */
+static const struct {
+        const char *key;
+        long min, max;
+        bool ascending;
+        const char *source;
+} limits[] = {
+        { "net.core.somaxconn",           0, INT_MAX, false, "net/core/sysctl_net_core.c (proc_dointvec_minmax)" },
+        { "net.ipv4.ip_local_port_range", 1, 65535,   true,  "net/ipv4/sysctl_net_ipv4.c (ipv4_local_port_range)" },
+};
+
+static ssize_t limits_find(const char *key) {
+        for (size_t i = 0; i < ELEMENTSOF(limits); i++)
+                if (streq(limits[i].key, key))
+                        return (ssize_t) i;
+        return -1;
+}
+
 struct knum {
         bool neg;
         unsigned long v;
@@ -414,6 +435,31 @@ int sysctld_check_entry(const char *root, const struct sysctld_entry *e, unsigne
                 r = check_cc(root, e->value, &c.problem);
         if (r < 0)
                 goto done;
+        ssize_t l = t ? -1 : limits_find(e->key);
+        if (!c.problem && l >= 0 && h.ints) {
+                for (size_t i = 0; i < h.n_set && !c.problem && r >= 0; i++) {
+                        bool over = h.v[i].neg ? h.v[i].v > 0 && (limits[l].min >= 0 || h.v[i].v > (unsigned long) -limits[l].min)
+                                               : h.v[i].v > (unsigned long) limits[l].max;
+                        bool under = !h.v[i].neg && (long) h.v[i].v < limits[l].min;
+                        if (over || under)
+                                r = asprintf(&c.problem, "%s%lu is out of range (%ld-%ld)", h.v[i].neg ? "-" : "",
+                                             h.v[i].v, limits[l].min, limits[l].max);
+                }
+                if (!c.problem && r >= 0 && limits[l].ascending && h.n_live >= 2 && !h.v[0].neg && !h.v[1].neg &&
+                    h.v[1].v < h.v[0].v)
+                        r = asprintf(&c.problem, "%lu is below %lu: the kernel wants the low end first", h.v[1].v,
+                                     h.v[0].v);
+                if (r < 0)
+                        goto done;
+                /* Both refuse the whole write: the live values stay. */
+                if (c.problem) {
+                        h.n_live = live_vector(c.live, h.v);
+                        h.n_set = 0;
+                }
+        }
+        /* A problem found is a check done; no problem is a check only
+         * where the key's rules are known. */
+        c.checked = c.problem || t || conv_of(e->key) != CONV_PLAIN || l >= 0;
         c.valid = !c.problem;
         c.partial = !c.valid && h.ints && h.n_set > 0;
         if (h.is_list)
@@ -434,6 +480,8 @@ int sysctld_check_entry(const char *root, const struct sysctld_entry *e, unsigne
         }
         c.drift = c.live && !streq(c.held, c.live);
 done:
+        if (c.problem)
+                c.checked = true;
         free(h.list);
         if (r < 0) {
                 sysctld_check_done(&c);

@@ -144,7 +144,9 @@ int sysctld_open(const char *root, const char *file);
 /* What the kernel makes of a boot value, against the key's live value. */
 struct sysctld_check {
         bool exists;          /* the key exists under root's /proc/sys */
-        bool valid;           /* the kernel accepts the write */
+        bool valid;           /* the kernel accepts the write (as far as checked) */
+        bool checked;         /* valid was decided on the key's rules: false for a key outside the
+                               * catalog and the known limits whose value merely parses */
         bool drift;           /* live readable, and the kernel would hold something else after the write */
         char *live;           /* whitespace-normalised, NULL when absent or unreadable */
         int live_error;       /* 0, -ENOENT, or the errno reading it (write-only keys: 0) */

@@ -26,7 +26,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 eval "envs=($envs)"
 eval "set -- $args"
-env NO_COLOR=1 "${envs[@]}" "$tcptune" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+env -u COLUMNS NO_COLOR=1 "${envs[@]}" "$tcptune" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 status=$?
 {
         sed "s|$fixtures|@FIXTURES@|g" "$tmp/out"

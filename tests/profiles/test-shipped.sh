@@ -45,7 +45,8 @@ for file in "$profiles"/*.ini; do
                 for key in $optional; do rm "$old/proc/sys/$(echo "$key" | tr . /)"; done
                 "$tcptune" --root "$old" profile verify "$name" >"$tmp/out" 2>&1
                 rc=$?
-                "$tcptune" --root "$old" profile diff "$name" >"$tmp/diff" 2>&1
+                # Wide enough that the DIFFERS cell is not wrapped.
+                COLUMNS=200 "$tcptune" --root "$old" profile diff "$name" >"$tmp/diff" 2>&1
                 if [ $rc = 0 ] && grep -q 'n/a (kernel lacks it)' "$tmp/diff"; then
                         ok "$name: verify without its optional keys ($(echo $optional)) exits 0, diff says n/a"
                 else
@@ -56,7 +57,8 @@ for file in "$profiles"/*.ini; do
         key=$(jq -r '.settings[0].key' "$tmp/show.json")
         value=$(jq -r '.settings[0].value' "$tmp/show.json")
         printf '%s\n' "$((value + 1))" >"$root/proc/sys/$(echo "$key" | tr . /)"
-        "$tcptune" --root "$root" profile verify "$name" >"$tmp/out" 2>&1
+        # wide: the line is matched whole, not as wrapped for 80 columns
+        COLUMNS=200 "$tcptune" --root "$root" profile verify "$name" >"$tmp/out" 2>&1
         rc=$?
         if [ $rc = 1 ] && grep -q "^$key: want $value: live $((value + 1)), boot $value ok " "$tmp/out"; then
                 ok "$name: verify reports live drift of $key"

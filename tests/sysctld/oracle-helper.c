@@ -204,9 +204,9 @@ static int replay_one(const char *key, const char *value, json_object *valid) {
         if (!valid)
                 return 0;
         bool claimed = json_object_get_boolean(valid);
-        /* Ranges are known only for catalog keys: elsewhere "valid" means
-         * "not known to be refused". */
-        if (claimed ? (r < 0 && tunable_find(key)) : r >= 0) {
+        /* "valid": true only where tcptune knows the key's rules (null
+         * elsewhere, skipped above), so the kernel must take it. */
+        if (claimed ? r < 0 : r >= 0) {
                 printf("VALIDITY %s = '%s': tcptune says %s, the kernel %s (%s)\n", key, value,
                        claimed ? "valid" : "invalid", r < 0 ? "refuses it" : "takes it", r < 0 ? strerror(-r) : "ok");
                 return 1;
