@@ -132,6 +132,7 @@ int main(int argc, char **argv) {
                         return r;
         }
         ctx.output.color = ctx.output.format == FORMAT_TEXT && color_wanted(stdout);
+        ctx.output.terminal = isatty(fileno(stdout));
 
         const char *name = optind < argc ? argv[optind] : "audit";
         const struct command *cmd = NULL;
