@@ -274,8 +274,11 @@ int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_l
                 else if (line[0] != '#' && line[0] != '\0')
                         r = parse_line(&s, line, &seen_version, &e);
         }
-        if (r >= 0 && !seen_version)
+        if (r >= 0 && !seen_version) {
+                /* An empty record has no line 0: name the first. */
+                line_no = line_no ? line_no : 1;
                 r = refuse(&e, "no version line: not a tcptune state record");
+        }
         /* Every apply records the live value of each key it sets. Without
          * them, "reverting" would only remove the drop-in and leave the
          * live values as applied. */

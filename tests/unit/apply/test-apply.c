@@ -194,6 +194,7 @@ static void test_state_untrusted(void) {
                 { "version 1\r\n" LIVE, 1, "a carriage return" },
                 { "not a state\n", 1, "not a tcptune state record" },
                 { "# only a comment\n", 1, "no version line" },
+                { "", 1, "no version line" }, /* fuzz-state: was line 0 */
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 struct apply_state p = {};
