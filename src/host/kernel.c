@@ -17,6 +17,19 @@ static const char *line_value(const char *p, size_t n, const char *prefix) {
         return n >= k && memcmp(p, prefix, k) == 0 ? p + k : NULL;
 }
 
+/* A congestion control's name as the kernel registers one: at most
+ * TCP_CA_NAME_MAX - 1 bytes of letters, digits, '_' and '-' (a NUL in
+ * the quotes made it "" once). */
+static bool cc_name(const char *v, size_t n) {
+        if (n == 0 || n > 15)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9') ||
+                      v[i] == '_' || v[i] == '-'))
+                        return false;
+        return true;
+}
+
 int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **ret_cc) {
         unsigned hz = 0;
         _cleanup_free_ char *cc = NULL;
@@ -35,7 +48,7 @@ int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **r
                                 hz = x;
                 } else if ((v = line_value(p, n, "CONFIG_DEFAULT_TCP_CONG=\""))) {
                         const char *q = memchr(v, '"', (size_t) (p + n - v));
-                        if (q && q > v) {
+                        if (q && cc_name(v, (size_t) (q - v))) {
                                 free(cc);
                                 cc = strndup(v, (size_t) (q - v));
                         }

@@ -24,7 +24,8 @@ int kernel_info_read(const char *root, struct kernel_info *ret);
 int kernel_info_read_full(const char *root, bool want_cc, struct kernel_info *ret);
 void kernel_info_done(struct kernel_info *k);
 
-/* Pure: pick CONFIG_HZ and CONFIG_DEFAULT_TCP_CONG out of .config text,
+/* Pure: pick CONFIG_HZ and CONFIG_DEFAULT_TCP_CONG (only a name: 1-15
+ * letters, digits, '_' or '-') out of .config text,
  * the len bytes at text (no NUL needed: nothing past them is read).
  * Returns 0 when CONFIG_HZ was found, -ENOENT otherwise. */
 int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **ret_cc);
