@@ -191,15 +191,16 @@ int tunable_check_value(const struct tunable *t, const char *value, unsigned hz,
                 return r;
         /* What proc_get_long() refuses beyond that syntax: a number of 21
          * characters or more (TMPBUFLEN - 1: it cannot tell where a
-         * longer one ends), and, for the u8 counters
-         * (proc_dou8vec_minmax), any sign, even "-0". */
+         * longer one ends), a number followed by other than a space, a
+         * tab or the newline systemd-sysctl adds ("5\v"), and, for the
+         * u8 counters (proc_dou8vec_minmax), any sign, even "-0". */
         const char *p = value, *start;
         bool neg;
         unsigned long u;
         while (isspace((unsigned char) *p))
                 p++;
         start = p;
-        if (parse_kernel_digits(&p, &neg, &u) < 0 || p - start >= 21)
+        if (parse_kernel_digits(&p, &neg, &u) < 0 || p - start >= 21 || (*p && *p != ' ' && *p != '\t' && *p != '\n'))
                 return -EINVAL;
         if (neg && tunable_is_u8(t))
                 return -ERANGE;

@@ -108,6 +108,10 @@ static void test_check_value(void) {
         test_assert_int(tunable_check_value(r2, "00000000000000000005", 250, &v), 0);
         test_assert_int(v, 5);
         test_assert_int(tunable_check_value(r2, "0x000000000000000000f", 250, NULL), -EINVAL);
+        /* After the number only a space, a tab or a newline. */
+        test_assert_int(tunable_check_value(r2, "00\v", 250, NULL), -EINVAL);
+        test_assert_int(tunable_check_value(r2, "5\r", 250, NULL), -EINVAL);
+        test_assert_int(tunable_check_value(r2, "\v5 \t", 250, &v), 0);
         const struct tunable *fin = tunable_find("tcp_fin_timeout");
         test_assert_int(tunable_check_value(fin, "-0", 250, &v), 0); /* an int: a sign is fine */
         test_assert_int(tunable_check_value(fin, "-5", 250, &v), 0);
