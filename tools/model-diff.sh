@@ -19,9 +19,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # The model's sources under a tree: model*.c, without the input reader
-# (model-input.c reads live values and profiles, not the model).
+# (model-input.c reads live values and profiles, not the model) and the
+# report that runs it for `tcptune model` (src/report/model-report.c,
+# which needs the host layer).
 model_sources() {
-        find "$1" -name 'model*.c' ! -name 'model-input.c' | sort
+        find "$1" -name 'model*.c' ! -name 'model-input.c' ! -name 'model-report.c' | sort
 }
 # -I for every source folder: flat src/ or layer folders.
 include_flags() {

@@ -89,11 +89,16 @@ struct apply_state {
         size_t n;
         char **keys;           /* live values before the first apply */
         char **values;
+        size_t n_set;
+        char **set_keys;       /* what the last apply set ("set" lines; none in */
+        char **set_values;     /*   records of tcptune before `profile active`) */
 };
 void apply_state_done(struct apply_state *s);
 /* Remember key's value before the first apply, unless already recorded. */
 int apply_state_add(struct apply_state *s, const char *key, const char *value);
 const char *apply_state_get(const struct apply_state *s, const char *key);
+/* Record the settings an apply sets, replacing those recorded. */
+int apply_state_set_settings(struct apply_state *s, const struct apply_setting *settings, size_t n);
 /* Serialize; *ret malloc'ed. Returns 0 or -ENOMEM. */
 int apply_state_format(const struct apply_state *s, char **ret);
 /* Parse what apply_state_format() wrote, trusting nothing: every key is

@@ -2,6 +2,7 @@
 /* The engine's vocabulary, below everything else in src/apply: results and
  * their first-error message, the drop-in's name and content, and when a
  * live value counts as the same. Calls nothing else of the engine. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -48,20 +49,33 @@ static char *one_line_copy(const char *s) {
         return c;
 }
 
-char *apply_dropin_content(const char *profile_name, const char *profile_file,
-                           const struct apply_setting *settings, size_t n) {
-        _cleanup_free_ char *name = one_line_copy(profile_name), *file = one_line_copy(profile_file);
+/* FNV-1a, 64 bits, over the "key = value\n" lines: it names the settings
+ * in the header, so two drop-ins with the same header hold the same
+ * settings. Not a defence against anyone: the file is root's. */
+static uint64_t settings_hash(const struct apply_setting *settings, size_t n) {
+        uint64_t h = UINT64_C(0xcbf29ce484222325);
+        for (size_t i = 0; i < n; i++)
+                for (const char *parts[] = { settings[i].key, " = ", settings[i].value, "\n" }, **p = parts;
+                     p < parts + ELEMENTSOF(parts); p++)
+                        for (const unsigned char *c = (const unsigned char *) *p; *c; c++)
+                                h = (h ^ *c) * UINT64_C(0x100000001b3);
+        return h;
+}
+
+char *apply_dropin_content(const char *profile_name, const struct apply_setting *settings, size_t n) {
+        _cleanup_free_ char *name = one_line_copy(profile_name);
         char *buf = NULL;
         size_t size = 0;
-        if (!name || !file)
+        if (!name)
                 return NULL;
         FILE *f = open_memstream(&buf, &size);
         if (!f)
                 return NULL;
-        fprintf(f, "# Written by tcptune %s from profile %s", TCPTUNE_VERSION, name);
-        if (profile_file)
-                fprintf(f, " (%s)", file);
-        fputs(".\n# `tcptune profile revert` undoes it; edits here are lost on the next apply.\n", f);
+        /* Only what the settings are: no version, no profile path, so an
+         * upgrade or a copied profile directory leaves the bytes alone. */
+        fprintf(f, "# Written by tcptune from profile %s, settings fnv1a64:%016" PRIx64 ".\n", name,
+                settings_hash(settings, n));
+        fputs("# `tcptune profile revert` undoes it; edits here are lost on the next apply.\n", f);
         for (size_t i = 0; i < n; i++)
                 fprintf(f, "%s = %s\n", settings[i].key, settings[i].value);
         if (fclose(f) != 0) {

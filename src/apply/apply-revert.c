@@ -43,16 +43,22 @@ static int plan_revert(struct run *run) {
         return 0;
 }
 
+/* Is the drop-in as the record says it was before tcptune (bytes and
+ * mode, or absent)? */
+static bool dropin_as_recorded(const struct run *run) {
+        const struct apply_state *st = &run->state;
+        return st->had_dropin ? run->had_dropin && run->dropin_len == st->dropin_len &&
+                                        memcmp(run->dropin_data, st->dropin_data, st->dropin_len) == 0 &&
+                                        run->dropin_mode == st->dropin_mode
+                              : !run->had_dropin;
+}
+
 /* The recorded drop-in (or its absence) back, unless it already is.
  * *ret_changed says whether it was written. */
 static int restore_dropin(struct run *run, bool *ret_changed) {
         const struct apply_state *st = &run->state;
         *ret_changed = false;
-        bool same = st->had_dropin ? run->had_dropin && run->dropin_len == st->dropin_len &&
-                                             memcmp(run->dropin_data, st->dropin_data, st->dropin_len) == 0 &&
-                                             run->dropin_mode == st->dropin_mode
-                                   : !run->had_dropin;
-        if (same)
+        if (dropin_as_recorded(run))
                 return 0;
         if (run->sysctld_fd < 0) {
                 int r = run_ensure_dirs(run, true);
@@ -106,7 +112,7 @@ int apply_revert(const struct apply_request *req, struct apply_result *ret) {
         bool dropin_changed = false;
         struct run run;
 
-        int r = run_start(&run, req, res, /* lock= */ true);
+        int r = run_start(&run, req, res, /* lock= */ !req->dry_run);
         if (r < 0)
                 goto out;
         if (!run.had_state) {
@@ -119,6 +125,13 @@ int apply_revert(const struct apply_request *req, struct apply_result *ret) {
                 r = plan_revert(&run);
         if (r < 0)
                 goto out;
+        if (req->dry_run) {
+                /* What revert would do; nothing written, no lock taken. */
+                if (!req->netns && !dropin_as_recorded(&run))
+                        res->dropin = run.state.had_dropin ? APPLY_DROPIN_RESTORED : APPLY_DROPIN_REMOVED;
+                r = !req->netns && !dropin_as_recorded(&run) ? 1 : res->n_changes > 0;
+                goto out;
+        }
         /* The drop-in first, so that --reload reads the restored files. */
         if (!req->netns)
                 r = restore_dropin(&run, &dropin_changed);

@@ -16,6 +16,12 @@
 
 #define STATE_VERSION "1"
 
+static void free_n(char **a, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(a[i]);
+        free(a);
+}
+
 void apply_state_done(struct apply_state *s) {
         free(s->profile);
         free(s->profile_file);
@@ -27,6 +33,8 @@ void apply_state_done(struct apply_state *s) {
         }
         free(s->keys);
         free(s->values);
+        free_n(s->set_keys, s->n_set);
+        free_n(s->set_values, s->n_set);
         *s = (struct apply_state) {};
 }
 
@@ -59,6 +67,39 @@ int apply_state_add(struct apply_state *s, const char *key, const char *value) {
         return 0;
 }
 
+static int add_set(struct apply_state *s, const char *key, const char *value) {
+        char **k = realloc(s->set_keys, (s->n_set + 1) * sizeof(char *));
+        if (!k)
+                return -ENOMEM;
+        s->set_keys = k;
+        char **v = realloc(s->set_values, (s->n_set + 1) * sizeof(char *));
+        if (!v)
+                return -ENOMEM;
+        s->set_values = v;
+        s->set_keys[s->n_set] = strdup(key);
+        s->set_values[s->n_set] = strdup(value);
+        if (!s->set_keys[s->n_set] || !s->set_values[s->n_set]) {
+                free(s->set_keys[s->n_set]);
+                free(s->set_values[s->n_set]);
+                return -ENOMEM;
+        }
+        s->n_set++;
+        return 0;
+}
+
+int apply_state_set_settings(struct apply_state *s, const struct apply_setting *settings, size_t n) {
+        free_n(s->set_keys, s->n_set);
+        free_n(s->set_values, s->n_set);
+        s->set_keys = s->set_values = NULL;
+        s->n_set = 0;
+        for (size_t i = 0; i < n; i++) {
+                int r = add_set(s, settings[i].key, settings[i].value);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static bool one_line(const char *s) {
         return !s || !strpbrk(s, "\n\r");
 }
@@ -88,6 +129,10 @@ int apply_state_format(const struct apply_state *s, char **ret) {
         for (size_t i = 0; i < s->n; i++) {
                 ok = ok && one_line(s->values[i]) && !strpbrk(s->keys[i], " \t");
                 fprintf(f, "live %s %s\n", s->keys[i], s->values[i]);
+        }
+        for (size_t i = 0; i < s->n_set; i++) {
+                ok = ok && one_line(s->set_values[i]) && *s->set_values[i] && !strpbrk(s->set_keys[i], " \t");
+                fprintf(f, "set %s %s\n", s->set_keys[i], s->set_values[i]);
         }
         if (fclose(f) != 0 || !buf) {
                 free(buf);
@@ -187,18 +232,20 @@ static int parse_previous_dropin(struct apply_state *s, const char *v, struct pa
         return 0;
 }
 
-static int parse_live(struct apply_state *s, const char *v, struct parse_error *e) {
+/* "live KEY VALUE" (before the first apply) or "set KEY VALUE" (what the
+ * last apply set). */
+static int parse_key_value(struct apply_state *s, const char *field, const char *v, struct parse_error *e) {
         const char *sp = strchr(v, ' ');
         _cleanup_free_ char *key = sp ? strndup(v, (size_t) (sp - v)) : strdup(v);
         if (!key)
                 return -ENOMEM;
         if (!state_key_valid(key)) {
                 _cleanup_free_ char *q = quote(key);
-                return refuse(e, "live key '%s' is not a key tcptune writes", q ? q : "?");
+                return refuse(e, "%s key '%s' is not a key tcptune writes", field, q ? q : "?");
         }
         if (!sp || !sp[1])
-                return refuse(e, "live %s has an empty value", key);
-        return apply_state_add(s, key, sp + 1);
+                return refuse(e, "%s %s has an empty value", field, key);
+        return streq(field, "set") ? add_set(s, key, sp + 1) : apply_state_add(s, key, sp + 1);
 }
 
 static int parse_line(struct apply_state *s, char *line, bool *seen_version, struct parse_error *e) {
@@ -243,8 +290,8 @@ static int parse_line(struct apply_state *s, char *line, bool *seen_version, str
         }
         if (streq(field, "previous-dropin"))
                 return parse_previous_dropin(s, v, e);
-        if (streq(field, "live"))
-                return parse_live(s, v, e);
+        if (streq(field, "live") || streq(field, "set"))
+                return parse_key_value(s, field, v, e);
         _cleanup_free_ char *q = quote(field);
         return refuse(e, "'%s' is not a field of a tcptune state record", q ? q : "?");
 }

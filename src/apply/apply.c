@@ -115,7 +115,8 @@ static int init_next_state(struct run *run, struct apply_state *next) {
         next->profile_file = req->profile_file ? strdup(req->profile_file) : NULL;
         if (!next->profile || (req->profile_file && !next->profile_file))
                 return -ENOMEM;
-        return 0;
+        /* What this apply sets, for `profile active`. */
+        return apply_state_set_settings(next, req->settings, req->n_settings);
 }
 
 /* The drop-in's new content, and whether it differs from what is there. */
@@ -124,7 +125,7 @@ static int plan_dropin(struct run *run, char **ret_content, bool *ret_write) {
         *ret_write = false;
         if (req->netns)
                 return 0;
-        *ret_content = apply_dropin_content(req->profile_name, req->profile_file, req->settings, req->n_settings);
+        *ret_content = apply_dropin_content(req->profile_name, req->settings, req->n_settings);
         if (!*ret_content)
                 return -ENOMEM;
         *ret_write = !run->had_dropin || run->dropin_len != strlen(*ret_content) ||

@@ -35,7 +35,7 @@ struct apply_request {
         const char *profile_file;  /* apply only; may be NULL */
         const struct apply_setting *settings;
         size_t n_settings;
-        bool dry_run;              /* compute and report, write nothing */
+        bool dry_run;              /* compute and report, write nothing, take no lock (apply and revert) */
         bool reload;               /* restart systemd-sysctl.service instead of writing /proc/sys */
 };
 
@@ -68,10 +68,11 @@ void apply_result_done(struct apply_result *r);
 bool apply_dropin_name_valid(const char *name);
 
 /* The drop-in's content for these settings: a header naming tcptune, the
- * version, the profile and file, then "key = value" lines in order. No
- * timestamp, so it is the same bytes every time. Malloc'ed; NULL on OOM. */
-char *apply_dropin_content(const char *profile_name, const char *profile_file,
-                           const struct apply_setting *settings, size_t n);
+ * profile and a hash of the settings, then "key = value" lines in order.
+ * Nothing else: no version, no profile path, no timestamp, so the bytes
+ * change only when the profile's name or settings do. Malloc'ed; NULL on
+ * OOM. */
+char *apply_dropin_content(const char *profile_name, const struct apply_setting *settings, size_t n);
 
 /* Whether a live value equals what the kernel would hold after writing
  * `want`: integers compare by value ("010" is 8, vectors by element),
@@ -88,10 +89,51 @@ int apply_run(const struct apply_request *req, struct apply_result *ret);
 /* Revert what apply recorded: the previous live values, the previous
  * drop-in (or its absence, byte for byte, mode too), then remove the state.
  * Uses req->root, netns, dropin (NULL: the recorded one; otherwise it must
- * match), reload. Returns 0 when there was nothing to revert or nothing
- * differed, 1 when something changed, or a negative errno (nothing left
+ * match), reload, dry_run. Returns 0 when there was nothing to revert or
+ * nothing differed, 1 when something changed (with dry_run: would; the
+ * result lists it, nothing is written), or a negative errno (nothing left
  * half-restored: the state is kept so revert can be retried). */
 int apply_revert(const struct apply_request *req, struct apply_result *ret);
+
+/* What `profile active` says: the profile the state record names, and
+ * whether it still holds. */
+enum apply_active_dropin {
+        APPLY_ACTIVE_DROPIN_NONE,      /* --netns: no drop-in */
+        APPLY_ACTIVE_DROPIN_AS_WRITTEN,  /* the bytes apply writes for these settings */
+        APPLY_ACTIVE_DROPIN_CHANGED,   /* edited or replaced since */
+        APPLY_ACTIVE_DROPIN_MISSING,   /* removed since */
+};
+const char *apply_active_dropin_to_string(enum apply_active_dropin d);
+
+struct apply_active_key {
+        char *key;
+        char *want;    /* as the last apply set it */
+        char *live;    /* NULL: unreadable (live_error) */
+        int live_error;
+        bool holds;    /* live is what the kernel holds after writing want */
+};
+
+struct apply_active {
+        bool none;                     /* nothing recorded */
+        char *profile;
+        char *profile_file;            /* as recorded; may be NULL */
+        char *dropin_path;             /* host path; NULL with netns */
+        enum apply_active_dropin dropin;
+        uint64_t applied_usec;         /* CLOCK_REALTIME of the last apply that wrote something (the record's mtime) */
+        struct apply_active_key *keys;
+        size_t n_keys;
+        size_t n_differences;          /* keys not holding, plus the drop-in not as written */
+        char *error;                   /* one line, on failure */
+};
+void apply_active_done(struct apply_active *a);
+
+/* Read what apply recorded (req->root, netns) and compare it with the
+ * live values and the drop-in now; reads only, takes no lock. Returns 0
+ * when everything holds, 1 when something drifted, -ENOENT with
+ * ret->none when nothing is recorded, or another negative errno with
+ * ret->error (the record cannot be read or is malformed, or predates the
+ * "set" lines). ret is filled in every case; free with apply_active_done(). */
+int apply_active_read(const struct apply_request *req, struct apply_active *ret);
 
 /* Is PID 1 systemd (sd_booted()), so that --reload can work? */
 bool apply_reload_available(void);

@@ -10,3 +10,8 @@ int log_error_errno(int err, const char *fmt, ...) _printf_(2, 3);
 void log_error(const char *fmt, ...) _printf_(1, 2);
 void log_warning(const char *fmt, ...) _printf_(1, 2);
 void log_notice(const char *fmt, ...) _printf_(1, 2);
+
+/* The last message log_error()/log_error_errno() wrote (without the
+ * "tcptune: " prefix), or NULL: what main.c repeats in the --json error
+ * document. Owned by log.c, valid until the next error. */
+const char *log_last_error(void);

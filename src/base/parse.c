@@ -29,13 +29,17 @@ static uint64_t gcd_u64(uint64_t a, uint64_t b) {
 }
 
 int parse_duration(const char *s, uint64_t *ret_usec) {
+        return parse_duration_unit(s, USEC_PER_SEC, ret_usec);
+}
+
+int parse_duration_unit(const char *s, uint64_t bare_unit, uint64_t *ret_usec) {
         uint64_t total = 0;
 
         if (!s || !*s)
                 return -EINVAL;
 
         for (const char *p = s; *p;) {
-                uint64_t whole = 0, frac = 0, frac_scale = 1, unit = USEC_PER_SEC;
+                uint64_t whole = 0, frac = 0, frac_scale = 1, unit = bare_unit;
                 bool have_unit = false, first = p == s;
 
                 if (!isdigit((unsigned char) *p))

@@ -10,6 +10,11 @@
  * microseconds, -EINVAL for garbage, -ERANGE on overflow. */
 int parse_duration(const char *s, uint64_t *ret_usec);
 
+/* The same, with a plain number in bare_unit microseconds: options take
+ * the unit of the source people copy from (ss -ti prints rto:204 in ms,
+ * setsockopt(TCP_USER_TIMEOUT) takes ms), so "--rto 204" is 204 ms. */
+int parse_duration_unit(const char *s, uint64_t bare_unit, uint64_t *ret_usec);
+
 /* Human form for people: "40us", "204ms", "13.40s", "15m 38.7s", "2h 11m 15s".
  * Returns a malloc'ed string (NULL on OOM). */
 char *format_duration(uint64_t usec);

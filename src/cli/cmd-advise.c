@@ -31,6 +31,8 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
         uint64_t target = 0;
         int c, r;
 
+        if (cmd_check_options("advise", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
+                return EXIT_USAGE;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
@@ -46,22 +48,17 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
                         fputs("Usage: tcptune advise --detect-within DUR [--scenario S]... [--rtt DUR] [--rto DUR]\n"
                               "                      [--segments N]\n"
                               "The smallest change that makes each scenario's latest detection fit DUR,\n"
-                              "its cost, per-application alternatives and a sysctl.d snippet.\n",
+                              "its cost, per-application alternatives and a sysctl.d snippet.\n"
+                              "DUR is seconds when bare; --rtt and --rto are ms when bare, as ss -ti prints them.\n",
                               stdout);
                         return EXIT_OK;
                 default:
-                        log_error("advise: option '%s' is unknown or lacks its argument (see tcptune advise --help)",
-                                  argv[optind - 1]);
-                        return EXIT_USAGE;
+                        return cmd_bad_option("advise", options, argv);
                 }
-        if (optind < argc) {
-                log_error("advise: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
-        }
-        if (!within) {
-                log_error("advise: --detect-within DUR is required (e.g. --detect-within 30s)");
-                return EXIT_USAGE;
-        }
+        if (optind < argc)
+                return cmd_fail(EXIT_USAGE, "advise: unexpected argument '%s'", argv[optind]);
+        if (!within)
+                return cmd_fail(EXIT_USAGE, "advise: --detect-within DUR is required (e.g. --detect-within 30s)");
         r = parse_duration(within, &target);
         if (r < 0 || target == 0) {
                 log_error("--detect-within '%s': %s", within,
@@ -74,7 +71,7 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
         }
 
         if (live_read(ctx->root, &live) < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         /* A value that exists but cannot be read is modelled as the
          * kernel default: say so, and fail once the figures are out. */
         bool unreadable = cmd_report_live(ctx->root, &live, context_kernel(ctx)->hz);
@@ -88,11 +85,11 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
 
         rep = calloc(1, sizeof(*rep));
         if (!rep)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         bool have_rto_max = live_get(&live, "net.ipv4.tcp_rto_max_ms") != NULL;
         bool have_linear = live_get(&live, "net.ipv4.tcp_syn_linear_timeouts") != NULL;
         if (advise_run(&in, target, scenarios, have_rto_max, have_linear, rep) < 0)
-                return log_error("advise: nothing to advise"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "advise: nothing to advise");
         rep->target_text = within;
         if (output_advise(&ctx->output, rep, &in) < 0 || unreadable)
                 return EXIT_OPERATION;

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* tcptune profile apply NAME [--dry-run] [--dropin NAME] [--reload] and
- * tcptune profile revert [--dropin NAME] [--reload]: the command layer over
+ * tcptune profile revert [--dry-run] [--dropin NAME] [--reload]: the command layer over
  * apply.c, and the one parser of their options. */
 #include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cmd-apply.h"
+#include "cmd-util.h"
 #include "log.h"
 #include "output-apply.h"
 #include "root.h"
+#include "sysctld.h"
 
 static void help(bool apply) {
         fputs(apply ? "Usage: tcptune profile apply NAME [--dry-run] [--dropin FILE.conf] [--reload]\n"
@@ -17,8 +20,9 @@ static void help(bool apply) {
                       "  --dry-run           list what would change; exit 1 if anything would\n"
                       "  --dropin FILE.conf  the drop-in's name in /etc/sysctl.d (default " APPLY_DROPIN_DEFAULT ")\n"
                       "  --reload            restart systemd-sysctl.service instead of writing /proc/sys\n"
-                    : "Usage: tcptune profile revert [--dropin FILE.conf] [--reload]\n"
+                    : "Usage: tcptune profile revert [--dry-run] [--dropin FILE.conf] [--reload]\n"
                       "Put back the drop-in and live values as they were before tcptune's first apply.\n"
+                      "  --dry-run           list what would be put back; exit 1 if anything would\n"
                       "  --dropin FILE.conf  the drop-in that apply recorded\n"
                       "  --reload            restart systemd-sysctl.service after restoring the drop-in\n",
               stdout);
@@ -78,8 +82,6 @@ int apply_options_parse(struct context *ctx, int argc, char **argv, bool apply, 
                 }
                 switch (c) {
                 case ARG_DRY_RUN:
-                        if (!apply)
-                                goto unknown;
                         o.dry_run = true;
                         break;
                 case ARG_DROPIN:
@@ -93,10 +95,7 @@ int apply_options_parse(struct context *ctx, int argc, char **argv, bool apply, 
                         *ret = (struct apply_options) { .apply = apply, .help = true };
                         return EXIT_OK;
                 default:
-                unknown:
-                        log_error("profile %s: option '%s' is unknown or lacks its argument (see tcptune profile %s --help)",
-                                  verb, argv[optind - 1], verb);
-                        return EXIT_USAGE;
+                        return cmd_bad_option(apply ? "profile apply" : "profile revert", options, argv);
                 }
         }
         o.args = argv + optind;
@@ -108,17 +107,79 @@ int apply_options_parse(struct context *ctx, int argc, char **argv, bool apply, 
         return EXIT_OK;
 }
 
+/* A key that a drop-in sorting after ours also sets, to another value,
+ * gets that file's value at boot: systemd-sysctl applies files in the
+ * order of their names, across directories, the last one winning. The
+ * live value is ours until the next boot, so it is a warning naming the
+ * file and line, and `profile verify` reports it as a difference. Said on
+ * every run, dry or not, changed or not: the drop-in may already be there
+ * (the second run of a playbook) and still lose. With ours not written
+ * yet, sysctld's winner is compared by name. Returns a NULL-terminated
+ * list (possibly empty) or NULL on OOM; an unreadable sysctl.d gives none
+ * (verify and config say what is wrong with it). */
+static char **shadow_warnings(struct context *ctx, const struct apply_request *req) {
+        _cleanup_(sysctld_freep) struct sysctld *s = NULL;
+        _cleanup_strv_free_ char **w = calloc(req->n_settings + 1, sizeof(char *));
+        const char *ours = req->dropin ? req->dropin : APPLY_DROPIN_DEFAULT;
+        size_t n = 0;
+
+        if (!w)
+                return NULL;
+        /* A refused tree has no entries: nothing to warn about here. */
+        if (req->netns || sysctld_load(ctx->root, &s) < 0 || s->refused)
+                return TAKE_PTR(w);
+        for (size_t i = 0; i < req->n_settings; i++) {
+                const struct sysctld_entry *e = sysctld_find(s, req->settings[i].key);
+                const char *base = e ? strrchr(e->file, '/') : NULL;
+                base = base ? base + 1 : e ? e->file : NULL;
+                if (!e || strcmp(base, ours) <= 0 || apply_value_same(e->value, req->settings[i].value))
+                        continue;
+                if (asprintf(&w[n], "%s:%u: sets %s = %s after " APPLY_SYSCTLD_DIR "/%s, and wins at boot (see "
+                             "tcptune profile verify)", e->file, e->line, e->key, e->value, ours) < 0) {
+                        w[n] = NULL;
+                        return NULL;
+                }
+                n++;
+        }
+        return TAKE_PTR(w);
+}
+
 static int finish(struct context *ctx, const struct apply_request *req, const struct apply_result *res, int r,
                   bool apply) {
+        _cleanup_strv_free_ char **warnings = NULL;
         if (r < 0)
                 log_error("%s", res->error ? res->error : strerror(-r));
-        int k = apply ? output_apply(&ctx->output, ctx->netns, req, res, r)
+        else if (apply) {
+                warnings = shadow_warnings(ctx, req);
+                if (!warnings)
+                        return log_error("out of memory"), EXIT_OPERATION;
+                for (char **w = warnings; *w; w++)
+                        log_warning("%s", *w);
+        }
+        int k = apply ? output_apply(&ctx->output, ctx->netns, req, res, r, warnings)
                       : output_revert(&ctx->output, ctx->netns, req, res, r);
         if (k < 0)
                 return EXIT_OPERATION;
         if (r < 0)
                 return EXIT_OPERATION;
         return req->dry_run && r > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/* Writing /etc/sysctl.d, /var/lib/tcptune and /proc/sys is root's; say
+ * so in one line before touching anything, rather than failing on the
+ * lock or half-way. A --root tree this user may write is fine (tests,
+ * image builds), and a dry run only reads. */
+static bool privileged_enough(struct context *ctx, const struct apply_options *o) {
+        bool tree = ctx->root && !streq(ctx->root, "/");
+        if (o->dry_run || geteuid() == 0 || (tree && access(ctx->root, W_OK) == 0))
+                return true;
+        if (tree)
+                log_error("profile %s: --root '%s' is not writable by this user; run as its owner or root",
+                          o->apply ? "apply" : "revert", ctx->root);
+        else
+                log_error("profile %s needs root: it writes /etc/sysctl.d, /var/lib/tcptune and /proc/sys (try "
+                          "sudo, or --dry-run to see what it would change)", o->apply ? "apply" : "revert");
+        return false;
 }
 
 /* --reload needs systemd as PID 1; say so before touching anything. */
@@ -134,7 +195,7 @@ int cmd_profile_apply(struct context *ctx, const struct apply_options *o, const 
                       const char *profile_file, const struct apply_setting *settings, size_t n) {
         _cleanup_(apply_result_done) struct apply_result res = {};
 
-        if (!o->dry_run && !reload_possible(o))
+        if (!privileged_enough(ctx, o) || (!o->dry_run && !reload_possible(o)))
                 return EXIT_OPERATION;
         const struct apply_request req = {
                 .root = ctx->root,
@@ -162,14 +223,26 @@ int cmd_profile_revert(struct context *ctx, int argc, char **argv) {
                 log_error("profile revert: unexpected argument '%s'", o.args[0]);
                 return EXIT_USAGE;
         }
-        if (!reload_possible(&o))
+        if (!privileged_enough(ctx, &o) || (!o.dry_run && !reload_possible(&o)))
                 return EXIT_OPERATION;
         const struct apply_request req = {
                 .root = ctx->root,
                 .netns = ctx->netns != NULL,
                 .dropin = o.dropin,
+                .dry_run = o.dry_run,
                 .reload = o.reload,
         };
         r = apply_revert(&req, &res);
         return finish(ctx, &req, &res, r, /* apply= */ false);
+}
+
+int cmd_profile_active(struct context *ctx) {
+        _cleanup_(apply_active_done) struct apply_active a = {};
+        const struct apply_request req = { .root = ctx->root, .netns = ctx->netns != NULL };
+        int r = apply_active_read(&req, &a);
+        if (r < 0 && !a.none)
+                log_error("%s", a.error ? a.error : strerror(-r));
+        if (output_active(&ctx->output, ctx->netns, &a, r) < 0)
+                return EXIT_OPERATION;
+        return r < 0 ? EXIT_OPERATION : r > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -30,3 +30,6 @@ int cmd_profile_apply(struct context *ctx, const struct apply_options *o, const 
                       const char *profile_file, const struct apply_setting *settings, size_t n);
 /* argv: "revert" [--dropin NAME] [--reload] */
 int cmd_profile_revert(struct context *ctx, int argc, char **argv);
+/* `profile active`: what apply recorded and whether it still holds. Exit
+ * 0 holds, 1 drifted, 3 nothing recorded or unreadable. */
+int cmd_profile_active(struct context *ctx);

@@ -100,6 +100,8 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct audit_a
         };
         int c, r;
 
+        if (cmd_check_options("audit", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
+                return EXIT_USAGE;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
@@ -120,9 +122,7 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct audit_a
                         help();
                         return HELP_SHOWN;
                 default:
-                        log_error("audit: option '%s' is unknown or lacks its argument (see tcptune audit --help)",
-                                  argv[optind - 1]);
-                        return EXIT_USAGE;
+                        return cmd_bad_option("audit", options, argv);
                 }
         if (optind < argc)
                 return log_error("audit: unexpected argument '%s'", argv[optind]), EXIT_USAGE;

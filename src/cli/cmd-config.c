@@ -8,6 +8,7 @@
 
 #include "cmd-util.h"
 #include "cmd.h"
+#include "cmd-util.h"
 #include "config-report.h"
 #include "escape.h"
 #include "live.h"
@@ -45,7 +46,7 @@ static bool cat_error(const char *file, unsigned line, int error) {
 static int config_cat(struct context *ctx, const struct sysctld *s, int status) {
         _cleanup_(config_cat_done) struct config_cat cat = {};
         if (config_cat_collect(ctx->root, s, &cat) < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         for (size_t i = 0; i < cat.n_files; i++) {
                 const struct config_cat_file *f = &cat.files[i];
                 if (f->error < 0 && cat_error(f->file, f->open_error < 0 ? 0 : f->error_line, f->error))
@@ -87,7 +88,7 @@ static int config_table(struct context *ctx, const struct sysctld *s, bool all, 
         _cleanup_(config_report_done) struct config_report rep = {};
         int r = config_report_collect(ctx->root, s, all, context_hz, ctx, &rep);
         if (!rep.rows)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         for (size_t i = 0; i < rep.n_rows; i++) {
                 log_check(&rep.rows[i]);
                 if (live_report_error(ctx->root, rep.rows[i].entry->key, rep.rows[i].check.live_error))
@@ -115,6 +116,8 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
         bool all = false, cat = false;
         int c, r, status = EXIT_OK;
 
+        if (cmd_check_options("config", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
+                return EXIT_USAGE;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
@@ -132,13 +135,10 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
                               stdout);
                         return EXIT_OK;
                 default:
-                        log_error("config: option '%s' is unknown (see tcptune config --help)", argv[optind - 1]);
-                        return EXIT_USAGE;
+                        return cmd_bad_option("config", options, argv);
                 }
-        if (optind < argc) {
-                log_error("config: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
-        }
+        if (optind < argc)
+                return cmd_fail(EXIT_USAGE, "config: unexpected argument '%s'", argv[optind]);
         if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("config: --format prometheus is for audit; use text or json");
                 return EXIT_USAGE;
@@ -146,7 +146,7 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
 
         r = sysctld_load(ctx->root, &s);
         if (r < 0)
-                return log_error("cannot read sysctl.d: %s", strerror(-r)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "cannot read sysctl.d: %s", strerror(-r));
         if (sysctld_refused(s))
                 return cmd_sysctld_refused(s);
         for (size_t i = 0; i < s->n_diags; i++) {

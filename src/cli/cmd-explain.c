@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "cmd-util.h"
 #include "explain-report.h"
 #include "log.h"
 #include "output-explain.h"
@@ -18,6 +19,9 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
         const struct tunable *only = NULL;
         int c, r, status = EXIT_OK;
 
+        if (cmd_check_options("explain", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
+                return EXIT_USAGE;
+        opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
                 case 'h':
@@ -28,8 +32,7 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                               stdout);
                         return EXIT_OK;
                 default:
-                        log_error("explain: option '%s' is unknown (see tcptune explain --help)", argv[optind - 1]);
-                        return EXIT_USAGE;
+                        return cmd_bad_option("explain", options, argv);
                 }
         if (argc - optind > 1) {
                 log_error("explain: takes at most one KEY");
@@ -49,15 +52,18 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                 }
                 only = tunable_find(canonical);
                 if (!only) {
-                        log_error("explain: '%s' is not a tunable tcptune knows (tcptune explain lists them)",
-                                  canonical);
-                        return EXIT_USAGE;
+                        const char *near = cmd_nearest_key(canonical, NULL);
+                        if (near)
+                                return cmd_fail(EXIT_USAGE, "explain: '%s' is not a tunable tcptune knows (did you "
+                                                "mean '%s'?)", canonical, near);
+                        return cmd_fail(EXIT_USAGE, "explain: '%s' is not a tunable tcptune knows (tcptune explain "
+                                        "lists them)", canonical);
                 }
         }
 
         r = explain_report_collect(ctx->root, context_kernel(ctx), only, &rep);
         if (r < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
 
         /* Absent keys are normal on older kernels; anything else is worth a line. */
         if (live_report_errors(ctx->root, &rep.live, only) > 0)

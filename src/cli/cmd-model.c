@@ -14,23 +14,33 @@
 #include "model-report.h"
 #include "output-model.h"
 #include "parse.h"
+#include "profile.h"
 
 static void help(void) {
         fputs("Usage: tcptune model [OPTIONS]\n"
               "Predict when the kernel notices a dead peer, per scenario, from the live values.\n\n"
+              "  --profile NAME         start from the profile's [sysctl] values (before --set)\n"
               "  --set KEY=VALUE        change a tunable for the prediction (repeatable)\n"
               "  --scenario NAME        established idle connect accept orphan fin-wait-2\n"
               "                         zero-window (repeatable; default all)\n"
-              "  --rtt DUR              smoothed RTT (default 100us)\n"
-              "  --rto DUR              RTO in force when the data was sent (ss -ti rto:)\n"
+              "  --rtt DUR              smoothed RTT; a bare number is ms, as ss -ti rtt: (default\n"
+              "                         100us; at most 10s)\n"
+              "  --rto DUR              RTO in force when the data was sent; a bare number is ms,\n"
+              "                         as ss -ti rto: (at most tcp_rto_max)\n"
               "  --segments N           packets in flight (default 1)\n"
               "  --hz N                 kernel HZ (default: from the kernel config)\n"
-              "  --user-timeout DUR     TCP_USER_TIMEOUT of the socket\n"
-              "  --keepalive I,N,C      TCP_KEEPIDLE,TCP_KEEPINTVL,TCP_KEEPCNT of the socket\n"
+              "  --user-timeout DUR     TCP_USER_TIMEOUT of the socket; a bare number is ms, as\n"
+              "                         setsockopt() takes it\n"
+              "  --keepalive I,N,C      TCP_KEEPIDLE,TCP_KEEPINTVL,TCP_KEEPCNT of the socket; bare\n"
+              "                         numbers are seconds, as setsockopt() and the sysctls\n"
               "  --backoff N            zero-window: probe backoff when the peer went silent\n"
               "  --probes-out N         zero-window: unanswered probes then\n"
               "  --local-failure K[@DUR] qdisc-drop unreachable prohibit no-route blackhole\n"
-              "                         neighbour; from before the send, or DUR after it\n"
+              "                         neighbour address-gone; from before the send, or DUR\n"
+              "                         after it\n"
+              "  --family F             inet (default) or inet6: for address-gone\n"
+              "  --outage DUR           the path (or address) is back DUR after the send:\n"
+              "                         survived? when does traffic resume?\n"
               "  --timeline             show each timer event\n",
               stdout);
 }
@@ -42,7 +52,8 @@ struct model_args {
         size_t n_sets;
         unsigned scenarios;    /* SCENARIO_BIT()s; 0: all */
         bool timeline;
-        const char *rtt, *rto, *segments, *hz, *ut, *ka, *backoff, *probes, *local;
+        const char *profile;   /* --profile NAME, or NULL */
+        const char *rtt, *rto, *segments, *hz, *ut, *ka, *backoff, *probes, *local, *family, *outage;
 };
 
 /* Returned by parse_args() after --help: nothing more to do. */
@@ -50,9 +61,10 @@ struct model_args {
 
 static int parse_args(int argc, char **argv, struct model_args *a) {
         enum { ARG_SET = 0x100, ARG_SCENARIO, ARG_RTT, ARG_RTO, ARG_SEGMENTS, ARG_HZ, ARG_UT, ARG_KA,
-               ARG_TIMELINE, ARG_BACKOFF, ARG_PROBES, ARG_LOCAL };
+               ARG_TIMELINE, ARG_BACKOFF, ARG_PROBES, ARG_LOCAL, ARG_PROFILE, ARG_FAMILY, ARG_OUTAGE };
         static const struct option options[] = {
                 { "set", required_argument, NULL, ARG_SET },
+                { "profile", required_argument, NULL, ARG_PROFILE },
                 { "scenario", required_argument, NULL, ARG_SCENARIO },
                 { "rtt", required_argument, NULL, ARG_RTT },
                 { "rto", required_argument, NULL, ARG_RTO },
@@ -64,11 +76,15 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
                 { "backoff", required_argument, NULL, ARG_BACKOFF },
                 { "probes-out", required_argument, NULL, ARG_PROBES },
                 { "local-failure", required_argument, NULL, ARG_LOCAL },
+                { "family", required_argument, NULL, ARG_FAMILY },
+                { "outage", required_argument, NULL, ARG_OUTAGE },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         int c;
 
+        if (cmd_check_options("model", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
+                return EXIT_USAGE;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
                 switch (c) {
@@ -79,6 +95,7 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
                         if (cmd_parse_scenario(optarg, &a->scenarios) != EXIT_OK)
                                 return EXIT_USAGE;
                         break;
+                case ARG_PROFILE: a->profile = optarg; break;
                 case ARG_RTT: a->rtt = optarg; break;
                 case ARG_RTO: a->rto = optarg; break;
                 case ARG_SEGMENTS: a->segments = optarg; break;
@@ -89,23 +106,41 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
                 case ARG_BACKOFF: a->backoff = optarg; break;
                 case ARG_PROBES: a->probes = optarg; break;
                 case ARG_LOCAL: a->local = optarg; break;
+                case ARG_FAMILY: a->family = optarg; break;
+                case ARG_OUTAGE: a->outage = optarg; break;
                 case 'h':
                         help();
                         return HELP_SHOWN;
                 default:
-                        log_error("model: option '%s' is unknown or lacks its argument (see tcptune model --help)",
-                                  argv[optind - 1]);
-                        return EXIT_USAGE;
+                        return cmd_bad_option("model", options, argv);
                 }
-        if (optind < argc) {
-                log_error("model: unexpected argument '%s'", argv[optind]);
-                return EXIT_USAGE;
+        if (optind < argc)
+                return cmd_fail(EXIT_USAGE, "model: unexpected argument '%s'", argv[optind]);
+        return EXIT_OK;
+}
+
+/* --profile NAME: its [sysctl] keys onto the input, as apply would set
+ * them; keys the model does not read are left out. */
+static int apply_profile(struct context *ctx, const char *name, struct model_input *in) {
+        _cleanup_(profile_freep) struct profile *p = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r = profile_load(ctx->root, name, hz_or_assumed(in->hz), &p, &error);
+        if (r == -ENOMEM)
+                return cmd_fail(EXIT_OPERATION, "out of memory");
+        if (r < 0)
+                return cmd_fail(cmd_exit_from_errno(r), "%s", error ? error : strerror(-r));
+        for (size_t i = 0; i < p->n_settings; i++) {
+                const struct profile_setting *s = &p->settings[i];
+                r = model_input_set(in, s->key, s->value);
+                if (r < 0 && r != -ENOENT)
+                        return cmd_fail(EXIT_USAGE, "%s:%u: %s = %s: not a value the model can use at HZ %u", s->file,
+                                        s->line, s->key, s->value, in->hz);
         }
         return EXIT_OK;
 }
 
-/* --hz, then each --set KEY=VALUE onto the input. */
-static int apply_sets(const struct model_args *a, struct model_input *in, bool *hz_assumed) {
+/* --hz, then --profile, then each --set KEY=VALUE onto the input. */
+static int apply_sets(struct context *ctx, const struct model_args *a, struct model_input *in, bool *hz_assumed) {
         uint64_t u;
         if (a->hz) {
                 if (parse_uint(a->hz, 10000, &u) < 0 || (u != 100 && u != 250 && u != 300 && u != 1000)) {
@@ -115,6 +150,9 @@ static int apply_sets(const struct model_args *a, struct model_input *in, bool *
                 in->hz = (unsigned) u;
                 *hz_assumed = false;
         }
+        int r = a->profile ? apply_profile(ctx, a->profile, in) : EXIT_OK;
+        if (r != EXIT_OK)
+                return r;
         for (size_t i = 0; i < a->n_sets; i++) {
                 _cleanup_free_ char *kv = strdup(a->sets[i]);
                 char *eq = kv ? strchr(kv, '=') : NULL;
@@ -123,11 +161,14 @@ static int apply_sets(const struct model_args *a, struct model_input *in, bool *
                         return EXIT_USAGE;
                 }
                 *eq = '\0';
-                int r = model_input_set(in, kv, eq + 1);
+                r = model_input_set(in, kv, eq + 1);
                 if (r == -ENOENT) {
-                        log_error("--set '%s': %s is not a tunable the model reads (tcptune explain lists them)",
-                                  a->sets[i], kv);
-                        return EXIT_USAGE;
+                        const char *near = cmd_nearest_key(kv, model_input_keys);
+                        if (near)
+                                return cmd_fail(EXIT_USAGE, "--set '%s': %s is not a tunable the model reads (did you "
+                                                "mean '%s'?)", a->sets[i], kv, near);
+                        return cmd_fail(EXIT_USAGE, "--set '%s': %s is not a tunable the model reads (tcptune explain "
+                                        "lists them)", a->sets[i], kv);
                 }
                 if (r < 0) {
                         const struct tunable *t = tunable_find(kv);
@@ -150,7 +191,8 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
         uint64_t u;
         int r;
         if (a->ut) {
-                if ((r = parse_duration(a->ut, &in->user_timeout_us)) < 0)
+                /* Milliseconds when bare, as setsockopt(TCP_USER_TIMEOUT) and advise print it. */
+                if ((r = parse_duration_unit(a->ut, USEC_PER_MSEC, &in->user_timeout_us)) < 0)
                         return cmd_bad_duration("--user-timeout", a->ut, r);
                 if (in->user_timeout_us > MODEL_USER_TIMEOUT_MAX_US) {
                         log_error("--user-timeout '%s': TCP_USER_TIMEOUT is at most %d ms", a->ut, INT32_MAX);
@@ -177,9 +219,18 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
                 return EXIT_USAGE;
         }
         if (a->local && r < 0) {
-                log_error("--local-failure '%s': expected qdisc-drop, unreachable, prohibit, no-route, blackhole or "
-                          "neighbour, optionally @DUR after the send", a->local);
+                log_error("--local-failure '%s': expected qdisc-drop, unreachable, prohibit, no-route, blackhole, "
+                          "neighbour or address-gone, optionally @DUR after the send", a->local);
                 return EXIT_USAGE;
+        }
+        if (a->family && model_input_parse_family(in, a->family) < 0) {
+                log_error("--family '%s': expected inet or inet6", a->family);
+                return EXIT_USAGE;
+        }
+        if (a->outage) {
+                if ((r = parse_duration(a->outage, &in->outage_us)) < 0)
+                        return cmd_bad_duration("--outage", a->outage, r);
+                in->outage = true;
         }
         return EXIT_OK;
 }
@@ -189,12 +240,15 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
  * modelled as the kernel default: the command fails once the figures
  * are out). */
 static int collect_input(struct context *ctx, const struct model_args *a, const struct live *live,
-                         struct model_input *in, bool *hz_assumed, bool *unreadable) {
+                         struct model_input *in, struct model_input *before, bool *hz_assumed, bool *unreadable) {
         const struct kernel_info *k = context_kernel(ctx);
         *unreadable = cmd_report_live(ctx->root, live, k->hz);
         live_model_input(live, k, in, hz_assumed);
-        if (apply_sets(a, in, hz_assumed) != EXIT_OK ||
-            cmd_parse_assumptions(in, a->rtt, a->rto, a->segments) != EXIT_OK)
+        *before = *in;
+        int r = apply_sets(ctx, a, in, hz_assumed);
+        if (r != EXIT_OK)
+                return r;
+        if (cmd_parse_assumptions(in, a->rtt, a->rto, a->segments) != EXIT_OK)
                 return EXIT_USAGE;
         return apply_socket(a, in);
 }
@@ -204,20 +258,20 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
         _cleanup_free_ char **sets = calloc((size_t) argc + 1, sizeof(char *));
         _cleanup_free_ struct model_result *results = NULL;
         struct model_args a = { .sets = sets };
-        struct model_input in;
+        struct model_input in, before;
         bool hz_assumed = false, unreadable;
         size_t n;
         unsigned failed;
         int r;
 
         if (!sets)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         r = parse_args(argc, argv, &a);
         if (r != EXIT_OK)
                 return r == HELP_SHOWN ? EXIT_OK : r;
         if (live_read(ctx->root, &live) < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
-        if ((r = collect_input(ctx, &a, &live, &in, &hz_assumed, &unreadable)) != EXIT_OK)
+                return cmd_fail(EXIT_OPERATION, "out of memory");
+        if ((r = collect_input(ctx, &a, &live, &in, &before, &hz_assumed, &unreadable)) != EXIT_OK)
                 return r;
         if (ctx->output.format == FORMAT_PROMETHEUS) {
                 log_error("model: --format prometheus is for audit; use text or json");
@@ -225,12 +279,13 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
         }
 
         /* A what-if (--set) may set a key this kernel lacks: then it governs. */
-        r = model_report_run(&in, a.scenarios ? a.scenarios : SCENARIO_ALL, a.n_sets ? NULL : &live, &results, &n,
+        r = model_report_run(&in, a.scenarios ? a.scenarios : SCENARIO_ALL, a.n_sets || a.profile ? NULL : &live,
+                             &results, &n,
                              &failed);
         if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
-                return log_error("model: cannot compute %s: %s", scenario_to_string(failed), strerror(-r)), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "model: cannot compute %s: %s", scenario_to_string(failed), strerror(-r));
 
         struct model_report rep = {
                 .kernel = context_kernel(ctx),
@@ -239,6 +294,8 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 .results = results,
                 .n_results = n,
                 .timeline = a.timeline,
+                .before = a.n_sets || a.profile ? &before : NULL,
+                .profile = a.profile,
         };
         if (output_model(&ctx->output, &rep) < 0)
                 return EXIT_OPERATION;

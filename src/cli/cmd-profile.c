@@ -197,28 +197,6 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
         return status;
 }
 
-/* After an apply: a key that a drop-in sorting after ours also sets gets
- * that file's value at boot (systemd-sysctl applies later files last).
- * The live value is ours until the next boot, so it is a warning naming
- * the file and line, and `profile verify` reports it as a difference. */
-static void warn_shadowed(struct context *ctx, const struct apply_options *o, const struct apply_setting *settings,
-                          size_t n) {
-        _cleanup_(sysctld_freep) struct sysctld *s = NULL;
-        _cleanup_free_ char *ours = NULL;
-
-        if (o->dry_run)
-                return;
-        if (asprintf(&ours, APPLY_SYSCTLD_DIR "/%s", o->dropin ? o->dropin : APPLY_DROPIN_DEFAULT) < 0 ||
-            sysctld_load(ctx->root, &s) < 0 || s->refused)
-                return;
-        for (size_t i = 0; i < n; i++) {
-                const struct sysctld_entry *e = sysctld_find(s, settings[i].key);
-                if (e && !streq(e->file, ours))
-                        log_warning("%s:%u: sets %s = %s after %s, and wins at boot (see tcptune profile verify)",
-                                    e->file, e->line, e->key, e->value, ours);
-        }
-}
-
 /* apply NAME [--dry-run] [--dropin FILE] [--reload]: parse the options
  * once (cmd-apply.c), load and check the profile, keep the keys this kernel
  * has (an optional "-KEY" it lacks is dropped, a required one is an error
@@ -259,14 +237,18 @@ static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
                                EXIT_OPERATION;
                 settings[n++] = (struct apply_setting) { set->key, set->value };
         }
-        r = cmd_profile_apply(ctx, &o, p->name, p->file, settings, n);
-        if (r == EXIT_OK && !ctx->netns)
-                warn_shadowed(ctx, &o, settings, n);
-        return r;
+        return cmd_profile_apply(ctx, &o, p->name, p->file, settings, n);
 }
 
 static int profile_revert_cmd(struct context *ctx, int argc, char **argv) {
         return cmd_profile_revert(ctx, argc, argv);
+}
+
+static int profile_active_cmd(struct context *ctx, int argc, char **argv) {
+        int r = parse_args("active", argc, argv, NULL);
+        if (r != EXIT_OK)
+                return r == HELP_SHOWN ? EXIT_OK : r;
+        return cmd_profile_active(ctx);
 }
 
 static const struct {
@@ -279,6 +261,7 @@ static const struct {
         { "verify", profile_verify   },
         { "apply",  profile_apply_cmd  },
         { "revert", profile_revert_cmd },
+        { "active", profile_active_cmd },
 };
 
 static void help(void) {
@@ -293,8 +276,10 @@ static void help(void) {
               "  apply NAME [--dry-run] [--dropin FILE.conf] [--reload]\n"
               "                  write its sysctl.d drop-in atomically and set the live values\n"
               "                  (--dry-run: list the changes, exit 1 when any are pending)\n"
-              "  revert [--dropin FILE.conf] [--reload]\n"
-              "                  put back the drop-in and live values from before tcptune's first apply\n\n"
+              "  revert [--dry-run] [--dropin FILE.conf] [--reload]\n"
+              "                  put back the drop-in and live values from before tcptune's first apply\n"
+              "  active          the profile tcptune applied, when, and whether it still holds\n"
+              "                  (exit 1 when it drifted, 3 when none is recorded)\n\n"
               "NAME is a file of /usr/share/tcptune/profiles or /etc/tcptune/profiles.d without .ini,\n"
               "or a path containing '/'. See tcptune.profile(5).\n",
               stdout);
@@ -302,7 +287,7 @@ static void help(void) {
 
 int cmd_profile(struct context *ctx, int argc, char **argv) {
         if (argc < 2) {
-                log_error("profile: expected list, show, diff, verify, apply or revert (see tcptune profile --help)");
+                log_error("profile: expected list, show, diff, verify, apply, revert or active (see tcptune profile --help)");
                 return EXIT_USAGE;
         }
         if (streq(argv[1], "--help") || streq(argv[1], "-h")) {
@@ -316,6 +301,6 @@ int cmd_profile(struct context *ctx, int argc, char **argv) {
         for (size_t i = 0; i < ELEMENTSOF(subcommands); i++)
                 if (streq(subcommands[i].name, argv[1]))
                         return subcommands[i].run(ctx, argc - 1, argv + 1);
-        log_error("profile: '%s' is not a profile command (list, show, diff, verify, apply, revert)", argv[1]);
+        log_error("profile: '%s' is not a profile command (list, show, diff, verify, apply, revert, active)", argv[1]);
         return EXIT_USAGE;
 }

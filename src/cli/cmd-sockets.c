@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "cmd.h"
+#include "cmd-util.h"
 #include "escape.h"
 #include "journal-kill.h"
 #include "log.h"
@@ -54,31 +55,6 @@ static void help(void) {
               stdout);
 }
 
-/* getopt_long() takes any unique prefix (--sta for --state); we take
- * only the names in full, as the command table does. */
-static int check_exact(int argc, char **argv) {
-        for (int i = 1; i < argc; i++) {
-                const char *a = argv[i];
-                if (streq(a, "--"))
-                        break;
-                if (!startswith(a, "--"))
-                        continue;
-                size_t len = strcspn(a + 2, "=");
-                const struct option *o = NULL;
-                for (const struct option *p = options; p->name; p++)
-                        if (strlen(p->name) == len && strncmp(p->name, a + 2, len) == 0)
-                                o = p;
-                if (!o) {
-                        _cleanup_free_ char *name = strndup(a, len + 2), *safe = name ? escape_text(name, 200) : NULL;
-                        log_error("sockets: option '%s' is unknown (see tcptune sockets --help)", safe ? safe : "?");
-                        return EXIT_USAGE;
-                }
-                if (o->has_arg == required_argument && !a[2 + len])
-                        i++;
-        }
-        return EXIT_OK;
-}
-
 static size_t terminal_width(void) {
         struct winsize ws;
         uint64_t v;
@@ -105,7 +81,7 @@ struct args {
 static int parse_args(struct context *ctx, int argc, char **argv, struct args *a) {
         int c, r;
         uint64_t v;
-        r = check_exact(argc, argv);
+        r = cmd_check_options("sockets", options, argc, argv, /* stop_at_operand= */ false);
         if (r != EXIT_OK)
                 return r;
         opterr = 0;
@@ -162,8 +138,7 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                         help();
                         return -1;
                 default:
-                        return bad_value("sockets: option", argv[optind - 1],
-                                         "unknown or lacks its argument (see tcptune sockets --help)");
+                        return cmd_bad_option("sockets", options, argv);
                 }
         if (optind < argc)
                 return bad_value("sockets: unexpected argument", argv[optind], "not an option");

@@ -4,6 +4,8 @@
  * EXIT_OK. */
 #pragma once
 
+#include <getopt.h>
+
 #include "live.h"
 #include "model.h"
 
@@ -15,8 +17,32 @@
  * r >= 0. The one place this decision is made. */
 int cmd_exit_from_errno(int r);
 
+/* Log one line and return status: `return cmd_fail(EXIT_USAGE, "...")`. */
+int cmd_fail(int status, const char *fmt, ...) _printf_(2, 3);
+
+/* Log "MESSAGE: strerror(-err)" and return cmd_exit_from_errno(err). */
+int cmd_fail_errno(int err, const char *fmt, ...) _printf_(2, 3);
+
+/* getopt_long() takes any unique prefix (--dry for --dry-run); tcptune
+ * takes names in full, as the command table does. Checks each "--name" in
+ * argv[1..] up to "--" (with stop_at_operand, up to the first operand:
+ * the command) against options. An unknown one is logged with the
+ * nearest name, the global options included: "CMD: option '--dryrun' is
+ * unknown (did you mean '--dry-run'?)". cmd: "model", "profile show", or
+ * NULL for the global options. Returns EXIT_OK or EXIT_USAGE. */
+int cmd_check_options(const char *cmd, const struct option *options, int argc, char **argv, bool stop_at_operand);
+
+/* After getopt_long() returned '?': log what was wrong with argv[optind
+ * - 1] (a value missing, an unknown short option). Returns EXIT_USAGE. */
+int cmd_bad_option(const char *cmd, const struct option *options, char **argv);
+
 /* --scenario NAME: add it to *mask. */
 int cmd_parse_scenario(const char *arg, unsigned *mask);
+
+/* The short name of the tunable nearest to what was typed (any of the
+ * three spellings), among keys (NULL-terminated canonical keys) or, with
+ * keys NULL, the whole catalog; NULL when nothing is close. */
+const char *cmd_nearest_key(const char *typed, const char *const *keys);
 
 /* "--opt 'arg': not a duration" (or "too large" for -ERANGE). */
 int cmd_bad_duration(const char *opt, const char *arg, int r);

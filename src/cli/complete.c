@@ -41,9 +41,10 @@ static const struct spec {
         { "audit",   NULL, "--all --all-netns --output=file --format=formats --json --help", NULL },
         { "config",  NULL, "--all --cat --help", NULL },
         { "explain", NULL, "--help", "keys" },
-        { "model",   NULL, "--set=settings --scenario=scenarios --rtt=duration --rto=duration --segments=count "
+        { "model",   NULL, "--profile=profiles --set=settings --scenario=scenarios --rtt=duration --rto=duration --segments=count "
                            "--hz=hz --user-timeout=duration --keepalive=keepalive --timeline --backoff=count "
-                           "--probes-out=count --local-failure=local-failures --help", NULL },
+                           "--probes-out=count --local-failure=local-failures --family=families --outage=duration --help",
+          NULL },
         { "advise",  NULL, "--detect-within=duration --scenario=scenarios --rtt=duration --rto=duration "
                            "--segments=count --help", NULL },
         { "profile", NULL, "--help", "commands" },
@@ -52,9 +53,12 @@ static const struct spec {
         { "profile", "diff",   "--help", "profiles" },
         { "profile", "verify", "--help", "profiles" },
         { "profile", "apply",  "--dry-run --dropin=dropin --reload --help", "profiles" },
-        { "profile", "revert", "--dropin=dropin --reload --help", NULL },
+        { "profile", "revert", "--dry-run --dropin=dropin --reload --help", NULL },
+        { "profile", "active", "--help", NULL },
         /* Listed before the command lands everywhere: `__complete commands`
          * offers only what main.c's table has. */
+        { "help",    NULL, "--help", "commands" },
+        { "version", NULL, "--help", NULL },
         { "sockets", NULL, "--all --all-netns --state=states --src=address --dst=address --port=port --failing "
                            "--kill --dry-run --format=formats --json --help", NULL },
 };
@@ -123,9 +127,15 @@ static int list_formats(void) {
         return EXIT_OK;
 }
 
+static int list_families(void) {
+        puts("inet");
+        puts("inet6");
+        return EXIT_OK;
+}
+
 static int list_local_failures(void) {
         static const char *const kinds[] = { "qdisc-drop", "unreachable", "prohibit", "no-route", "blackhole",
-                                             "neighbour" };
+                                             "neighbour", "address-gone" };
         for (size_t i = 0; i < ELEMENTSOF(kinds); i++) {
                 struct model_input in;
                 model_input_defaults(&in);
@@ -188,6 +198,7 @@ static int run(struct context *ctx, const char *const *names, size_t n_names, in
         } lists[] = {
                 { "keys", list_keys },           { "scenarios", list_scenarios },
                 { "formats", list_formats },     { "local-failures", list_local_failures },
+                { "families", list_families },
                 { "states", list_states },       { "netns", list_netns },
         };
         if (streq(what, "profiles"))

@@ -6,7 +6,9 @@
 
 #include "cmd.h"
 #include "cmd-util.h"
+#include "escape.h"
 #include "log.h"
+#include "suggest.h"
 
 #ifndef TCPTUNE_VERSION
 #define TCPTUNE_VERSION "unknown"
@@ -25,6 +27,17 @@ static const struct command {
         { "sockets", cmd_sockets },
 };
 
+enum { ARG_ROOT = 0x100, ARG_NETNS, ARG_JSON, ARG_FORMAT, ARG_VERSION };
+static const struct option global_options[] = {
+        { "root",    required_argument, NULL, ARG_ROOT    },
+        { "netns",   required_argument, NULL, ARG_NETNS   },
+        { "json",    no_argument,       NULL, ARG_JSON    },
+        { "format",  required_argument, NULL, ARG_FORMAT  },
+        { "help",    no_argument,       NULL, 'h'         },
+        { "version", no_argument,       NULL, ARG_VERSION },
+        {}
+};
+
 static void help(FILE *f) {
         fputs("Usage: tcptune [OPTIONS] [COMMAND [ARGS]]\n"
               "\n"
@@ -37,9 +50,11 @@ static void help(FILE *f) {
               "  model [OPTIONS]       when the kernel gives up on a dead peer, per scenario\n"
               "  advise --detect-within DUR\n"
               "                        what to set to notice within DUR, and what it costs\n"
-              "  profile list|show|diff|verify|apply|revert [NAME]\n"
+              "  profile list|show|diff|verify|apply|revert|active [NAME]\n"
               "                        named settings and the detection times they promise\n"
               "  sockets [OPTIONS]     TCP connections failing now, when each will give up; --kill\n"
+              "  help [COMMAND]        this help, or the command's (as COMMAND --help)\n"
+              "  version               the version\n"
               "\n"
               "Options:\n"
               "  --root DIR            read and write every path under DIR\n"
@@ -47,6 +62,7 @@ static void help(FILE *f) {
               "                        use that network namespace's values\n"
               "      --json            one JSON document on stdout\n"
               "      --format FORMAT   text, json or prometheus\n"
+              "  (--root, --netns, --json and --format work after the command too)\n"
               "  -h, --help            show this help\n"
               "      --version         show the version\n"
               "\n"
@@ -55,49 +71,53 @@ static void help(FILE *f) {
               f);
 }
 
-static int parse_global(int argc, char **argv, struct context *ctx) {
-        enum { ARG_ROOT = 0x100, ARG_NETNS, ARG_JSON, ARG_FORMAT, ARG_VERSION };
-        static const struct option options[] = {
-                { "root",    required_argument, NULL, ARG_ROOT    },
-                { "netns",   required_argument, NULL, ARG_NETNS   },
-                { "json",    no_argument,       NULL, ARG_JSON    },
-                { "format",  required_argument, NULL, ARG_FORMAT  },
-                { "help",    no_argument,       NULL, 'h'         },
-                { "version", no_argument,       NULL, ARG_VERSION },
-                {}
-        };
-        int c, r;
+/* One global option, before or after the command: --root, --netns,
+ * --json, --format. Returns EXIT_OK or EXIT_USAGE, having logged. */
+static int set_global(struct context *ctx, int opt, const char *arg) {
+        struct stat st;
+        int r;
+        switch (opt) {
+        case ARG_ROOT:
+                if (stat(arg, &st) < 0)
+                        return cmd_fail(EXIT_USAGE, "--root '%s': %s", arg, strerror(errno));
+                if (!S_ISDIR(st.st_mode))
+                        return cmd_fail(EXIT_USAGE, "--root '%s': not a directory", arg);
+                ctx->root = arg;
+                break;
+        case ARG_NETNS:
+                ctx->netns = arg;
+                break;
+        case ARG_JSON:
+                ctx->output.format = FORMAT_JSON;
+                break;
+        case ARG_FORMAT:
+                r = output_format_from_string(arg);
+                if (r < 0)
+                        return cmd_fail(EXIT_USAGE, "--format '%s': unknown format (try text, json or prometheus)",
+                                        arg);
+                ctx->output.format = (enum output_format) r;
+                break;
+        }
+        return EXIT_OK;
+}
 
+/* Returns 1 to go on to the command, 0 after --help/--version, or
+ * -EXIT_USAGE. */
+static int parse_global(int argc, char **argv, struct context *ctx) {
+        int c;
+
+        if (cmd_check_options(NULL, global_options, argc, argv, /* stop_at_operand= */ true) != EXIT_OK)
+                return -EXIT_USAGE;
         opterr = 0;
         /* '+': stop at the command name; each command parses its own argv. */
-        while ((c = getopt_long(argc, argv, "+h", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "+h", global_options, NULL)) >= 0)
                 switch (c) {
-                case ARG_ROOT: {
-                        struct stat st;
-                        if (stat(optarg, &st) < 0) {
-                                log_error("--root '%s': %s", optarg, strerror(errno));
-                                return -EXIT_USAGE;
-                        }
-                        if (!S_ISDIR(st.st_mode)) {
-                                log_error("--root '%s': not a directory", optarg);
-                                return -EXIT_USAGE;
-                        }
-                        ctx->root = optarg;
-                        break;
-                }
+                case ARG_ROOT:
                 case ARG_NETNS:
-                        ctx->netns = optarg;
-                        break;
                 case ARG_JSON:
-                        ctx->output.format = FORMAT_JSON;
-                        break;
                 case ARG_FORMAT:
-                        r = output_format_from_string(optarg);
-                        if (r < 0) {
-                                log_error("--format '%s': unknown format (try text, json or prometheus)", optarg);
+                        if (set_global(ctx, c, optarg) != EXIT_OK)
                                 return -EXIT_USAGE;
-                        }
-                        ctx->output.format = (enum output_format) r;
                         break;
                 case 'h':
                         help(stdout);
@@ -106,63 +126,219 @@ static int parse_global(int argc, char **argv, struct context *ctx) {
                         puts("tcptune " TCPTUNE_VERSION);
                         return 0;
                 case '?':
-                        if (optopt)
-                                log_error("option '-%c' is unknown or lacks its argument (see --help)", optopt);
+                        if (optopt && optopt < 0x100)
+                                log_error("option '-%c' is unknown (see --help)", optopt);
                         else
-                                log_error("option '%s' is unknown or lacks its argument (see --help)",
-                                          argv[optind - 1]);
+                                log_error("option '%s' needs a value (see --help)", argv[optind - 1]);
                         return -EXIT_USAGE;
                 }
         return 1;
 }
 
+/* The global options also after the command (tcptune model --json), by
+ * their exact names: taken out of the command's argv, which keeps the
+ * rest in order. Stops at "--". Returns EXIT_OK or EXIT_USAGE. */
+static int take_global_options(struct context *ctx, int *argc, char **argv) {
+        int out = 1;
+        for (int i = 1; i < *argc; i++) {
+                const char *a = argv[i], *value = NULL;
+                const struct option *hit = NULL;
+                if (streq(a, "--")) {
+                        while (i < *argc)
+                                argv[out++] = argv[i++];
+                        break;
+                }
+                for (const struct option *o = global_options; o->name && !hit; o++) {
+                        const char *after = startswith(a, "--") ? startswith(a + 2, o->name) : NULL;
+                        if (!after || o->val == 'h' || o->val == ARG_VERSION)
+                                continue;
+                        if (*after == '\0' && o->has_arg == no_argument)
+                                hit = o;
+                        else if (*after == '\0' && o->has_arg == required_argument) {
+                                if (i + 1 >= *argc)
+                                        return cmd_fail(EXIT_USAGE, "option '%s' needs a value (see --help)", a);
+                                hit = o;
+                                value = argv[++i];
+                        } else if (*after == '=' && o->has_arg == required_argument) {
+                                hit = o;
+                                value = after + 1;
+                        }
+                }
+                if (!hit) {
+                        argv[out++] = argv[i];
+                        continue;
+                }
+                if (set_global(ctx, hit->val, value) != EXIT_OK)
+                        return EXIT_USAGE;
+        }
+        *argc = out;
+        argv[out] = NULL;
+        return EXIT_OK;
+}
+
+/* Whether the command line asks for JSON (the last --json or --format
+ * wins), read before parsing: a usage error must answer in the format
+ * asked for even when parsing stopped before the option. */
+static bool json_requested(int argc, char **argv) {
+        bool json = false;
+        for (int i = 1; i < argc && !streq(argv[i], "--"); i++) {
+                if (streq(argv[i], "--json"))
+                        json = true;
+                else if (streq(argv[i], "--format") && i + 1 < argc)
+                        json = streq(argv[++i], "json");
+                else if (startswith(argv[i], "--format="))
+                        json = streq(argv[i] + strlen("--format="), "json");
+        }
+        return json;
+}
+
+/* What went to stdout through ctx->output, counted: the --json error
+ * document is printed only when no document was started. Unbuffered, so
+ * the bytes reach stdout in order with anything written to it directly. */
+static ssize_t counted_write(void *cookie, const char *buf, size_t size) {
+        size_t *count = cookie;
+        size_t n = fwrite(buf, 1, size, stdout);
+        *count += n;
+        return n == 0 && size > 0 ? -1 : (ssize_t) n;
+}
+
+/* With --json, a failure is a document too: {"error": {"message": ...,
+ * "exit": N}} on stdout beside the line on stderr, so a script's JSON
+ * parse sees why. Only when the command failed (exit 2 or 3) and wrote
+ * nothing to stdout. */
+static int finish(int status, bool json, size_t written) {
+        if (json && status >= EXIT_USAGE && written == 0) {
+                json_object *doc = json_object_new_object(), *err = json_object_new_object();
+                const char *msg = log_last_error();
+                if (doc && err) {
+                        json_object_object_add(err, "message", json_object_new_string(msg ? msg : "failed"));
+                        json_object_object_add(err, "exit", json_object_new_int(status));
+                        json_object_object_add(doc, "error", err);
+                        err = NULL;
+                        (void) json_print(doc, stdout);
+                }
+                json_object_put(err);
+                json_object_put(doc);
+        }
+        /* --json into a full disk is a failure, not a success with no output. */
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                log_error("cannot write output: %s", strerror(errno ? errno : EIO));
+                return EXIT_OPERATION;
+        }
+        return status;
+}
+
+static const struct command *find_command(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                if (streq(commands[i].name, name))
+                        return &commands[i];
+        return NULL;
+}
+
+static int unknown_command(const char *name) {
+        struct suggest sg;
+        suggest_init(&sg, name);
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                suggest_add(&sg, commands[i].name);
+        suggest_add(&sg, "help");
+        suggest_add(&sg, "version");
+        const char *near = suggest_result(&sg);
+        _cleanup_free_ char *safe = escape_text(name, 200);
+        if (near)
+                return cmd_fail(EXIT_USAGE, "'%s' is not a command (did you mean '%s'?)", strempty(safe), near);
+        return cmd_fail(EXIT_USAGE, "'%s' is not a command (see --help)", strempty(safe));
+}
+
+/* tcptune help [COMMAND], tcptune version: as --help and --version. */
+static int run_help(struct context *ctx, int argc, char **argv) {
+        if (argc < 2) {
+                help(stdout);
+                return EXIT_OK;
+        }
+        if (argc > 2)
+                return cmd_fail(EXIT_USAGE, "help: takes at most one COMMAND");
+        if (streq(argv[1], "--help") || streq(argv[1], "-h")) {
+                fputs("Usage: tcptune help [COMMAND]\n"
+                      "The commands and global options, or COMMAND's own (as tcptune COMMAND --help).\n",
+                      stdout);
+                return EXIT_OK;
+        }
+        const struct command *cmd = find_command(argv[1]);
+        if (!cmd)
+                return unknown_command(argv[1]);
+        char *help_argv[] = { argv[1], (char *) "--help", NULL };
+        optind = 0;
+        return cmd->run(ctx, 2, help_argv);
+}
+
 int main(int argc, char **argv) {
+        size_t written = 0;
         struct context ctx = {
                 .output = { .stream = stdout, .format = FORMAT_TEXT, .width = OUTPUT_WIDTH },
         };
+        bool json = json_requested(argc, argv);
         int r;
 
         r = parse_global(argc, argv, &ctx);
         if (r <= 0)
-                return -r;
-
-        if (ctx.netns) {
-                r = cmd_enter_netns(ctx.netns);
-                if (r != EXIT_OK)
-                        return r;
-        }
-        ctx.output.color = ctx.output.format == FORMAT_TEXT && color_wanted(stdout);
-        ctx.output.terminal = isatty(fileno(stdout));
+                return finish(-r, json, 0);
 
         const char *name = optind < argc ? argv[optind] : "audit";
-        const struct command *cmd = NULL;
-        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
-                if (streq(commands[i].name, name))
-                        cmd = &commands[i];
-        if (!cmd && streq(name, "__complete")) {
+        if (streq(name, "__complete")) {
                 /* Hidden: the word lists behind completions/ (complete.c). */
-                const char *names[ELEMENTSOF(commands)];
+                const char *names[ELEMENTSOF(commands) + 2];
                 for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                         names[i] = commands[i].name;
-                return cmd_complete(&ctx, names, ELEMENTSOF(commands), argc - optind - 1, argv + optind + 1);
-        }
-        if (!cmd) {
-                log_error("'%s' is not a command (see --help)", name);
-                return EXIT_USAGE;
+                names[ELEMENTSOF(commands)] = "help";
+                names[ELEMENTSOF(commands) + 1] = "version";
+                return cmd_complete(&ctx, names, ELEMENTSOF(names), argc - optind - 1, argv + optind + 1);
         }
 
         /* The command sees argv[0] = its name, as getopt expects. */
         int cargc = optind < argc ? argc - optind : 1;
         char *default_argv[] = { (char *) "audit", NULL };
         char **cargv = optind < argc ? argv + optind : default_argv;
+        if (take_global_options(&ctx, &cargc, cargv) != EXIT_OK)
+                return finish(EXIT_USAGE, json, 0);
+        json = json || ctx.output.format == FORMAT_JSON;
+
+        const struct command *cmd = find_command(name);
+        bool builtin = streq(name, "help") || streq(name, "version");
+        if (!cmd && !builtin)
+                return finish(unknown_command(name), json, 0);
+
+        if (ctx.netns) {
+                r = cmd_enter_netns(ctx.netns);
+                if (r != EXIT_OK)
+                        return finish(r, json, 0);
+        }
+        ctx.output.color = ctx.output.format == FORMAT_TEXT && color_wanted(stdout);
+        ctx.output.terminal = isatty(fileno(stdout));
+
+        FILE *counted = fopencookie(&written, "w", (cookie_io_functions_t) { .write = counted_write });
+        if (!counted)
+                return finish(cmd_fail(EXIT_OPERATION, "out of memory"), json, 0);
+        setvbuf(counted, NULL, _IONBF, 0);
+        ctx.output.stream = counted;
+
         optind = 0;
-        r = cmd->run(&ctx, cargc, cargv);
+        if (streq(name, "help"))
+                r = run_help(&ctx, cargc, cargv);
+        else if (streq(name, "version")) {
+                if (cargc == 2 && (streq(cargv[1], "--help") || streq(cargv[1], "-h"))) {
+                        fputs("Usage: tcptune version\nThe version, as tcptune --version.\n", stdout);
+                        r = EXIT_OK;
+                } else if (cargc > 1)
+                        r = cmd_fail(EXIT_USAGE, "version: takes no arguments");
+                else {
+                        fputs("tcptune " TCPTUNE_VERSION "\n", counted);
+                        r = EXIT_OK;
+                }
+        } else
+                r = cmd->run(&ctx, cargc, cargv);
 
         kernel_info_done(&ctx.kernel);
-        /* --json into a full disk is a failure, not a success with no output. */
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-                log_error("cannot write output: %s", strerror(errno ? errno : EIO));
-                return EXIT_OPERATION;
-        }
-        return r;
+        if (fclose(counted) != 0 && r == EXIT_OK)
+                r = cmd_fail(EXIT_OPERATION, "cannot write output: %s", strerror(errno ? errno : EIO));
+        return finish(r, json, written);
 }

@@ -24,6 +24,7 @@
 #include "model-input.h"
 #include "profile.h"
 #include "root.h"
+#include "suggest.h"
 #include "sysctld.h"
 
 #ifndef TCPTUNE_PROFILES_DIR
@@ -146,11 +147,48 @@ static int find_name(const char *root, const char *name, char **ret_path, bool *
         return -ENOENT;
 }
 
-static int not_found(char **error, const char *where, const char *name) {
+/* The profile name on the search path nearest to name, or NULL: only
+ * file names, nothing loaded (a broken include must not recurse here). */
+static char *nearest_name(const char *root, const char *name) {
+        struct dir dirs[2];
+        size_t nd = search_dirs(dirs);
+        char *best = NULL;
+        unsigned best_d = SUGGEST_FAR;
+        for (size_t i = 0; i < nd; i++) {
+                _cleanup_free_ char *full = NULL;
+                bool under = dirs[i].relocated && root && *root && !streq(root, "/");
+                if (asprintf(&full, "%s%s", under ? root : "", dirs[i].path) < 0)
+                        break;
+                DIR *d = opendir(full);
+                for (struct dirent *de; d && (de = readdir(d));) {
+                        _cleanup_free_ char *cand = endswith(de->d_name, ".ini") && strlen(de->d_name) > 4
+                                                            ? strndup(de->d_name, strlen(de->d_name) - 4)
+                                                            : NULL;
+                        struct suggest sg;
+                        suggest_init(&sg, name);
+                        suggest_add(&sg, cand);
+                        if (cand && suggest_result(&sg) && sg.best_distance < best_d) {
+                                free(best);
+                                best = TAKE_PTR(cand);
+                                best_d = sg.best_distance;
+                        }
+                }
+                if (d)
+                        closedir(d);
+        }
+        return best;
+}
+
+static int not_found(char **error, const char *root, const char *where, const char *name) {
         struct dir dirs[2];
         search_dirs(dirs);
-        set_error(error, "%s%sno profile '%s' in %s or %s (tcptune profile list shows them)", strempty(where),
-                  where ? ": " : "", name, dirs[0].path, dirs[1].path);
+        _cleanup_free_ char *near = nearest_name(root, name);
+        if (near)
+                set_error(error, "%s%sno profile '%s' in %s or %s (did you mean '%s'?)", strempty(where),
+                          where ? ": " : "", name, dirs[0].path, dirs[1].path, near);
+        else
+                set_error(error, "%s%sno profile '%s' in %s or %s (tcptune profile list shows them)", strempty(where),
+                          where ? ": " : "", name, dirs[0].path, dirs[1].path);
         return -ENOENT;
 }
 
@@ -212,7 +250,7 @@ static int load_include(struct loader *l, const char *path, bool relocated, cons
                                -EINVAL;
                 int r = find_name(l->root, value, &target, &rel, &fd);
                 if (r == -ENOENT)
-                        return not_found(&l->error, where, value);
+                        return not_found(&l->error, l->root, where, value);
                 if (r < 0)
                         return r;
                 if (fd == -ENOENT)
@@ -331,7 +369,7 @@ int profile_load(const char *root, const char *name, unsigned hz, struct profile
                         return -ENOMEM;
                 r = find_name(root, name, &path, &relocated, &fd);
                 if (r == -ENOENT)
-                        return not_found(ret_error, NULL, name);
+                        return not_found(ret_error, root, NULL, name);
                 if (r < 0)
                         return r;
                 if (fd < 0 && fd != -ENOMEM) {

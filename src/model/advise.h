@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* advise: the smallest change that brings each scenario's *latest*
  * detection under a target, verified by the model, with its cost: the
- * longest outage a connection then no longer survives. Pure computation. */
+ * longest outage a connection still survives, and how long traffic may
+ * then wait (current and proposed carry the model's outage figures).
+ * Pure computation. */
 #pragma once
 
 #include "model.h"

@@ -8,6 +8,9 @@
 #include "model-internal.h"
 
 static void record(struct sim *s, const struct model_input *in, uint64_t j, enum model_event_kind kind, unsigned n) {
+        /* Every event but these two puts a segment on the wire. */
+        if (s->tx && kind != EVENT_ABORT && kind != EVENT_TIMEWAIT && s->tx->n < ELEMENTSOF(s->tx->j))
+                s->tx->j[s->tx->n++] = j;
         struct model_result *r = s->rec;
         if (!r)
                 return;

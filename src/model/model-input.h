@@ -36,6 +36,11 @@ extern const char *const model_input_keys[];
 int model_input_parse_keepalive(struct model_input *in, const char *spec);
 
 /* Parse "--local-failure KIND[@DUR]": qdisc-drop, unreachable, prohibit,
- * no-route, blackhole, neighbour; without @DUR from before the send.
- * Returns 0, -EINVAL, or -ERANGE for a DUR over MODEL_AT_MAX_US. */
+ * no-route, blackhole, neighbour, address-gone (this host's address
+ * disappears: IPv4 fails like no-route, IPv6 keeps sending); without @DUR
+ * from before the send. Returns 0, -EINVAL, or -ERANGE for a DUR over
+ * MODEL_AT_MAX_US. */
 int model_input_parse_local_failure(struct model_input *in, const char *spec);
+
+/* Parse "--family inet|inet6" into in->inet6. Returns 0 or -EINVAL. */
+int model_input_parse_family(struct model_input *in, const char *family);

@@ -104,12 +104,19 @@ struct chain_memo {
         uint64_t budget_j[MODEL_MAX_CHAIN + 1];  /* RTO chain: give-up age in force there */
 };
 
+/* The transmissions of one walk, as jiffies (the outage sweep, §15). */
+struct tx_log {
+        uint64_t j[MODEL_MAX_CHAIN + 2];
+        size_t n;
+};
+
 /* One walk along a chain: what it observed and where it reports. */
 struct sim {
         unsigned max_level;          /* highest wheel level any timer used */
         struct model_result *rec;    /* record events here, or NULL */
         uint64_t rec_start_j;        /* the triggering event of the recorded walk */
         struct chain_memo *memo;     /* share expiries here, or NULL */
+        struct tx_log *tx;           /* log transmissions here, or NULL (then memo is NULL) */
 };
 
 /* How a chain's end depends on start_j once first_j is fixed
@@ -138,6 +145,7 @@ struct params {
          * compare without dividing; user_timeout_j is J(user_timeout_ms). */
         uint64_t budget_j, budget_dead_j, user_timeout_budget_j, user_timeout_j;
         bool use_memo;               /* the chain may use a struct chain_memo */
+        bool trigger_sends;          /* the triggering event is a transmission (§15) */
         enum start_dependence start_dep;
 };
 

@@ -15,7 +15,10 @@
  *    largest abort_j - start_j, min the smallest minus one jiffy, typical
  *    the mean minus half a jiffy.
  * 4. Give-up tests run at a timer expiry, before the retransmission, as
- *    tcp_write_timeout() does; nothing aborts between expiries (§5.5). */
+ *    tcp_write_timeout() does; nothing aborts between expiries (§5.5).
+ * 5. An outage (§15) is folded over the same classes and offsets, each
+ *    phase walked in full with its transmissions logged: the shortcuts of
+ *    invariant 2 keep the abort, not the instants before it. */
 #include "model-internal.h"
 
 /* A start far from 0, aligned to every wheel granularity, so that
@@ -125,6 +128,45 @@ static void record_timeline(const struct params *p, chain_fn chain, uint64_t off
         (void) chain(p, &rs, rs.rec_start_j, J_BASE);
 }
 
+/* Phases the outage fold walks at most: beyond, classes are taken at
+ * an even stride (only a chain of 4096 timers per phase needs that). */
+#define OUTAGE_MAX_PHASES 8192
+
+/* §15, invariant 5: every phase of the sweep walked once more with its
+ * transmissions logged, folded by model-outage.c. Times count from the
+ * start of the triggering event's jiffy, as detect_max does; resume_min
+ * takes one jiffy off, as detect_min does. */
+static void outage_sweep(const struct params *p, chain_fn chain, uint64_t off_lo, uint64_t off_hi, uint64_t stride,
+                         uint64_t n_offs, uint64_t classes, uint64_t first_granularity, struct model_result *r) {
+        struct tx_log tx;
+        uint64_t tx_us[ELEMENTSOF(tx.j) + 1];
+        uint64_t class_stride = 1;
+        if (classes * n_offs > OUTAGE_MAX_PHASES)
+                class_stride = (classes * n_offs + OUTAGE_MAX_PHASES - 1) / OUTAGE_MAX_PHASES;
+
+        model_outage_init(&r->outage, p->in->outage_us);
+        for (uint64_t k = 0; k < classes; k += class_stride)
+                for (uint64_t i = 0; i < n_offs; i++) {
+                        uint64_t first_j = J_BASE + k * first_granularity;
+                        uint64_t start_j = first_j - (i + 1 < n_offs ? off_lo + i * stride : off_hi);
+                        struct sim s = { .tx = &tx };
+                        size_t n = 0;
+                        tx.n = 0;
+                        uint64_t abort_j = chain(p, &s, start_j, first_j);
+                        if (p->trigger_sends)
+                                tx_us[n++] = 0;
+                        for (size_t t = 0; t < tx.n; t++)
+                                tx_us[n++] = j_to_us(tx.j[t] - start_j, p->hz);
+                        const struct model_phase ph = { tx_us, n, true, j_to_us(abort_j - start_j, p->hz) };
+                        model_outage_add(&r->outage, &ph);
+                }
+        if (r->outage.survives) {
+                uint64_t jiffy_us = j_to_us(1, p->hz);
+                r->outage.resume_min_us = r->outage.resume_min_us > jiffy_us ? r->outage.resume_min_us - jiffy_us : 0;
+        }
+        r->has_outage = true;
+}
+
 /* Sweep the phases (invariant 2). The mean is the exact sum over count:
  * as uint64_t, or when that overflows as the long double sum in sweep
  * order, which is exact up to 2^64 and so the same below. */
@@ -175,6 +217,9 @@ void model_sweep(const struct params *p, chain_fn chain, struct model_result *r)
                 r->detect_min_us = j_to_us(c.elapsed_min_j ? c.elapsed_min_j - 1 : 0, p->hz);
                 r->detect_us = mean <= 0.5L ? 0
                                : (uint64_t) ((mean - 0.5L) * (long double) USEC_PER_SEC / (long double) p->hz + 0.5L);
+                /* FIN-WAIT-2 sends nothing an outage could hold up. */
+                if (p->in->outage && chain != model_chain_fin_wait_2)
+                        outage_sweep(p, chain, off_lo, off_hi, stride, n_offs, classes, first_granularity, r);
                 break;
         }
         record_timeline(p, chain, off_lo, off_hi, r);

@@ -112,12 +112,19 @@ static chain_fn setup_local_failure(struct params *p, struct model_result *r) {
         if (in->local_failure_before_send) {
                 /* Nothing left the host: the persist timer counts probes. */
                 p->first_delay_j = model_probe0_base_j(p);
+                p->trigger_sends = false;
                 r->budget_us = 0;
-                r->note = "nothing ever left the host: the persist timer counts tcp_retries2 attempts";
+                r->note = in->address_gone
+                                  ? "the address was gone before the write: write() succeeds until the send buffer "
+                                    "fills, nothing leaves, the persist timer counts tcp_retries2 attempts"
+                                  : "nothing ever left the host: the persist timer counts tcp_retries2 attempts";
                 return model_chain_probe0;
         }
         if (in->local_failure == LOCAL_FAILURE_ROUTE)
                 r->error = in->local_failure_errno ? in->local_failure_errno : EHOSTUNREACH;
+        if (in->address_gone)
+                r->note = "IPv4 address gone: every retransmission fails its route lookup (the source is no "
+                          "longer local); a new address does not help this socket";
         return model_chain_rto;
 }
 
@@ -137,6 +144,7 @@ static chain_fn setup_retransmission(struct params *p, struct model_result *r) {
         p->budget_ms = model_budget_ms(in->hz, boundary, K(RTO_MIN), in->rto_max_us);
         p->budget_dead_ms = in->orphan_retries ? p->budget_ms : model_budget_ms(in->hz, 0, K(RTO_MIN), in->rto_max_us);
         p->first_delay_j = p->tlp_j ? p->tlp_j : p->rto_j;
+        p->trigger_sends = true;
 
         r->budget_us = (p->user_timeout_ms ? p->user_timeout_ms : p->budget_ms) * USEC_PER_MSEC;
         r->has_naive = true;
@@ -155,6 +163,9 @@ static chain_fn setup_retransmission(struct params *p, struct model_result *r) {
         }
         if (orphan)
                 r->error = 0;
+        if (!orphan && in->address_gone && in->inet6)
+                r->note = "IPv6 keeps sending from the deleted address; the replies go nowhere: an ordinary "
+                          "dead peer";
         if (orphan || in->local_failure == LOCAL_FAILURE_NONE)
                 return model_chain_rto;
         return setup_local_failure(p, r);
@@ -190,6 +201,7 @@ static chain_fn setup_connect(struct params *p, struct model_result *r) {
 
         p->rto_j = min_u64(us_to_j(K(TIMEOUT_INIT), in->hz), p->rto_max_j);
         p->first_delay_j = p->rto_j;
+        p->trigger_sends = true;
         p->budget_ms = model_budget_ms(in->hz, in->syn_retries, K(TIMEOUT_INIT), in->rto_max_us);
         r->budget_us = (p->user_timeout_ms ? p->user_timeout_ms : p->budget_ms) * USEC_PER_MSEC;
         r->has_naive = true;
@@ -207,6 +219,7 @@ static chain_fn setup_accept(struct params *p, struct model_result *r) {
         const struct model_input *in = p->in;
 
         p->first_delay_j = us_to_j(K(TIMEOUT_INIT), in->hz);
+        p->trigger_sends = true;
         r->error = 0;
         r->has_naive = true;
         r->naive_us = in->synack_retries >= 40 ? UINT64_MAX
@@ -269,13 +282,36 @@ static void set_chain_traits(struct params *p, chain_fn chain) {
                                               (chain == model_chain_rto && in->local_failure == LOCAL_FAILURE_NONE));
 }
 
+/* §15: what an outage does beyond the timing (measured:
+ * tests/kernel/cases.txt outage4_*). */
+static const char *outage_note(enum scenario s) {
+        switch (s) {
+        case SCENARIO_ESTABLISHED:
+        case SCENARIO_ZERO_WINDOW:
+                return "the peer never notices the outage without keepalive; if it lost the connection meanwhile "
+                       "(NAT rebinding, reboot), its reset ends this one at once (ECONNRESET) when the path is back";
+        case SCENARIO_IDLE:
+                return "without SO_KEEPALIVE nothing is sent while idle: the outage goes unnoticed until a write";
+        default:
+                return NULL;
+        }
+}
+
 int model_run(const struct model_input *in, enum scenario scenario, struct model_result *ret) {
         struct model_result *r = ret;
-        struct params p = { .in = in, .scenario = scenario, .hz = in->hz };
+        struct model_input v6;
         chain_fn chain;
 
         if (in->hz == 0 || in->hz > 10000 || in->segments == 0 || (unsigned) scenario >= _SCENARIO_MAX)
                 return -EINVAL;
+        /* §5.8: IPv6 keeps sending from a deleted address (measured:
+         * addr6_gone), so nothing fails on this host. */
+        if (in->address_gone && in->inet6 && in->local_failure != LOCAL_FAILURE_NONE) {
+                v6 = *in;
+                v6.local_failure = LOCAL_FAILURE_NONE;
+                in = &v6;
+        }
+        struct params p = { .in = in, .scenario = scenario, .hz = in->hz };
 
         *r = (struct model_result) { .scenario = scenario, .error = ETIMEDOUT };
         p.rto_max_j = max_u64(us_to_j(in->rto_max_us, in->hz), 1);
@@ -316,5 +352,7 @@ int model_run(const struct model_input *in, enum scenario scenario, struct model
         p.user_timeout_budget_j = ms_budget_j(p.user_timeout_ms, in->hz);
         p.user_timeout_j = ms_to_j(p.user_timeout_ms, in->hz);
         model_sweep(&p, chain, r);
+        if (r->has_outage)
+                r->outage_note = outage_note(scenario);
         return 0;
 }

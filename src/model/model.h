@@ -13,6 +13,7 @@
  * jiffies inside, because that is what the kernel's timers count. */
 #pragma once
 
+#include "model-outage.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -59,6 +60,13 @@ struct model_input {
         bool local_failure_before_send;  /* from before the first transmission */
         uint64_t local_failure_at_us;   /* else: this long after the send */
         int local_failure_errno;        /* route: EHOSTUNREACH, ENETUNREACH, EACCES, EINVAL */
+
+        /* Appended, so that tools/model-diff.sh can hand this struct to
+         * an older model: everything below is zero unless asked for. */
+        bool address_gone;              /* the local failure is this host's address disappearing */
+        bool inet6;                     /* the connection is IPv6 (address-gone keeps sending) */
+        bool outage;                    /* fold outage survival into the result (model-outage.h) */
+        uint64_t outage_us;             /* the path is back this long after the triggering event */
 };
 
 /* Fill with kernel defaults (docs/MODEL.md §12) and a LAN connection:
@@ -104,6 +112,13 @@ struct model_result {
         size_t n_events;
         bool events_truncated;
         const char *note;            /* one caveat worth printing, or NULL */
+
+        /* Appended (see struct model_input). With in->outage: how the
+         * scenario's transmissions fare across an outage of
+         * in->outage_us, over every timer phase (docs/MODEL.md §15). */
+        bool has_outage;             /* the scenario transmits: outage is filled */
+        struct model_outage outage;
+        const char *outage_note;     /* what the outage does beyond the timing, or NULL */
 };
 
 /* Run one scenario. Returns 0, or -EINVAL for inputs the kernel cannot

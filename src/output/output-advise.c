@@ -41,6 +41,28 @@ static char *snippet(const struct advise_report *rep) {
         return out;
 }
 
+static json_object *tolerance_json(const struct model_result *r) {
+        return r->has_outage && r->outage.tolerance_us != UINT64_MAX ? json_seconds(r->outage.tolerance_us) : NULL;
+}
+
+static json_object *wait_json(const struct model_result *r) {
+        return r->has_outage ? json_seconds(r->outage.wait_max_us) : NULL;
+}
+
+/* "an outage (address change, failover) shorter than X is survived;
+ * after it, traffic resumes within Y", the words audit uses too. */
+static void print_tolerance(const struct output *out, const char *lead, const struct model_result *r,
+                            const char *tail) {
+        if (!r->has_outage)
+                return;
+        _cleanup_free_ char *x = r->outage.tolerance_us == UINT64_MAX ? strdup("any") : format_duration(r->outage.tolerance_us),
+                            *y = format_duration(r->outage.wait_max_us), *line = NULL;
+        if (asprintf(&line, "%san outage (address change, failover) shorter than %s is survived; after it, traffic "
+                            "resumes within %s%s", lead, strempty(x), strempty(y), tail) < 0)
+                return;
+        output_wrap(out->stream, "  ", "    ", line, out->width - 1);
+}
+
 static json_object *range_json(const struct model_result *r) {
         json_object *o = json_object_new_object();
         json_object_object_add(o, "detect_s", json_seconds(r->detect_us));
@@ -75,9 +97,12 @@ static int output_json(const struct output *out, const struct advise_report *rep
                 }
                 json_object_object_add(o, "changes", ch);
                 json_object_object_add(o, "proposed", a->possible ? range_json(&a->proposed) : NULL);
-                /* An outage shorter than the earliest abort is survived. */
-                json_object_object_add(o, "survives_outage_s", a->possible ? json_seconds(a->proposed.detect_min_us) : NULL);
-                json_object_object_add(o, "current_survives_outage_s", json_seconds(a->current.detect_min_us));
+                /* An outage shorter than the last transmission before the
+                 * earliest abort is survived (docs/MODEL.md §15). */
+                json_object_object_add(o, "survives_outage_s", a->possible ? tolerance_json(&a->proposed) : NULL);
+                json_object_object_add(o, "resume_within_s", a->possible ? wait_json(&a->proposed) : NULL);
+                json_object_object_add(o, "current_survives_outage_s", tolerance_json(&a->current));
+                json_object_object_add(o, "current_resume_within_s", wait_json(&a->current));
                 json_object_object_add(o, "floor_s", a->possible ? NULL : json_seconds(a->floor_us));
                 json_object_object_add(o, "probes_per_hour", per_hour_json(a->probe_every_us));
                 json_object_object_add(o, "current_probes_per_hour", per_hour_json(a->current_probe_every_us));
@@ -123,6 +148,7 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                 if (a->already_within) {
                         _cleanup_free_ char *max = format_duration(a->current.detect_max_us);
                         fprintf(out->stream, "  already met: latest %s; no change\n", strempty(max));
+                        print_tolerance(out, "", &a->current, "");
                         continue;
                 }
                 if (!a->possible) {
@@ -135,12 +161,15 @@ int output_advise(const struct output *out, const struct advise_report *rep, con
                         fprintf(out->stream, "  set %s = %s (now %s)\n", a->changes[c].key, a->changes[c].to,
                                 a->changes[c].from);
                 _cleanup_free_ char *ptyp = format_duration(a->proposed.detect_us);
-                _cleanup_free_ char *surv = format_duration(a->proposed.detect_min_us);
-                _cleanup_free_ char *csurv = format_duration(a->current.detect_min_us);
                 fprintf(out->stream, "  then %s (%s)\n", strempty(ptyp), output_range(&a->proposed, prop, sizeof(prop)));
-                fprintf(out->stream, "  cost: an outage (route flap, failover, address change) longer than %s now "
-                                  "kills these connections (today: %s)\n",
-                        strempty(surv), strempty(csurv));
+                _cleanup_free_ char *today = NULL;
+                if (a->current.has_outage) {
+                        _cleanup_free_ char *x = format_duration(a->current.outage.tolerance_us),
+                                            *y = format_duration(a->current.outage.wait_max_us);
+                        if (asprintf(&today, " (today: shorter than %s, within %s)", strempty(x), strempty(y)) < 0)
+                                today = NULL;
+                }
+                print_tolerance(out, "cost: ", &a->proposed, today ? today : "");
                 if (a->probe_every_us) {
                         _cleanup_free_ char *every = format_duration(a->probe_every_us),
                                             *cevery = format_duration(a->current_probe_every_us);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
+#include <time.h>
 
 #include "output-apply.h"
 
@@ -49,7 +50,7 @@ static int print_json(const struct output *out, json_object *o) {
 }
 
 int output_apply(const struct output *out, const char *netns, const struct apply_request *req,
-                 const struct apply_result *res, int r) {
+                 const struct apply_result *res, int r, char *const *warnings) {
         bool pending = r > 0 && req->dry_run;
         const char *action = apply_dropin_action_to_string(res->dropin);
         if (req->dry_run && res->dropin == APPLY_DROPIN_WRITTEN)
@@ -67,6 +68,10 @@ int output_apply(const struct output *out, const char *netns, const struct apply
                 json_object_object_add(o, "changes", changes_json(res));
                 json_object_object_add(o, "changed", json_object_new_boolean(r > 0 && !req->dry_run));
                 json_object_object_add(o, "pending", json_object_new_boolean(pending));
+                json_object *w = json_object_new_array();
+                for (char *const *i = warnings; i && *i; i++)
+                        json_object_array_add(w, json_object_new_string(*i));
+                json_object_object_add(o, "warnings", w);
                 json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
                 return print_json(out, o);
         }
@@ -106,10 +111,12 @@ int output_revert(const struct output *out, const char *netns, const struct appl
                 json_object_object_add(o, "action", json_object_new_string("revert"));
                 json_object_object_add(o, "netns", netns ? json_object_new_string(netns) : NULL);
                 json_object_object_add(o, "nothing_to_revert", json_object_new_boolean(res->nothing_to_revert));
+                json_object_object_add(o, "dry_run", json_object_new_boolean(req->dry_run));
                 json_object_object_add(o, "dropin",
                                        dropin_json(res, apply_dropin_action_to_string(res->dropin)));
                 json_object_object_add(o, "changes", changes_json(res));
-                json_object_object_add(o, "changed", json_object_new_boolean(r > 0));
+                json_object_object_add(o, "changed", json_object_new_boolean(r > 0 && !req->dry_run));
+                json_object_object_add(o, "pending", json_object_new_boolean(r > 0 && req->dry_run));
                 json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
                 return print_json(out, o);
         }
@@ -120,15 +127,115 @@ int output_revert(const struct output *out, const char *netns, const struct appl
                 fputs("nothing to revert: tcptune has recorded no apply here\n", f);
                 return 0;
         }
+        bool dry = req->dry_run;
         print_dropin(f, req, res,
-                     res->dropin == APPLY_DROPIN_RESTORED  ? "previous one restored"
-                     : res->dropin == APPLY_DROPIN_REMOVED ? "removed (there was none before)"
+                     res->dropin == APPLY_DROPIN_RESTORED  ? (dry ? "the previous one would be restored" : "previous one restored")
+                     : res->dropin == APPLY_DROPIN_REMOVED ? (dry ? "would be removed (there was none before)"
+                                                                  : "removed (there was none before)")
                                                            : "already as before");
         if (res->n_changes > 0)
-                fputs("live values restored:\n", f);
+                fputs(dry ? "live values to restore:\n" : "live values restored:\n", f);
         print_changes(f, res);
-        fputs(r > 0 ? "reverted: the state before tcptune's first apply is back\n"
-                    : "reverted: nothing differed from the state before tcptune's first apply\n",
-              f);
+        if (dry) {
+                size_t n = res->n_changes + (res->dropin == APPLY_DROPIN_RESTORED || res->dropin == APPLY_DROPIN_REMOVED);
+                fprintf(f, "dry run: %zu change%s pending, nothing written\n", n, n == 1 ? "" : "s");
+        } else
+                fputs(r > 0 ? "reverted: the state before tcptune's first apply is back\n"
+                            : "reverted: nothing differed from the state before tcptune's first apply\n",
+                      f);
+        return 0;
+}
+
+/* ISO 8601 in UTC: the same on every host, sortable, what JSON wants. */
+static void format_utc(uint64_t usec, char buf[static 32]) {
+        time_t t = (time_t) (usec / USEC_PER_SEC);
+        struct tm tm;
+        if (!gmtime_r(&t, &tm) || strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+                snprintf(buf, 32, "?");
+}
+
+static const char *active_dropin_text(enum apply_active_dropin d) {
+        switch (d) {
+        case APPLY_ACTIVE_DROPIN_AS_WRITTEN:
+                return "as tcptune wrote it";
+        case APPLY_ACTIVE_DROPIN_CHANGED:
+                return "changed since tcptune wrote it (not the profile's settings at boot)";
+        case APPLY_ACTIVE_DROPIN_MISSING:
+                return "missing (removed since; the profile is not set at boot)";
+        default:
+                return NETNS_NOTE;
+        }
+}
+
+int output_active(const struct output *out, const char *netns, const struct apply_active *a, int r) {
+        char when[32] = "";
+        if (!a->none && r >= 0)
+                format_utc(a->applied_usec, when);
+        if (out->format == FORMAT_JSON) {
+                bool ok = !a->none && r >= 0;
+                json_object *o = json_object_new_object(), *keys = json_object_new_array();
+                json_object_object_add(o, "netns", netns ? json_object_new_string(netns) : NULL);
+                json_object_object_add(o, "profile", ok ? json_object_new_string(a->profile) : NULL);
+                json_object_object_add(o, "profile_file",
+                                       ok && a->profile_file ? json_object_new_string(a->profile_file) : NULL);
+                json_object_object_add(o, "applied_at", ok ? json_object_new_string(when) : NULL);
+                json_object *d = NULL;
+                if (ok) {
+                        d = json_object_new_object();
+                        json_object_object_add(d, "path", a->dropin_path ? json_object_new_string(a->dropin_path) : NULL);
+                        json_object_object_add(d, "state", json_object_new_string(apply_active_dropin_to_string(a->dropin)));
+                }
+                json_object_object_add(o, "dropin", d);
+                for (size_t i = 0; i < a->n_keys; i++) {
+                        json_object *k = json_object_new_object();
+                        json_object_object_add(k, "key", json_object_new_string(a->keys[i].key));
+                        json_object_object_add(k, "want", json_object_new_string(a->keys[i].want));
+                        json_object_object_add(k, "live", a->keys[i].live ? json_object_new_string(a->keys[i].live) : NULL);
+                        json_object_object_add(k, "holds", json_object_new_boolean(a->keys[i].holds));
+                        json_object_array_add(keys, k);
+                }
+                json_object_object_add(o, "keys", keys);
+                json_object_object_add(o, "differences", json_object_new_int((int) a->n_differences));
+                json_object_object_add(o, "holds", json_object_new_boolean(r == 0));
+                json_object_object_add(o, "error", a->error ? json_object_new_string(a->error) : NULL);
+                return print_json(out, o);
+        }
+        FILE *f = out->stream;
+        if (a->none) {
+                fputs("no profile applied: tcptune has recorded no apply here\n", f);
+                return 0;
+        }
+        if (r < 0)
+                return 0; /* the error line on stderr says it all */
+        fprintf(f, "profile %s", a->profile);
+        if (a->profile_file)
+                fprintf(f, " (%s)", a->profile_file);
+        fprintf(f, "\napplied %s (the last apply that changed something)\n", when);
+        if (a->dropin_path)
+                fprintf(f, "drop-in %s: %s\n", a->dropin_path, active_dropin_text(a->dropin));
+        else
+                fputs("drop-in: " NETNS_NOTE "\n", f);
+        size_t drifted = 0;
+        int w = 0;
+        for (size_t i = 0; i < a->n_keys; i++)
+                if (!a->keys[i].holds) {
+                        int l = (int) strlen(a->keys[i].key);
+                        w = l > w ? l : w;
+                        drifted++;
+                }
+        if (drifted == 0)
+                fprintf(f, "live values: all %zu as applied\n", a->n_keys);
+        else {
+                fputs("live values not as applied:\n", f);
+                for (size_t i = 0; i < a->n_keys; i++)
+                        if (!a->keys[i].holds)
+                                fprintf(f, "  %-*s  %s, applied %s\n", w, a->keys[i].key,
+                                        a->keys[i].live ? a->keys[i].live : "(unreadable)", a->keys[i].want);
+        }
+        if (r == 0)
+                fprintf(f, "%s holds\n", a->profile);
+        else
+                fprintf(f, "%s drifted: %zu difference%s; `tcptune profile apply %s` puts it back\n", a->profile,
+                        a->n_differences, a->n_differences == 1 ? "" : "s", a->profile);
         return 0;
 }

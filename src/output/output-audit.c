@@ -148,6 +148,80 @@ static int print_detect(const struct output *out, const struct audit_ns *ns) {
         return 0;
 }
 
+/* The outage each scenario survives, in advise's words: "an outage
+ * (address change, failover) shorter than X is survived; after it,
+ * traffic resumes within Y". */
+static int print_outages(const struct output *out, const struct audit_ns *ns) {
+        static const char *const headers[] = { "SCENARIO", "SHORTER THAN", "RESUMES WITHIN" };
+        _cleanup_(table_freep) struct table *t = table_new(3, headers);
+        if (!t)
+                return -ENOMEM;
+        fprintf(out->stream, "\n%sOutages survived%s (address change, failover): shorter than X is survived;\n"
+                             "after it, traffic resumes within Y\n",
+                color(out->color, COLOR_BOLD), color(out->color, COLOR_OFF));
+        for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
+                const struct model_result *r = &ns->results[s];
+                if (!r->has_outage)
+                        continue;
+                _cleanup_free_ char *x = r->outage.tolerance_us == UINT64_MAX ? strdup("any")
+                                                                              : format_duration(r->outage.tolerance_us),
+                                    *y = format_duration(r->outage.wait_max_us);
+                const char *cells[] = { scenario_to_string(s), x, y };
+                if (table_add_row(t, cells) < 0)
+                        return -ENOMEM;
+        }
+        table_print(t, out->stream, NULL);
+        return 0;
+}
+
+/* One line: how many TCP connections are failing now, and the soonest
+ * abort; tcptune sockets lists them. */
+static int print_sockets(const struct output *out, const struct audit_ns *ns) {
+        const struct audit_sockets *k = &ns->sockets;
+        _cleanup_free_ char *line = NULL, *by = NULL, *abort = NULL, *gone = NULL;
+        size_t len = 0;
+        if (!k->read)
+                return fputs("\nFailing now: not read under --root (live sockets are the running kernel's)\n",
+                             out->stream) < 0 ? -EIO : 0;
+        if (k->error < 0)
+                return fprintf(out->stream, "\nFailing now: cannot read the TCP sockets: %s\n", strerror(-k->error)) < 0
+                               ? -EIO : 0;
+        if (k->total == 0)
+                return fputs("\nFailing now: none (no TCP connection)\n", out->stream) < 0 ? -EIO : 0;
+        if (k->failing == 0)
+                return fprintf(out->stream, "\nFailing now: none of %zu TCP connection%s\n", k->total,
+                               k->total == 1 ? "" : "s") < 0 ? -EIO : 0;
+        FILE *f = open_memstream(&by, &len);
+        if (!f)
+                return -ENOMEM;
+        static const char *const doing[_SOCK_TIMER_MAX] = {
+                [SOCK_TIMER_NONE] = "with no timer",          [SOCK_TIMER_RETRANSMIT] = "retransmitting",
+                [SOCK_TIMER_PROBE] = "probing a zero window", [SOCK_TIMER_KEEPALIVE] = "sending keepalives",
+                [SOCK_TIMER_SYN] = "connecting",              [SOCK_TIMER_SYNACK] = "half-open",
+                [SOCK_TIMER_FIN_WAIT_2] = "in FIN-WAIT-2",    [SOCK_TIMER_TIME_WAIT] = "in TIME-WAIT",
+        };
+        for (unsigned t = 0; t < _SOCK_TIMER_MAX; t++)
+                if (k->failing_by_timer[t])
+                        fprintf(f, "%s%zu %s", ftell(f) ? ", " : "", k->failing_by_timer[t], doing[t]);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        if (k->aborts) {
+                _cleanup_free_ char *lo = format_duration(k->abort_min_us), *hi = format_duration(k->abort_max_us);
+                const char *e = output_errno_name(k->abort_error);
+                if (asprintf(&abort, "; the first aborts in %s .. %s%s%s%s", strempty(lo), strempty(hi), e ? " (" : "",
+                             strempty(e), e ? ")" : "") < 0)
+                        return -ENOMEM;
+        }
+        if (k->gone && asprintf(&gone, "; %zu with its local address gone", k->gone) < 0)
+                return -ENOMEM;
+        if (asprintf(&line, "%zu of %zu TCP connections (%s)%s%s; tcptune sockets lists them", k->failing, k->total,
+                     strempty(by), strempty(abort), strempty(gone)) < 0)
+                return -ENOMEM;
+        fputc('\n', out->stream);
+        output_wrap(out->stream, "Failing now: ", "  ", line, text_width(out));
+        return 0;
+}
+
 static int print_drift(const struct output *out, const struct audit_ns *ns) {
         static const char *const headers[] = { "KEY", "LIVE", "BOOT", "SET BY" };
         size_t shown = 0;
@@ -235,6 +309,10 @@ static int text_ns(const struct output *out, const struct audit_report *rep, con
         if (ns->error == 0) {
                 int r = print_detect(out, ns);
                 if (r >= 0)
+                        r = print_outages(out, ns);
+                if (r >= 0)
+                        r = print_sockets(out, ns);
+                if (r >= 0)
                         r = print_drift(out, ns);
                 if (r >= 0)
                         r = print_tunables(out, rep, ns);
@@ -315,6 +393,27 @@ static json_object *drift_json(const struct audit_ns *ns) {
         return a;
 }
 
+/* null when not read (--root); {"error": ...} when the dump failed. */
+static json_object *sockets_json(const struct audit_sockets *k) {
+        if (!k->read)
+                return NULL;
+        json_object *o = json_object_new_object(), *by = json_object_new_object();
+        json_object_object_add(o, "error", k->error < 0 ? json_object_new_string(strerror(-k->error)) : NULL);
+        json_object_object_add(o, "total", json_object_new_int64((int64_t) k->total));
+        json_object_object_add(o, "failing", json_object_new_int64((int64_t) k->failing));
+        for (unsigned t = 0; t < _SOCK_TIMER_MAX; t++)
+                if (k->failing_by_timer[t])
+                        json_object_object_add(by, t == SOCK_TIMER_NONE ? "none" : sock_timer_to_string(t),
+                                               json_object_new_int64((int64_t) k->failing_by_timer[t]));
+        json_object_object_add(o, "failing_by_timer", by);
+        json_object_object_add(o, "local_address_gone", json_object_new_int64((int64_t) k->gone));
+        json_object_object_add(o, "first_abort_min_s", k->aborts ? json_seconds(k->abort_min_us) : NULL);
+        json_object_object_add(o, "first_abort_max_s", k->aborts ? json_seconds(k->abort_max_us) : NULL);
+        const char *e = k->aborts ? output_errno_name(k->abort_error) : NULL;
+        json_object_object_add(o, "first_abort_errno", e ? json_object_new_string(e) : NULL);
+        return o;
+}
+
 static json_object *summary_json(const unsigned *count, size_t silenced) {
         json_object *o = json_object_new_object();
         for (unsigned s = 0; s < _SEVERITY_MAX; s++)
@@ -331,13 +430,21 @@ static void ns_json(json_object *o, const struct audit_ns *ns, unsigned hz) {
         if (ns->error == 0) {
                 sc = json_object_new_array();
                 tun = json_object_new_array();
-                for (unsigned s = 0; s < _SCENARIO_MAX; s++)
-                        json_object_array_add(sc, output_model_result_json(&ns->results[s], false));
+                for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
+                        const struct model_result *r = &ns->results[s];
+                        json_object *x = output_model_result_json(r, false);
+                        bool any = r->has_outage && r->outage.tolerance_us != UINT64_MAX;
+                        json_object_object_add(x, "survives_outage_s", any ? json_seconds(r->outage.tolerance_us) : NULL);
+                        json_object_object_add(x, "resume_within_s",
+                                               r->has_outage ? json_seconds(r->outage.wait_max_us) : NULL);
+                        json_object_array_add(sc, x);
+                }
                 for (size_t i = 0; i < n && i < ns->live.n; i++)
                         json_object_array_add(tun, output_tunable_json(&t[i], ns->live.value[i], hz));
         }
         json_object_object_add(o, "scenarios", sc);
         json_object_object_add(o, "tunables", tun);
+        json_object_object_add(o, "sockets", ns->error == 0 ? sockets_json(&ns->sockets) : NULL);
         json_object_object_add(o, "drift", drift_json(ns));
         json_object_object_add(o, "findings", findings_json(&ns->findings));
         json_object_object_add(o, "summary", summary_json(ns->findings.count, ns->findings.n_silenced));

@@ -257,20 +257,61 @@ int output_profile_diff(const struct output *out, const struct profile_report *r
         return 0;
 }
 
+/* One line per key that is not the profile's both live and at boot:
+ * "KEY: want W: live L[ ok], <boot>", saying which side differs, with
+ * "not set at boot" when no sysctl.d file sets the key. */
+static void verify_row(FILE *f, const struct profile_report *rep, const struct profile_row *row) {
+        /* want: as the kernel holds it, then as written when that differs ("8 (written 010)") */
+        bool same = streq(row->want, row->setting->value);
+        fprintf(f, "%s: want %s%s%s%s: live %s%s", row->setting->key, row->want, same ? "" : " (written ",
+                same ? "" : row->setting->value, same ? "" : ")", row->live ? row->live : "(absent)",
+                row->live_ok ? " ok" : "");
+        if (!rep->boot_checked)
+                fputs(", boot not compared (--netns)\n", f);
+        else if (!row->boot)
+                fprintf(f, "%s not set at boot (no sysctl.d file sets it)\n", row->live_ok ? ", but" : ",");
+        else
+                fprintf(f, "%s boot %s%s (%s:%u)\n", row->live_ok ? ", but" : ",", row->boot->value,
+                        row->boot_ok ? " ok" : "", row->boot->file, row->boot->line);
+}
+
+/* "13 differences (13 keys not set at boot)", then what verify requires. */
+static void verify_summary(FILE *f, const struct profile_report *rep) {
+        size_t live = 0, unset = 0, other = 0, expects = 0;
+        for (size_t i = 0; i < rep->n_rows; i++) {
+                const struct profile_row *row = &rep->rows[i];
+                live += !row->live_ok;
+                unset += !row->boot_ok && !row->boot;
+                other += !row->boot_ok && row->boot;
+        }
+        for (size_t i = 0; i < rep->n_expects; i++)
+                expects += !rep->expects[i].holds;
+        const char *name = rep->profile->name, *sep = "";
+        fprintf(f, "%s: %zu difference%s (", name, rep->n_differences, rep->n_differences == 1 ? "" : "s");
+        if (live)
+                fprintf(f, "%s%zu live value%s differ%s", sep, live, live == 1 ? "" : "s", live == 1 ? "s" : ""), sep = ", ";
+        if (other)
+                fprintf(f, "%s%zu boot value%s differ%s", sep, other, other == 1 ? "" : "s", other == 1 ? "s" : ""),
+                        sep = ", ";
+        if (unset)
+                fprintf(f, "%s%zu not set at boot", sep, unset), sep = ", ";
+        if (expects)
+                fprintf(f, "%s%zu [expect] failing", sep, expects);
+        fputs(live == 0 && rep->n_rows ? "; every live value matches)\n" : ")\n", f);
+        if (rep->boot_checked)
+                fputs("verify requires each key's live value and its boot value (what sysctl.d sets) to be the "
+                      "profile's; profile apply sets both\n", f);
+        else
+                fputs("verify requires each key's live value to be the profile's (--netns: boot values are not "
+                      "compared); profile apply sets them\n", f);
+}
+
 int output_profile_verify(const struct output *out, const struct profile_report *rep) {
         if (out->format == FORMAT_JSON)
                 return print_doc(out, compare_json(rep));
-        for (size_t i = 0; i < rep->n_rows; i++) {
-                const struct profile_row *row = &rep->rows[i];
-                if (row->live_ok && row->boot_ok)
-                        continue;
-                _cleanup_free_ char *boot = boot_cell(rep, row, true);
-                /* want: as the kernel holds it, then as written when that differs ("8 (010)") */
-                bool same = streq(row->want, row->setting->value);
-                fprintf(out->stream, "%s: live %s, boot %s, want %s%s%s%s\n", row->setting->key,
-                        row->live ? row->live : "(absent)", strempty(boot), row->want, same ? "" : " (",
-                        same ? "" : row->setting->value, same ? "" : ")");
-        }
+        for (size_t i = 0; i < rep->n_rows; i++)
+                if (!rep->rows[i].live_ok || !rep->rows[i].boot_ok)
+                        verify_row(out->stream, rep, &rep->rows[i]);
         for (size_t i = 0; i < rep->n_expects; i++) {
                 const struct profile_expect_result *x = &rep->expects[i];
                 if (x->holds)
@@ -284,8 +325,7 @@ int output_profile_verify(const struct output *out, const struct profile_report 
                         x->never ? "no detection at all" : strempty(got), x->expect->file, x->expect->line);
         }
         if (rep->n_differences)
-                fprintf(out->stream, "%s: %zu difference%s\n", rep->profile->name, rep->n_differences,
-                        rep->n_differences == 1 ? "" : "s");
+                verify_summary(out->stream, rep);
         else
                 fprintf(out->stream, "%s: %s, every [expect] holds\n", rep->profile->name,
                         rep->boot_checked ? "live and boot-time values match" : "live values match");

@@ -74,6 +74,64 @@ static void emit_detect(FILE *f, const struct audit_report *rep, char *const *la
         }
 }
 
+/* docs/MODEL.md §15: an outage shorter than the first is survived, and
+ * traffic resumes within the second after it. Scenarios that send
+ * nothing an outage could hold up (fin-wait-2) have no sample. */
+static void emit_outage(FILE *f, const struct audit_report *rep, char *const *labels) {
+        family(f, "tcptune_survivable_outage_seconds",
+               "Longest outage (address change, failover) a connection survives, per scenario.");
+        for (size_t i = 0; i < rep->n_ns; i++)
+                for (unsigned s = 0; readable(&rep->ns[i]) && s < _SCENARIO_MAX; s++) {
+                        const struct model_result *r = &rep->ns[i].results[s];
+                        char buf[32];
+                        if (r->has_outage)
+                                fprintf(f, "tcptune_survivable_outage_seconds{netns=\"%s\",scenario=\"%s\"} %s\n",
+                                        labels[i], scenario_to_string(s),
+                                        prometheus_seconds(r->outage.tolerance_us, buf, sizeof(buf)));
+                }
+        family(f, "tcptune_outage_resume_within_seconds",
+               "After a survived outage, the longest wait until traffic resumes, per scenario.");
+        for (size_t i = 0; i < rep->n_ns; i++)
+                for (unsigned s = 0; readable(&rep->ns[i]) && s < _SCENARIO_MAX; s++) {
+                        const struct model_result *r = &rep->ns[i].results[s];
+                        char buf[32];
+                        if (r->has_outage)
+                                fprintf(f, "tcptune_outage_resume_within_seconds{netns=\"%s\",scenario=\"%s\"} %s\n",
+                                        labels[i], scenario_to_string(s),
+                                        prometheus_seconds(r->outage.wait_max_us, buf, sizeof(buf)));
+                }
+}
+
+/* The failing sockets of each namespace the audit read them in (none
+ * under --root, or where the dump failed: no sample rather than a 0). */
+static void emit_sockets(FILE *f, const struct audit_report *rep, char *const *labels) {
+        bool any = false;
+        for (size_t i = 0; i < rep->n_ns; i++)
+                any = any || (readable(&rep->ns[i]) && rep->ns[i].sockets.read && rep->ns[i].sockets.error == 0);
+        if (!any)
+                return;
+        family(f, "tcptune_failing_sockets",
+               "TCP sockets failing now (a retransmission or probe unanswered, or the local address gone), by pending timer.");
+        for (size_t i = 0; i < rep->n_ns; i++) {
+                const struct audit_sockets *k = &rep->ns[i].sockets;
+                if (!readable(&rep->ns[i]) || !k->read || k->error < 0)
+                        continue;
+                /* Every timer that can fail, 0 included, so that a series
+                 * drops to 0 instead of vanishing. */
+                for (unsigned t = 0; t < _SOCK_TIMER_MAX; t++)
+                        if (t != SOCK_TIMER_TIME_WAIT)
+                                fprintf(f, "tcptune_failing_sockets{netns=\"%s\",timer=\"%s\"} %zu\n", labels[i],
+                                        t == SOCK_TIMER_NONE ? "none" : sock_timer_to_string(t), k->failing_by_timer[t]);
+        }
+        family(f, "tcptune_sockets_local_address_gone",
+               "TCP sockets whose local address is no longer assigned in their namespace.");
+        for (size_t i = 0; i < rep->n_ns; i++) {
+                const struct audit_sockets *k = &rep->ns[i].sockets;
+                if (readable(&rep->ns[i]) && k->read && k->error == 0)
+                        fprintf(f, "tcptune_sockets_local_address_gone{netns=\"%s\"} %zu\n", labels[i], k->gone);
+        }
+}
+
 static void emit_values(FILE *f, const struct audit_report *rep, char *const *labels) {
         size_t n;
         const struct tunable *t = tunable_all(&n);
@@ -121,6 +179,8 @@ int output_prometheus(FILE *f, const struct audit_report *rep) {
                         r = -ENOMEM;
         if (r == 0) {
                 emit_detect(f, rep, labels);
+                emit_outage(f, rep, labels);
+                emit_sockets(f, rep, labels);
                 emit_values(f, rep, labels);
                 emit_drift(f, rep, labels);
                 emit_findings(f, rep, labels);

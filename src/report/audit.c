@@ -15,6 +15,7 @@
 #include "live.h"
 #include "model-input.h"
 #include "netns-scan.h"
+#include "sockets.h"
 #include "tunables.h"
 
 static void ns_done(struct audit_ns *ns) {
@@ -60,11 +61,49 @@ static int collect_drift(const char *root, const struct kernel_info *k, const st
         return 0;
 }
 
+/* The states a connection can be failing in: not a listener, nor a
+ * time-wait or closed socket (they wait by design). Leaving LISTEN out
+ * spares the kernel its listening hash. */
+#define AUDIT_SOCKET_STATES                                                                         \
+        ((1u << TCP_STATE_ESTABLISHED) | (1u << TCP_STATE_SYN_SENT) | (1u << TCP_STATE_SYN_RECV) |  \
+         (1u << TCP_STATE_FIN_WAIT1) | (1u << TCP_STATE_FIN_WAIT2) | (1u << TCP_STATE_CLOSE_WAIT) | \
+         (1u << TCP_STATE_LAST_ACK) | (1u << TCP_STATE_CLOSING) | (1u << TCP_STATE_NEW_SYN_RECV))
+
+/* The failing sockets of the namespace we are in, through sockets.c with
+ * the tunables already read: two netlink dumps, and a model run per
+ * distinct socket state (memoised), so a quiet host costs little. */
+static int collect_sockets(const struct audit_ns *ans, struct audit_sockets *ret) {
+        struct sockets_ns ns = { .in = ans->in, .hz_assumed = ans->hz_assumed };
+        const struct sockets_filter f = { .port = -1 };
+        ns.in.outage = false; /* the abort is all a socket's line needs */
+        int r = sockets_collect_connections(&f, AUDIT_SOCKET_STATES, &ns);
+        *ret = (struct audit_sockets) { .read = true, .error = r < 0 ? r : ns.error };
+        if (r >= 0 && ns.error == 0) {
+                ret->total = ns.total;
+                ret->failing = ns.failing;
+                ret->gone = ns.gone;
+                for (size_t i = 0; i < ns.n_entries; i++)
+                        if (ns.entries[i].st.timer < _SOCK_TIMER_MAX)
+                                ret->failing_by_timer[ns.entries[i].st.timer]++;
+                /* entries[] are the failing ones, the soonest abort first */
+                if (ns.n_entries && ns.entries[0].pred.aborts) {
+                        ret->aborts = true;
+                        ret->abort_min_us = ns.entries[0].pred.abort_min_us;
+                        ret->abort_max_us = ns.entries[0].pred.abort_max_us;
+                        ret->abort_error = ns.entries[0].pred.error;
+                }
+        }
+        sockets_ns_done(&ns);
+        return r == -ENOMEM ? r : 0;
+}
+
 int audit_collect(const char *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns) {
         int r = live_read(root, &ns->live);
         if (r < 0)
                 return r;
         live_model_input(&ns->live, k, &ns->in, &ns->hz_assumed);
+        /* The outage each scenario survives (docs/MODEL.md §15). */
+        ns->in.outage = true;
         ns->results = calloc(_SCENARIO_MAX, sizeof(*ns->results));
         if (!ns->results)
                 return -ENOMEM;
@@ -74,6 +113,8 @@ int audit_collect(const char *root, const struct kernel_info *k, const struct sy
                         return r;
                 live_drop_absent(&ns->live, &ns->results[sc]);
         }
+        if (!root && (r = collect_sockets(ns, &ns->sockets)) < 0)
+                return r;
         if (s) {
                 ns->boot_config = true;
                 return collect_drift(root, k, s, ns);

@@ -9,7 +9,24 @@
 #include "kernel.h"
 #include "model.h"
 #include "policy.h"
+#include "sock-predict.h"
 #include "sysctld.h"
+
+/* The namespace's TCP sockets that are failing now (sockets.h), summed
+ * up: audit reads them with the tunables, from the running kernel only
+ * (never under --root: a fixture root has no sockets, and the host's
+ * would not belong to it). */
+struct audit_sockets {
+        bool read;                      /* false: not looked at (--root) */
+        int error;                      /* < 0: the dump failed; the counts are 0 */
+        size_t total;                   /* TCP sockets */
+        size_t failing;                 /* a retransmission or probe out, or the address gone */
+        size_t failing_by_timer[_SOCK_TIMER_MAX];
+        size_t gone;                    /* local address no longer assigned */
+        bool aborts;                    /* some failing socket will be aborted: the soonest is */
+        uint64_t abort_min_us, abort_max_us;  /* from the audit */
+        int abort_error;                /* the errno it reads; 0: no application */
+};
 
 struct audit_ns {
         char *label;                    /* "host", --netns as typed, a /run/netns name, "pid:PID" */
@@ -24,6 +41,7 @@ struct audit_ns {
         size_t n_drift;
         struct sysctld_check *checks;   /* private: owns drift[].live */
         struct findings findings;
+        struct audit_sockets sockets;
 };
 
 struct audit_report {
@@ -56,7 +74,7 @@ void audit_report_done(struct audit_report *r);
  * -ENOMEM. */
 int audit_add_ns(struct audit_report *rep, const char *label, const char *path);
 
-/* Fill ns from the namespace we are in: live values, model, and (with s)
- * drift. Returns 0 or -ENOMEM. */
+/* Fill ns from the namespace we are in: live values, model, (with s)
+ * drift and, without a root, the failing sockets. Returns 0 or -ENOMEM. */
 int audit_collect(const char *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns);
 

@@ -14,6 +14,11 @@ struct model_report {
         const struct model_result *results;  /* borrowed, n_results in scenario order */
         size_t n_results;
         bool timeline;                     /* text: each timer event */
+        /* A what-if (--profile, --set): the input before them (borrowed),
+         * so the header says which tunables changed, from what to what;
+         * NULL without one. profile: --profile's NAME, or NULL. */
+        const struct model_input *before;
+        const char *profile;
 };
 
 /* Run the model for each scenario in the mask, in scenario order. live

@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <sys/socket.h>
 
+#include "fileio.h"
 #include "netns-scan.h"
 #include "parse.h"
 #include "sockets.h"
@@ -316,15 +317,8 @@ int sockets_run(const struct kernel_info *k, const struct sockets_filter *f, con
 }
 
 void sockets_report_done(struct sockets_report *r) {
-        for (size_t i = 0; i < r->n_ns; i++) {
-                struct sockets_ns *ns = &r->ns[i];
-                free(ns->label);
-                free(ns->path);
-                sockdiag_table_done(&ns->table);
-                sockdiag_addrs_done(&ns->addrs);
-                live_done(&ns->live);
-                free(ns->entries);
-        }
+        for (size_t i = 0; i < r->n_ns; i++)
+                sockets_ns_done(&r->ns[i]);
         free(r->ns);
         *r = (struct sockets_report) {};
 }
@@ -341,4 +335,77 @@ int sockets_kill(struct sockets_ns *ns) {
                 n += r == 0;
         }
         return n;
+}
+
+void sockets_ns_done(struct sockets_ns *ns) {
+        free(ns->label);
+        free(ns->path);
+        sockdiag_table_done(&ns->table);
+        sockdiag_addrs_done(&ns->addrs);
+        live_done(&ns->live);
+        free(ns->entries);
+        *ns = (struct sockets_ns) {};
+}
+
+/* "TCP: inuse N ..." (sockstat) or "TCP6: inuse N ..." (sockstat6). */
+static int sockstat_inuse(const char *path, const char *label, uint64_t *ret) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+        if (fd < 0)
+                return -errno;
+        int r = read_full_fd(fd, 64 * 1024, 4096, &buf, &len);
+        if (r < 0)
+                return r;
+        for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+                size_t n = strlen(label);
+                if (strncmp(line, label, n) == 0 && strncmp(line + n, " inuse ", 7) == 0) {
+                        *ret = strtoull(line + n + 7, NULL, 10);
+                        return 0;
+                }
+        }
+        return -EBADMSG;
+}
+
+/* One family: nothing when sockstat counts no socket, only the listeners
+ * when they are all it counts, else the states asked for. */
+static int dump_connections(uint8_t family, uint32_t states, struct sockdiag_table *t) {
+        const bool v6 = family == AF_INET6;
+        uint64_t in_use = 0;
+        size_t listeners = 0;
+        int r = sockstat_inuse(v6 ? "/proc/thread-self/net/sockstat6" : "/proc/thread-self/net/sockstat",
+                               v6 ? "TCP6:" : "TCP:", &in_use);
+        if (r == -ENOENT && v6)
+                return 0; /* no IPv6 */
+        if (r < 0 || states & (1u << TCP_STATE_LISTEN))
+                return sockdiag_dump_family(t, family, states, NULL);
+        if (in_use == 0)
+                return 0;
+        /* Counted in a throwaway table: listeners are not asked for. */
+        struct sockdiag_table l = {};
+        r = sockdiag_dump_family(&l, family, 1u << TCP_STATE_LISTEN, &listeners);
+        sockdiag_table_done(&l);
+        if (r < 0)
+                return r;
+        if (listeners >= in_use)
+                return 0;
+        return sockdiag_dump_family(t, family, states, NULL);
+}
+
+int sockets_collect_connections(const struct sockets_filter *f, uint32_t states, struct sockets_ns *ns) {
+        int r = sockdiag_dump_addrs(&ns->addrs, NULL);
+        if (r < 0) {
+                ns->error = r, ns->stage = SOCKETS_STAGE_ADDRESSES;
+                return r == -ENOMEM ? r : 0;
+        }
+        r = dump_connections(AF_INET, states, &ns->table);
+        if (r >= 0)
+                r = dump_connections(AF_INET6, states, &ns->table);
+        if (r < 0) {
+                sockdiag_table_done(&ns->table);
+                sockdiag_addrs_done(&ns->addrs);
+                ns->error = r, ns->stage = SOCKETS_STAGE_SOCKETS;
+                return r == -ENOMEM ? r : 0;
+        }
+        return sockets_predict(f, ns);
 }

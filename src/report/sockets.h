@@ -90,6 +90,19 @@ void sockets_report_done(struct sockets_report *r);
 /* Fill ns (label and path set, error 0) from the namespace we are in. */
 int sockets_collect(const struct kernel_info *k, const struct sockets_filter *f, struct sockets_ns *ns);
 
+/* As sockets_collect() with ns->in already set (audit has read the
+ * namespace's tunables), for the sockets in the states of the mask (bit
+ * 1 << enum tcp_state, without TCP_LISTEN), and cheaper
+ * where there is little to find: a dump walks the kernel's whole
+ * established hash (shared by every namespace) once per family, so a
+ * family is skipped when /proc/thread-self/net/sockstat{,6} counts no
+ * socket in it, or only the listeners (found by a dump of the far smaller
+ * listening hash). Returns as sockets_collect(). */
+int sockets_collect_connections(const struct sockets_filter *f, uint32_t states, struct sockets_ns *ns);
+
+/* Free what one namespace holds (label and path too); NULL-safe fields. */
+void sockets_ns_done(struct sockets_ns *ns);
+
 /* The same from dumps already read (tests, recorded replies): takes
  * ownership of table and addrs. */
 int sockets_predict(const struct sockets_filter *f, struct sockets_ns *ns);

@@ -78,7 +78,8 @@ static int parse_addrs(const void *buf, size_t len, void *into) {
         return sockdiag_parse_addrs(buf, len, into);
 }
 
-static int dump_family(struct mnl_socket *nl, uint8_t family, struct sockdiag_table *t, FILE *record) {
+static int dump_family(struct mnl_socket *nl, uint8_t family, uint32_t states, struct sockdiag_table *t,
+                       FILE *record) {
         char req[REQUEST_SIZE];
         struct nlmsghdr *h = mnl_nlmsg_put_header(req);
         h->nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -87,7 +88,7 @@ static int dump_family(struct mnl_socket *nl, uint8_t family, struct sockdiag_ta
         struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(h, sizeof(*r));
         *r = (struct inet_diag_req_v2) {
                 .sdiag_family = family, .sdiag_protocol = IPPROTO_TCP,
-                .idiag_ext = 1 << (INET_DIAG_INFO - 1), .idiag_states = TCPF_ALL,
+                .idiag_ext = 1 << (INET_DIAG_INFO - 1), .idiag_states = states,
         };
         return run_dump(nl, h, record, parse_socks, t);
 }
@@ -100,9 +101,9 @@ int sockdiag_dump(struct sockdiag_table *ret, FILE *record) {
                 r = open_bound(NETLINK_SOCK_DIAG, &nl);
                 if (r < 0)
                         return r;
-                r = dump_family(nl, AF_INET, &t, record);
+                r = dump_family(nl, AF_INET, TCPF_ALL, &t, record);
                 if (r >= 0)
-                        r = dump_family(nl, AF_INET6, &t, record);
+                        r = dump_family(nl, AF_INET6, TCPF_ALL, &t, record);
                 if (r >= 0) {
                         *ret = t;
                         return 0;
@@ -110,6 +111,33 @@ int sockdiag_dump(struct sockdiag_table *ret, FILE *record) {
                 sockdiag_table_done(&t);
         }
         return r;
+}
+
+int sockdiag_dump_family(struct sockdiag_table *t, uint8_t family, uint32_t states, size_t *ret_added) {
+        int r = -EAGAIN;
+        for (unsigned attempt = 0; attempt < DUMP_ATTEMPTS && r == -EAGAIN; attempt++) {
+                _cleanup_(mnl_closep) struct mnl_socket *nl = NULL;
+                struct sockdiag_table x = {};
+                r = open_bound(NETLINK_SOCK_DIAG, &nl);
+                if (r < 0)
+                        return r;
+                r = dump_family(nl, family, states, &x, NULL);
+                if (r >= 0 && x.n) {
+                        struct sockdiag_sock *n = realloc(t->socks, (t->n + x.n) * sizeof(*n));
+                        if (!n)
+                                r = -ENOMEM;
+                        else {
+                                memcpy(n + t->n, x.socks, x.n * sizeof(*n));
+                                t->socks = n;
+                                t->n += x.n;
+                                t->cap = t->n;
+                        }
+                }
+                if (r >= 0 && ret_added)
+                        *ret_added = x.n;
+                sockdiag_table_done(&x);
+        }
+        return r < 0 ? r : 0;
 }
 
 int sockdiag_dump_addrs(struct sockdiag_addrs *ret, FILE *record) {

@@ -96,6 +96,12 @@ const char *sockdiag_endpoint(uint8_t family, const uint8_t addr[16], uint16_t p
  * reply, -EAGAIN when the dump kept being interrupted. On failure *ret is
  * left empty. sockdiag_dump_addrs(): the same for the RTM_GETADDR dump. */
 int sockdiag_dump(struct sockdiag_table *ret, FILE *record);
+/* One family's sockets in the states of the mask (bit 1 << TCP state, as
+ * idiag_states: without TCP_LISTEN the kernel skips the listening hash,
+ * without TCP_TIME_WAIT it reports no time-wait socket), appended to *t (which
+ * the caller frees, also on failure; nothing is appended then), their
+ * number in *ret_added (may be NULL). Returns 0 or -errno as above. */
+int sockdiag_dump_family(struct sockdiag_table *t, uint8_t family, uint32_t states, size_t *ret_added);
 int sockdiag_dump_addrs(struct sockdiag_addrs *ret, FILE *record);
 
 /* End one socket now with SOCK_DESTROY: the kernel's tcp_abort(), the

@@ -127,7 +127,7 @@ play -e tcptune_profile=fast-failvoer
 check_eq "misspelled profile: ansible-playbook exits 2" "$?" 2
 check_eq "misspelled profile: the task failed, not changed" "$(recap)" "0:0:1"
 check_eq "misspelled profile: tcptune's exit 2 in the result" "$(task rc)" 2
-msg="tcptune: no profile 'fast-failvoer' in $TCPTUNE_PROFILES_DIR or /etc/tcptune/profiles.d (tcptune profile list shows them)"
+msg="tcptune: no profile 'fast-failvoer' in $TCPTUNE_PROFILES_DIR or /etc/tcptune/profiles.d (did you mean 'fast-failover'?)"
 check_eq "misspelled profile: tcptune's message is the task's stderr" "$(task stderr)" "$msg"
 # And where a person reads it, in the play's own output.
 if grep -q "^fatal: \[localhost\]: FAILED!.*no profile 'fast-failvoer'" "$tmp/play"; then

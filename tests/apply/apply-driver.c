@@ -3,7 +3,8 @@
  * to profiles: the same command layer, with settings from the command line.
  *   apply-driver [--root DIR] [--netns SPEC] [--json] [--file PROFILE_FILE]
  *                apply [--dry-run] [--dropin N] [--reload] PROFILE KEY=VALUE...
- *   apply-driver [--root DIR] [--netns SPEC] [--json] revert [--dropin N] [--reload]
+ *   apply-driver [--root DIR] [--netns SPEC] [--json] revert [--dry-run] [--dropin N] [--reload]
+ *   apply-driver [--root DIR] [--netns SPEC] [--json] active
  * Keys and values are checked against the catalog as profiles are. Exit
  * status and output are those of the commands. */
 #include <stdio.h>
@@ -108,6 +109,8 @@ int main(int argc, char **argv) {
                 r = run_apply(&ctx, argc - i, argv + i, file);
         else if (streq(argv[i], "revert"))
                 r = cmd_profile_revert(&ctx, argc - i, argv + i);
+        else if (streq(argv[i], "active") && i + 1 == argc)
+                r = cmd_profile_active(&ctx);
         else
                 return usage();
         kernel_info_done(&ctx.kernel);

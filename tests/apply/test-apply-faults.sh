@@ -200,7 +200,7 @@ p2=$!
 wait $p1; rc1=$?
 wait $p2; rc2=$?
 check_eq "two at once: both exit 0" "$rc1 $rc2" "0 0"
-prof=$(sed -n 's/^# Written by tcptune .* from profile \([a-z]*\)\.$/\1/p' "$r/etc/sysctl.d/90-tcptune.conf")
+prof=$(sed -n 's/^# Written by tcptune from profile \([a-z]*\), settings .*$/\1/p' "$r/etc/sysctl.d/90-tcptune.conf")
 case $prof in
 one) want="8 60 " ;;
 two) want="7 30 " ;;

@@ -45,6 +45,12 @@ echo "$e" | sed 's/^/# journal: /'
 
 "$driver" --file /usr/share/tcptune/profiles/fast-failover.conf apply fast-failover $FF >/dev/null; rc=$?
 check_eq "second apply: exit 0, no journal entry (nothing changed)" "$rc:$(entries)" "0:1"
+out=$("$driver" --json active); rc=$?
+check_eq "active on the kernel: holds, the drop-in as written" \
+        "$rc:$(jq -c '[.profile, .holds, .dropin.state, (.keys | length)]' <<<"$out")" '0:["fast-failover",true,"as-written",3]'
+out=$("$driver" revert --dry-run); rc=$?
+check_eq "revert --dry-run on the kernel: exit 1, nothing written" \
+        "$rc:$(cat $ipv4/tcp_retries2):$(ls /etc/sysctl.d)" "1:8:90-tcptune.conf"
 out=$("$driver" revert); rc=$?
 check_eq "revert: exit 0" "$rc" 0
 e=$(last_entry 2)
@@ -81,6 +87,14 @@ live values:
 applied: 1 live value changed; \`tcptune profile revert\` undoes it"
 check_eq "the namespace's value changed" "$(nsenter -t $holder -n cat $ipv4/tcp_retries2)" 5
 check_eq "ours did not" "$(cat $ipv4/tcp_retries2)" 15
+out=$("$driver" --netns pid:$holder --json active); rc=$?
+check_eq "--netns active: holds, no drop-in" "$rc:$(jq -c '[.profile, .holds, .dropin, [.keys[] | [.key, .want, .live]]]' <<<"$out")" \
+        '0:["ff",true,{"path":null,"state":"none"},[["net.ipv4.tcp_retries2","5","5"]]]'
+out=$("$driver" active); rc=$?
+check_eq "the host has no profile applied" "$rc:$out" "3:no profile applied: tcptune has recorded no apply here"
+nsenter -t $holder -n sh -c "echo 7 >$ipv4/tcp_retries2"
+out=$("$driver" --netns pid:$holder active); rc=$?
+check_eq "--netns active after drift: exit 1, the key named" "$rc:$(grep '^  ' <<<"$out")" "1:  net.ipv4.tcp_retries2  7, applied 5"
 # Keyed by this boot and the namespace's cookie (never reused within a
 # boot, unlike the inode $ino).
 boot=$(tr -d '-' </proc/sys/kernel/random/boot_id)
@@ -92,7 +106,7 @@ check "journal says NETNS=yes" grep -qx "NETNS=yes" <<<"$(last_entry 3)"
 out=$("$driver" --netns pid:$holder --json revert); rc=$?
 check_eq "--netns revert restores that namespace only" "$rc:$(nsenter -t $holder -n cat $ipv4/tcp_retries2):$(cat $ipv4/tcp_retries2)" "0:15:9"
 check_eq "--netns revert --json" "$(jq -c '[.netns, .dropin, .changes]' <<<"$out")" \
-        "[\"pid:$holder\",{\"path\":null,\"action\":\"none\"},[{\"key\":\"net.ipv4.tcp_retries2\",\"old\":\"5\",\"new\":\"15\"}]]"
+        "[\"pid:$holder\",{\"path\":null,\"action\":\"none\"},[{\"key\":\"net.ipv4.tcp_retries2\",\"old\":\"7\",\"new\":\"15\"}]]"
 "$driver" revert >/dev/null
 check_eq "host-mode revert afterwards: all as before" "$(values; ls -A /etc/sysctl.d /var/lib)" \
         "$before_v

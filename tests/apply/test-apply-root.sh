@@ -29,7 +29,7 @@ live values:
   net.ipv4.tcp_retries2        15 -> 8
   net.ipv4.tcp_keepalive_time  7200 -> 60
 applied: 2 live values changed; \`tcptune profile revert\` undoes it"
-check_eq "drop-in content" "$(cat "$r/etc/sysctl.d/90-tcptune.conf")" "# Written by tcptune 0.1.0 from profile fast-failover (/usr/share/tcptune/profiles/fast-failover.conf).
+check_eq "drop-in content" "$(cat "$r/etc/sysctl.d/90-tcptune.conf")" "# Written by tcptune from profile fast-failover, settings fnv1a64:11934db5885974a3.
 # \`tcptune profile revert\` undoes it; edits here are lost on the next apply.
 net.ipv4.tcp_retries2 = 8
 net.ipv4.tcp_keepalive_time = 60
@@ -52,14 +52,40 @@ check_eq "second apply says so" "$out" "profile fast-failover (/usr/share/tcptun
 already in place: nothing changed"
 check_eq "second apply writes nothing (mtimes, inodes)" "$(stat -c '%n %y %i' \
         "$r/etc/sysctl.d/90-tcptune.conf" "$r/var/lib/tcptune/state" "$r"/proc/sys/net/ipv4/*)" "$stamps"
-# The header names the file, so without --file the drop-in would change.
+# The header holds the profile's name and a hash of its settings, nothing
+# else: the same settings from a copied profile directory (another file)
+# or from another tcptune version (the header has none) change nothing.
+check "the drop-in names no tcptune version and no profile file" \
+        test -z "$(grep -E 'tcptune [0-9]+\.[0-9]|/usr/share' "$r/etc/sysctl.d/90-tcptune.conf")"
+out=$("$driver" --root "$r" --file /srv/copy/profiles/fast-failover.ini --json apply fast-failover $FF); rc=$?
+check_eq "same settings from a copied profile directory: exit 0, changed false, drop-in kept" \
+        "$rc:$(jq -c '[.changed, .dropin.action, (.changes|length)]' <<<"$out")" '0:[false,"kept",0]'
 out=$("$driver" --root "$r" apply --dry-run fast-failover $FF); rc=$?
-check_eq "dry run with only the header differing exits 1" "$rc:$(echo "$out" | tail -1)" "1:dry run: 1 change pending, nothing written"
+check_eq "dry run without --file: nothing pending, exit 0" "$rc" 0
+check_eq "and nothing was rewritten (mtimes, inodes)" "$(stat -c '%n %y %i' \
+        "$r/etc/sysctl.d/90-tcptune.conf" "$r/var/lib/tcptune/state" "$r"/proc/sys/net/ipv4/*)" "$stamps"
+out=$("$driver" --root "$r" --json apply --dry-run fast-failover tcp_retries2=7 tcp_keepalive_time=60 tcp_keepalive_probes=9); rc=$?
+check_eq "different settings: the drop-in is pending" "$rc:$(jq -c '[.pending, .dropin.action]' <<<"$out")" '1:[true,"pending"]'
 out=$("$driver" --root "$r" --file /usr/share/tcptune/profiles/fast-failover.conf apply --dry-run fast-failover $FF); rc=$?
 check_eq "dry run with nothing pending exits 0" "$rc" 0
 out=$("$driver" --root "$r" --file /usr/share/tcptune/profiles/fast-failover.conf --json apply --dry-run fast-failover $FF); rc=$?
 check_eq "dry run --json with nothing pending" "$(echo "$out" | jq -c '[.pending, .changed, .dropin.action, (.changes|length)]')" \
         '[false,false,"kept",0]'
+
+# --- revert --dry-run: what revert would do; writes nothing, no lock.
+rm -rf "$r/run/tcptune"
+out=$("$driver" --root "$r" revert --dry-run); rc=$?
+check_eq "revert --dry-run exits 1 with changes pending" "$rc" 1
+check_eq "revert --dry-run lists them" "$out" "drop-in /etc/sysctl.d/90-tcptune.conf: would be removed (there was none before)
+live values to restore:
+  net.ipv4.tcp_retries2        8 -> 15
+  net.ipv4.tcp_keepalive_time  60 -> 7200
+dry run: 3 changes pending, nothing written"
+check_eq "revert --dry-run writes nothing" "$(snapshot "$r")" "$applied"
+check "revert --dry-run takes no lock" test ! -e "$r/run/tcptune"
+out=$("$driver" --root "$r" --json revert --dry-run); rc=$?
+check_eq "revert --dry-run --json" "$rc:$(jq -c '[.dry_run, .pending, .changed, .dropin.action, (.changes|length)]' <<<"$out")" \
+        '1:[true,true,false,"removed",2]'
 
 out=$("$driver" --root "$r" revert); rc=$?
 check_eq "revert exits 0" "$rc" 0
@@ -69,6 +95,8 @@ live values restored:
   net.ipv4.tcp_keepalive_time  60 -> 7200
 reverted: the state before tcptune's first apply is back"
 check_eq "apply -> revert round-trips to a byte-identical tree" "$(snapshot "$r")" "$before"
+out=$("$driver" --root "$r" revert --dry-run); rc=$?
+check_eq "revert --dry-run with nothing recorded: exit 0" "$rc:$out" "0:nothing to revert: tcptune has recorded no apply here"
 out=$("$driver" --root "$r" revert); rc=$?
 check_eq "revert again: nothing to revert, exit 0" "$rc:$out" "0:nothing to revert: tcptune has recorded no apply here"
 
@@ -111,6 +139,18 @@ out=$("$driver" --root "$r2" --json apply p tcp_retries2=8 2>/dev/null); rc=$?
 check_eq "--json failure: exit 3, error and changed=false in the document" \
         "$rc:$(jq -c '[.changed, .error]' <<<"$out")" \
         '3:[false,"/etc/sysctl.d/90-tcptune.conf: is a symbolic link; refusing to follow it"]'
+check_eq "--json failure: pending false, warnings empty, every key present" \
+        "$(jq -c '[.pending, .warnings, keys]' <<<"$out")" \
+        '[false,[],["action","changed","changes","dropin","dry_run","error","netns","pending","profile","profile_file","warnings"]]'
+out=$("$driver" --root "$r2" --json apply --dry-run p tcp_retries2=8 2>/dev/null); rc=$?
+check_eq "--json failure of a dry run: exit 3, pending false" "$rc:$(jq -c '[.pending, .changed, .dry_run]' <<<"$out")" \
+        '3:[false,false,true]'
+# Every key of the document is in tcptune(8)'s OUTPUT, JSON of profile.
+if [ -n "${MAN:-}" ]; then
+        para=$(sed -n '/^\*apply\*: \*action\*/,/^$/p' "$MAN")
+        missing=$(for k in $(jq -r 'keys[]' <<<"$out"); do grep -q "\*$k\*" <<<"$para" || echo "$k"; done)
+        check_eq "every apply --json key is documented in tcptune(8) OUTPUT" "$missing" ""
+fi
 
 # --- Usage errors: exit 2, nothing written.
 before=$(snapshot "$r")

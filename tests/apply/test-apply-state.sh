@@ -18,6 +18,7 @@ state_rel=var/lib/tcptune/state
 #   1 comment  2 version  3 profile  4 profile-file  5 dropin  6 created-dir
 #   7 previous-dropin  8 live net.ipv4.tcp_retries2 15
 #   9 live net.ipv4.tcp_keepalive_time 7200
+#   10 set net.ipv4.tcp_retries2 8  11 set net.ipv4.tcp_keepalive_time 60
 fresh() {
         rm -rf "$tmp/a"
         r=$tmp/a/b/root
@@ -51,9 +52,9 @@ refused() {
 fresh
 echo "keep me" >"$tmp/a/x.y"
 echo 'live //.//.//.//.x/y 666' >>"$st"
-refused "revert, traversal key" "10: live key '//\.//\.//\.//\.x/y' is not a key tcptune writes" \
+refused "revert, traversal key" "12: live key '//\.//\.//\.//\.x/y' is not a key tcptune writes" \
         "$driver" --root "$r" revert
-refused "next apply, traversal key" "10: live key" \
+refused "next apply, traversal key" "12: live key" \
         "$driver" --root "$r" apply q tcp_syn_retries=4
 check_eq "traversal key: the file outside --root keeps its bytes" "$(cat "$tmp/a/x.y")" "keep me"
 
@@ -62,7 +63,7 @@ fresh
 mkdir -p "$r/proc/sys/kernel"
 echo core >"$r/proc/sys/kernel/core_pattern"
 echo 'live kernel.core_pattern |/tmp/evil %p' >>"$st"
-refused "revert, kernel.core_pattern" "10: live key 'kernel.core_pattern' is not a key tcptune writes" \
+refused "revert, kernel.core_pattern" "12: live key 'kernel.core_pattern' is not a key tcptune writes" \
         "$driver" --root "$r" revert
 check_eq "kernel.core_pattern untouched" "$(cat "$r/proc/sys/kernel/core_pattern")" core
 
@@ -70,7 +71,7 @@ check_eq "kernel.core_pattern untouched" "$(cat "$r/proc/sys/kernel/core_pattern
 for key in net/ipv4/tcp_syn_retries tcp_syn_retries net.ipv4.tcp_not_a_key net.ipv4.tcp_syn_retries/x; do
         fresh
         echo "live $key 3" >>"$st"
-        refused "revert, key '$key'" "10: live key" "$driver" --root "$r" revert
+        refused "revert, key '$key'" "12: live key" "$driver" --root "$r" revert
 done
 
 # --- The drop-in must be the one in /etc/sysctl.d.
@@ -102,10 +103,11 @@ fresh
 sed -i 's|^live net.ipv4.tcp_retries2 15$|live net.ipv4.tcp_retries2|' "$st"
 refused "revert, no value" "8: " "$driver" --root "$r" revert
 
-# --- No live section: revert must not delete the drop-in and leave the
-# live values; it says how to recover, and the man page does too.
+# --- No live section (a record cut short: the set lines after it are gone
+# too): revert must not delete the drop-in and leave the live values; it
+# says how to recover, and the man page does too.
 fresh
-sed -i '/^live /d' "$st"
+sed -i '/^live /d; /^set /d' "$st"
 refused "revert, no live values" \
         "8: the record ends before its live values \(incomplete\).*by hand" "$driver" --root "$r" revert
 check_eq "incomplete record: live value still the applied one" "$(cat "$r/proc/sys/net/ipv4/tcp_retries2")" 8

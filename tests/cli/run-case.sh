@@ -6,7 +6,7 @@
 # A case file: line 1 "exit: N", line 2 the arguments (shell words, with
 # @FIXTURES@ for tests/fixtures), an optional line 3 "env: NAME=VALUE..."
 # (shell words too) for the environment. NO_COLOR is set: goldens have no
-# colour.
+# colour. The fixtures path reads @FIXTURES@ in stdout and stderr alike.
 set -u
 name=$1
 tests=${TESTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -29,7 +29,7 @@ eval "set -- $args"
 env NO_COLOR=1 "${envs[@]}" "$tcptune" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 status=$?
 {
-        cat "$tmp/out"
+        sed "s|$fixtures|@FIXTURES@|g" "$tmp/out"
         echo "--- stderr"
         sed "s|$fixtures|@FIXTURES@|g" "$tmp/err"
         echo "--- exit $status"

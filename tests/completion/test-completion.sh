@@ -107,7 +107,7 @@ words)
                         not_ok "command $c has no entry in complete.c's table"
         done
         expect "profile's sub-commands" "$("$tcptune" __complete commands profile | sorted)" \
-                "apply diff list revert show verify"
+                "active apply diff list revert show verify"
 
         # Every word offered is one the command takes.
         fixture=$tests/fixtures/defaults

@@ -35,8 +35,8 @@ set_ns tcp_retries2 6
 set_ns tcp_keepalive_time 10
 "$tcptune" --netns "$ns" profile verify fast-failover >"$tmp/out" 2>&1
 check "verify --netns lists the namespace's drift" $? 1 "$tmp/out" \
-        '^net.ipv4.tcp_keepalive_intvl: live 75, boot not compared \(--netns\), want 3$'
-check "verify --netns does not list what the namespace already has" 1 1 "$tmp/out" 'fast-failover: 6 differences$'
+        '^net.ipv4.tcp_keepalive_intvl: want 3: live 75, boot not compared \(--netns\)$'
+check "verify --netns does not list what the namespace already has" 1 1 "$tmp/out" '^fast-failover: 6 differences \(6 live values differ\)$'
 "$tcptune" --netns "$ns" --json profile diff fast-failover >"$tmp/out" 2>&1
 check "diff --netns --json reads the namespace's tcp_retries2" $? 1 "$tmp/out" '"live": "6",'
 check "diff --netns --json: boot not checked" 1 1 "$tmp/out" '"boot_checked": false'

@@ -8,6 +8,11 @@
 #     textfile collector rejects them);
 #   - per netns: all 7 scenarios with min <= typical <= max (+Inf allowed
 #     for a scenario that never fires), the 3 severities, integer values;
+#   - outages: a survivable outage and a resume wait per scenario that
+#     sends (not fin-wait-2), the survivable outage within the earliest
+#     detection;
+#   - failing sockets: counts, per timer (not time-wait), and of sockets
+#     whose local address is gone;
 #   - one timestamp, equal to -v epoch=N when given.
 # Prints one "# problem" line per violation and exits 1 if there was any.
 # -v tsv=FILE also writes each sample as "name<TAB>labels<TAB>value", the
@@ -82,6 +87,10 @@ BEGIN {
         want["tcptune_drift"] = "key,netns"
         want["tcptune_findings"] = "netns,severity"
         want["tcptune_audit_timestamp_seconds"] = ""
+        want["tcptune_survivable_outage_seconds"] = "netns,scenario"
+        want["tcptune_outage_resume_within_seconds"] = "netns,scenario"
+        want["tcptune_failing_sockets"] = "netns,timer"
+        want["tcptune_sockets_local_address_gone"] = "netns"
         nsc = split("established idle connect accept orphan fin-wait-2 zero-window", scen, " ")
         nsev = split("info warning critical", sev, " ")
         split("min typical max", bnd, " ")
@@ -158,6 +167,16 @@ BEGIN {
         } else if (name == "tcptune_sysctl_value") {
                 if (!ISINT) problem("sysctl value is not an integer: " $0)
                 if (LBL["key"] !~ /^net\.ipv4\.tcp_[a-z0-9_]+$/) problem("key '" LBL["key"] "' is not a canonical net.ipv4.tcp_* key")
+        } else if (name == "tcptune_survivable_outage_seconds" || name == "tcptune_outage_resume_within_seconds") {
+                if (v < 0) problem("negative outage time: " $0)
+                if (LBL["scenario"] == "fin-wait-2") problem("fin-wait-2 sends nothing an outage could hold up: " $0)
+                if (name == "tcptune_survivable_outage_seconds") outage[ns, LBL["scenario"]] = v
+        } else if (name == "tcptune_failing_sockets") {
+                if (!ISINT || v < 0) problem("failing sockets is not a count: " $0)
+                if (LBL["timer"] !~ /^(none|retransmit|probe|keepalive|syn|synack|fin-wait-2)$/)
+                        problem("unknown timer '" LBL["timer"] "'")
+        } else if (name == "tcptune_sockets_local_address_gone") {
+                if (!ISINT || v < 0) problem("local-address-gone is not a count: " $0)
         } else if (name == "tcptune_audit_timestamp_seconds") {
                 if (!ISINT || v < 1000000000) problem("timestamp is not Unix seconds: " $0)
                 if (epoch != "" && v != epoch + 0) problem("timestamp " value ", expected SOURCE_DATE_EPOCH " epoch)
@@ -191,6 +210,11 @@ END {
                         if (!(lo <= mid && mid <= hi))
                                 problem(sprintf("netns %s: %s: min %s <= typical %s <= max %s does not hold", ns, s,
                                         raw[ns, s, "min"], raw[ns, s, "typical"], raw[ns, s, "max"]))
+                        # An outage is survived only up to the last transmission before the abort.
+                        if (s != "fin-wait-2" && !((ns, s) in outage))
+                                problem("netns " ns ": scenario " s " lacks tcptune_survivable_outage_seconds")
+                        else if ((ns, s) in outage && raw[ns, s, "min"] != "+Inf" && outage[ns, s] > lo)
+                                problem("netns " ns ": " s ": survivable outage past the earliest abort")
                 }
                 for (i = 1; i <= nsev; i++)
                         if (!((ns, sev[i]) in findings)) problem("netns " ns ": no tcptune_findings for severity " sev[i])

@@ -33,7 +33,16 @@ same_as_json() {
                         got=$(value_of "$tsv" tcptune_detect_seconds "bound=\"$b\",netns=\"$ns\",scenario=\"$s\"")
                         same_number "$got" "$want" || { echo "#   $s $b: $got, --json says $want"; bad=1; }
                 done
+                want=$(jq -r --arg s "$s" '.scenarios[] | select(.name == $s) | .survives_outage_s // "none"' "$json")
+                got=$(value_of "$tsv" tcptune_survivable_outage_seconds "netns=\"$ns\",scenario=\"$s\"")
+                [ "$want" = none ] && [ -z "$got" ] || same_number "$got" "$want" ||
+                        { echo "#   $s survivable outage: ${got:-no sample}, --json says $want"; bad=1; }
         done
+        # Failing sockets (not read under --root: no sample, JSON null).
+        want=$(jq -r '.sockets.failing // "none"' "$json")
+        got=$(NS="netns=\"$ns\"" awk -F '\t' '$1 == "tcptune_failing_sockets" && index($2, ENVIRON["NS"]) { n += $3; k++ }
+                END { if (k) print n }' "$tsv")
+        [ "${got:-none}" = "$want" ] || { echo "#   failing sockets: ${got:-no sample}, --json says $want"; bad=1; }
         while read -r key v; do
                 got=$(value_of "$tsv" tcptune_sysctl_value "key=\"$key\",netns=\"$ns\"")
                 same_number "$got" "$v" || { echo "#   $key: ${got:-no sample}, --json says $v"; bad=1; }
@@ -41,7 +50,7 @@ same_as_json() {
         want=$(jq '[.tunables[] | select(.value | type == "number")] | length' "$json")
         got=$(NS="netns=\"$ns\"" awk -F '\t' '$1 == "tcptune_sysctl_value" && index($2, ENVIRON["NS"])' "$tsv" | wc -l)
         [ "$got" = "$want" ] || { echo "#   $got tcptune_sysctl_value samples, --json has $want integer tunables"; bad=1; }
-        [ $bad = 0 ] && ok "$name: detection times and tunables match --json audit" ||
+        [ $bad = 0 ] && ok "$name: detection times, outages, failing sockets and tunables match --json audit" ||
                 not_ok "$name: Prometheus and --json audit differ (above)"
 }
 
@@ -151,7 +160,7 @@ cmp -s "$tmp/after.prom" "$tmp/defaults.prom" && ok "audit --format prometheus i
 
 # The live host, read-only.
 audit host "0 1 3" audit
-check_textfile host "$tmp/host.prom" -v require=tcptune_sysctl_value -v tsv="$tmp/host.tsv"
+check_textfile host "$tmp/host.prom" -v require="tcptune_sysctl_value tcptune_failing_sockets" -v tsv="$tmp/host.tsv"
 want=$(cat /proc/sys/net/ipv4/tcp_retries2)
 got=$(value_of "$tmp/host.tsv" tcptune_sysctl_value 'key="net.ipv4.tcp_retries2",netns="host"')
 [ "$got" = "$want" ] && ok "host: tcp_retries2 is the live $want" || not_ok "host: tcp_retries2 ${got:-missing}, live $want"
@@ -184,7 +193,7 @@ ip netns exec "$a" sh -c 'echo 7 >/proc/sys/net/ipv4/tcp_retries2'
 ip netns exec "$b" sh -c 'echo 3 >/proc/sys/net/ipv4/tcp_syn_retries; echo 600 >/proc/sys/net/ipv4/tcp_keepalive_time'
 
 audit netns-a "0 1" --netns "$a" audit
-check_textfile netns-a "$tmp/netns-a.prom" -v require=tcptune_sysctl_value -v tsv="$tmp/netns-a.tsv"
+check_textfile netns-a "$tmp/netns-a.prom" -v require="tcptune_sysctl_value tcptune_failing_sockets" -v tsv="$tmp/netns-a.tsv"
 "$tcptune" --netns "$a" --json audit >"$tmp/netns-a.json" 2>/dev/null
 same_as_json "--netns $a" "$tmp/netns-a.tsv" "$a" "$tmp/netns-a.json"
 got=$(value_of "$tmp/netns-a.tsv" tcptune_sysctl_value "key=\"net.ipv4.tcp_retries2\",netns=\"$a\"")

@@ -91,16 +91,19 @@ static void test_dropin_content(void) {
                 { "net.ipv4.tcp_retries2", "8" },
                 { "net.ipv4.tcp_keepalive_time", "60" },
         };
-        char *c = apply_dropin_content("fast-failover", "/usr/share/tcptune/profiles/fast-failover.conf", s, 2);
-        test_assert_str(c, "# Written by tcptune " TCPTUNE_VERSION
-                           " from profile fast-failover (/usr/share/tcptune/profiles/fast-failover.conf).\n"
+        /* Only the name and the settings count: no version, no path, so
+         * an upgrade or a copied profile directory writes the same bytes
+         * (the hash is FNV-1a 64 of the "key = value\n" lines). */
+        char *c = apply_dropin_content("fast-failover", s, 2);
+        test_assert_str(c, "# Written by tcptune from profile fast-failover, settings fnv1a64:1e4864e7e63cebb7.\n"
                            "# `tcptune profile revert` undoes it; edits here are lost on the next apply.\n"
                            "net.ipv4.tcp_retries2 = 8\n"
                            "net.ipv4.tcp_keepalive_time = 60\n");
+        test_assert(!strstr(c, TCPTUNE_VERSION));
         free(c);
         /* A newline in a name cannot start a line of its own. */
-        c = apply_dropin_content("a\nnet.ipv4.tcp_sack = 0", NULL, s, 1);
-        test_assert_str(c, "# Written by tcptune " TCPTUNE_VERSION " from profile a?net.ipv4.tcp_sack = 0.\n"
+        c = apply_dropin_content("a\nnet.ipv4.tcp_sack = 0", s, 1);
+        test_assert_str(c, "# Written by tcptune from profile a?net.ipv4.tcp_sack = 0, settings fnv1a64:45129de3655dbd4c.\n"
                            "# `tcptune profile revert` undoes it; edits here are lost on the next apply.\n"
                            "net.ipv4.tcp_retries2 = 8\n");
         free(c);
@@ -120,6 +123,8 @@ static void test_state_roundtrip(void) {
         /* The first value recorded wins: it is the one before tcptune. */
         test_assert_int(apply_state_add(&s, "net.ipv4.tcp_retries2", "8"), 0);
         test_assert_int(s.n, 2);
+        const struct apply_setting set[] = { { "net.ipv4.tcp_retries2", "8" } };
+        test_assert_int(apply_state_set_settings(&s, set, 1), 0);
 
         char *text = NULL;
         test_assert_int(apply_state_format(&s, &text), 0);
@@ -135,7 +140,15 @@ static void test_state_roundtrip(void) {
         test_assert_str(apply_state_get(&p, "net.ipv4.tcp_retries2"), "15");
         test_assert_str(apply_state_get(&p, "net.ipv4.tcp_congestion_control"), "cubic reno");
         test_assert(apply_state_get(&p, "net.ipv4.tcp_sack") == NULL);
+        /* What the last apply set, for `profile active`. */
+        test_assert_int(p.n_set, 1);
+        test_assert_str(p.set_keys[0], "net.ipv4.tcp_retries2");
+        test_assert_str(p.set_values[0], "8");
         apply_state_done(&p);
+        test_assert_int(apply_state_parse("version 1\nset net.ipv4.tcp_retries2\nlive net.ipv4.tcp_retries2 15\n", &p,
+                                          NULL, NULL), -EBADMSG);
+        test_assert_int(apply_state_parse("version 1\nset kernel.panic 1\nlive net.ipv4.tcp_retries2 15\n", &p,
+                                          NULL, NULL), -EBADMSG);
         free(text);
 
         /* A value spanning lines cannot be recorded faithfully: refused. */

@@ -50,6 +50,28 @@ static void test_duration_invalid(void) {
         test_assert_int(parse_duration("5124095577h", &v), -ERANGE);
 }
 
+/* Bare numbers in the option's own unit; a suffix always wins. */
+static void test_duration_unit(void) {
+        static const struct {
+                const char *in;
+                uint64_t bare_unit, usec;
+        } cases[] = {
+                { "204", USEC_PER_MSEC, 204000 },  { "0.5", USEC_PER_MSEC, 500 },
+                { "30000", USEC_PER_MSEC, 30000000 }, { "1.5s", USEC_PER_MSEC, 1500000 },
+                { "40us", USEC_PER_MSEC, 40 },     { "2m", USEC_PER_MSEC, 120000000 },
+                { "3", USEC_PER_SEC, 3000000 },    { "7", 1, 7 },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                uint64_t v = 0;
+                test_assert_int(parse_duration_unit(cases[i].in, cases[i].bare_unit, &v), 0);
+                test_assert_int(v, cases[i].usec);
+        }
+        uint64_t v = 9;
+        test_assert_int(parse_duration_unit("1m30", USEC_PER_MSEC, &v), -EINVAL);
+        test_assert_int(parse_duration_unit("20000000000000000", USEC_PER_MSEC, &v), -ERANGE);
+        test_assert_int(v, 9);
+}
+
 static void test_duration_format(void) {
         static const struct {
                 uint64_t usec;
@@ -180,6 +202,7 @@ static void test_whitespace(void) {
 int main(void) {
         TEST(test_duration_valid);
         TEST(test_duration_invalid);
+        TEST(test_duration_unit);
         TEST(test_duration_format);
         TEST(test_seconds_format);
         TEST(test_kernel_long);

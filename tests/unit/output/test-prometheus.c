@@ -45,16 +45,21 @@ static void fill_ns(struct audit_ns *ns, const char *label, const char *retries2
         free(ns->live.value[0]);
         ns->live.value[0] = strdup(retries2); /* tcp_retries2 comes first */
         live_model_input(&ns->live, &k, &ns->in, NULL);
+        ns->in.outage = true; /* as audit_collect() does */
         ns->results = calloc(_SCENARIO_MAX, sizeof(*ns->results));
         for (unsigned s = 0; s < _SCENARIO_MAX; s++)
                 test_assert_int(model_run(&ns->in, s, &ns->results[s]), 0);
 }
 
+#define N_FAMILIES 9
+
 /* Index of the family a sample line belongs to, by name prefix. */
 static int family_of(const char *line) {
         static const char *const fam[] = { "tcptune_detect_seconds", "tcptune_sysctl_value", "tcptune_drift",
-                                           "tcptune_findings", "tcptune_audit_timestamp_seconds" };
-        for (int i = 0; i < 5; i++) {
+                                           "tcptune_findings", "tcptune_audit_timestamp_seconds",
+                                           "tcptune_survivable_outage_seconds", "tcptune_outage_resume_within_seconds",
+                                           "tcptune_failing_sockets", "tcptune_sockets_local_address_gone" };
+        for (int i = 0; i < N_FAMILIES; i++) {
                 size_t l = strlen(fam[i]);
                 if (strncmp(line, fam[i], l) == 0 && (line[l] == '{' || line[l] == ' '))
                         return i;
@@ -74,6 +79,9 @@ static void test_report(void) {
         ns[1].findings.count[SEVERITY_INFO] = 1;
         /* idle never fires in the second namespace */
         ns[1].results[SCENARIO_IDLE].never = true;
+        /* sockets read in the first only (the second as under --root) */
+        ns[0].sockets = (struct audit_sockets) { .read = true, .total = 5, .failing = 2, .gone = 1 };
+        ns[0].sockets.failing_by_timer[SOCK_TIMER_RETRANSMIT] = 2;
         struct audit_report rep = { .ns = ns, .n_ns = 2, .timestamp = 1764651234 };
 
         char *buf = NULL;
@@ -82,7 +90,7 @@ static void test_report(void) {
         test_assert_int(output_prometheus(f, &rep), 0);
         fclose(f);
 
-        int last = -1, seen[5] = {}, help[5] = {}, type[5] = {};
+        int last = -1, seen[N_FAMILIES] = {}, help[N_FAMILIES] = {}, type[N_FAMILIES] = {};
         unsigned samples = 0;
         char *save = NULL;
         for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -109,16 +117,17 @@ static void test_report(void) {
                         last = fi;
                 }
         }
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < N_FAMILIES; i++) {
                 test_assert_int(help[i], 1);
                 test_assert_int(type[i], 1);
         }
-        /* 2 x 7 x 3 detect, 2 x 18 integer tunables, 1 drift, 2 x 3 findings, 1 timestamp */
+        /* 2 x 7 x 3 detect, 2 x 18 integer tunables, 1 drift, 2 x 3 findings, 1 timestamp,
+         * 2 x 2 x 6 outage (fin-wait-2 sends nothing), 7 timers + 1 address-gone in the first */
         size_t n_int = 0, n;
         const struct tunable *t = tunable_all(&n);
         for (size_t i = 0; i < n; i++)
                 n_int += t[i].type == TUNABLE_INT;
-        test_assert_int(samples, 42 + 2 * n_int + 1 + 6 + 1);
+        test_assert_int(samples, 42 + 2 * n_int + 1 + 6 + 1 + 24 + 8);
         free(buf);
 
         f = open_memstream(&buf, &len);
@@ -130,6 +139,13 @@ static void test_report(void) {
         test_assert(strstr(buf, "tcptune_drift{netns=\"host\",key=\"net.ipv4.tcp_retries2\"} 1\n") != NULL);
         test_assert(strstr(buf, "tcptune_findings{netns=\"host\",severity=\"warning\"} 2\n") != NULL);
         test_assert(strstr(buf, "tcptune_audit_timestamp_seconds 1764651234\n") != NULL);
+        test_assert(strstr(buf, "tcptune_failing_sockets{netns=\"host\",timer=\"retransmit\"} 2\n") != NULL);
+        test_assert(strstr(buf, "tcptune_failing_sockets{netns=\"host\",timer=\"probe\"} 0\n") != NULL);
+        test_assert(strstr(buf, "tcptune_sockets_local_address_gone{netns=\"host\"} 1\n") != NULL);
+        test_assert(strstr(buf, "tcptune_failing_sockets{netns=\"we") == NULL);
+        test_assert(strstr(buf, "tcptune_survivable_outage_seconds{netns=\"host\",scenario=\"fin-wait-2\"}") == NULL);
+        /* tcp_retries2 8: RTO #8, the last transmission before the abort */
+        test_assert(strstr(buf, "tcptune_survivable_outage_seconds{netns=\"host\",scenario=\"established\"} ") != NULL);
         /* tcp_retries2 8 vs 15: the detect figures differ between the namespaces. */
         test_assert(strstr(buf, "tcptune_detect_seconds{netns=\"host\",scenario=\"established\",bound=\"typical\"} 938.7\n") == NULL);
         free(buf);
