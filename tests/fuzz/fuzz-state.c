@@ -43,6 +43,11 @@ static void check_state(const struct apply_state *s) {
                 for (size_t j = 0; j < i; j++)
                         fuzz_assert(!streq(s->keys[j], k));
         }
+        for (size_t i = 0; i < s->n_set; i++) {
+                const struct tunable *t = tunable_find(s->set_keys[i]);
+                fuzz_assert(t && streq(t->key, s->set_keys[i]));
+                fuzz_assert(*s->set_values[i] && !strpbrk(s->set_values[i], "\n\r"));
+        }
         fuzz_assert((s->dropin_mode & ~(mode_t) APPLY_STATE_MODE_MASK) == 0);
         fuzz_assert(!s->had_dropin || s->dropin_data);
         if (s->dropin) {
@@ -68,6 +73,11 @@ static bool same_state(const struct apply_state *a, const struct apply_state *b)
                 return false;
         for (size_t i = 0; i < a->n; i++)
                 if (!streq(a->keys[i], b->keys[i]) || !streq(a->values[i], b->values[i]))
+                        return false;
+        if (a->n_set != b->n_set)
+                return false;
+        for (size_t i = 0; i < a->n_set; i++)
+                if (!streq(a->set_keys[i], b->set_keys[i]) || !streq(a->set_values[i], b->set_values[i]))
                         return false;
         return true;
 }
