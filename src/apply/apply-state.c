@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "apply-internal.h"
+#include "escape.h"
 #include "sysctl-key.h"
 #include "tunables.h"
 
@@ -188,6 +189,13 @@ static int refuse(struct parse_error *e, const char *fmt, ...) {
         return -EBADMSG;
 }
 
+/* Bytes of the record quoted in a message, escaped: the record is
+ * whatever is in the file, and the message goes to a terminal and the
+ * journal as one line. At most 100 bytes of it; NULL on OOM. */
+static char *quote(const char *s) {
+        return escape_text(s, 100);
+}
+
 /* A key tcptune could have written: canonical already (normalising it
  * again changes nothing, so no other spelling, no "..", no glob), under
  * net., and in the catalog, which every profile key is. */
@@ -231,8 +239,10 @@ static int parse_key_value(struct apply_state *s, const char *field, const char 
         _cleanup_free_ char *key = sp ? strndup(v, (size_t) (sp - v)) : strdup(v);
         if (!key)
                 return -ENOMEM;
-        if (!state_key_valid(key))
-                return refuse(e, "%s key '%s' is not a key tcptune writes", field, key);
+        if (!state_key_valid(key)) {
+                _cleanup_free_ char *q = quote(key);
+                return refuse(e, "%s key '%s' is not a key tcptune writes", field, q ? q : "?");
+        }
         if (!sp || !sp[1])
                 return refuse(e, "%s %s has an empty value", field, key);
         return streq(field, "set") ? add_set(s, key, sp + 1) : apply_state_add(s, key, sp + 1);
@@ -249,8 +259,10 @@ static int parse_line(struct apply_state *s, char *line, bool *seen_version, str
         char **dst = NULL;
 
         if (streq(field, "version")) {
-                if (!streq(v, STATE_VERSION))
-                        return refuse(e, "version %s: not one this tcptune reads (%s)", v, STATE_VERSION);
+                if (!streq(v, STATE_VERSION)) {
+                        _cleanup_free_ char *q = quote(v);
+                        return refuse(e, "version %s: not one this tcptune reads (%s)", q ? q : "?", STATE_VERSION);
+                }
                 *seen_version = true;
                 return 0;
         }
@@ -261,8 +273,10 @@ static int parse_line(struct apply_state *s, char *line, bool *seen_version, str
         else if (streq(field, "profile-file"))
                 dst = &s->profile_file;
         else if (streq(field, "dropin")) {
-                if (!state_dropin_valid(v))
-                        return refuse(e, "drop-in '%s' is not a file in " APPLY_SYSCTLD_DIR, v);
+                if (!state_dropin_valid(v)) {
+                        _cleanup_free_ char *q = quote(v);
+                        return refuse(e, "drop-in '%s' is not a file in " APPLY_SYSCTLD_DIR, q ? q : "?");
+                }
                 dst = &s->dropin;
         }
         if (dst) {
@@ -278,7 +292,8 @@ static int parse_line(struct apply_state *s, char *line, bool *seen_version, str
                 return parse_previous_dropin(s, v, e);
         if (streq(field, "live") || streq(field, "set"))
                 return parse_key_value(s, field, v, e);
-        return refuse(e, "'%s' is not a field of a tcptune state record", field);
+        _cleanup_free_ char *q = quote(field);
+        return refuse(e, "'%s' is not a field of a tcptune state record", q ? q : "?");
 }
 
 int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_line, char **ret_why) {
@@ -298,11 +313,19 @@ int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_l
                 else if (!*line)
                         break; /* after the final newline */
                 line_no++;
-                if (line[0] != '#' && line[0] != '\0')
+                /* apply_state_format() writes no '\r' (it refuses values
+                 * with one): a record with one was edited, and a value
+                 * ending in it would be written back to /proc/sys. */
+                if (line[0] != '#' && strchr(line, '\r'))
+                        r = refuse(&e, "a carriage return: not a line tcptune writes");
+                else if (line[0] != '#' && line[0] != '\0')
                         r = parse_line(&s, line, &seen_version, &e);
         }
-        if (r >= 0 && !seen_version)
+        if (r >= 0 && !seen_version) {
+                /* An empty record has no line 0: name the first. */
+                line_no = line_no ? line_no : 1;
                 r = refuse(&e, "no version line: not a tcptune state record");
+        }
         /* Every apply records the live value of each key it sets. Without
          * them, "reverting" would only remove the drop-in and leave the
          * live values as applied. */

@@ -19,6 +19,15 @@ static const struct {
         { "h",   USEC_PER_HOUR },
 };
 
+static uint64_t gcd_u64(uint64_t a, uint64_t b) {
+        while (b) {
+                uint64_t t = a % b;
+                a = b;
+                b = t;
+        }
+        return a;
+}
+
 int parse_duration(const char *s, uint64_t *ret_usec) {
         return parse_duration_unit(s, USEC_PER_SEC, ret_usec);
 }
@@ -69,7 +78,11 @@ int parse_duration_unit(const char *s, uint64_t bare_unit, uint64_t *ret_usec) {
                 if (whole > UINT64_MAX / unit)
                         return -ERANGE;
                 uint64_t v = whole * unit;
-                uint64_t f = frac * unit / frac_scale;
+                /* frac / frac_scale of a unit, exactly: frac * unit can
+                 * pass 2^64 (0.9999999999h is 10^10 * 3.6 * 10^9), but
+                 * reduced by their gcd the factor is at most 9 (h: 9/250). */
+                uint64_t g = gcd_u64(unit, frac_scale);
+                uint64_t f = frac * (unit / g) / (frac_scale / g);
                 if (v > UINT64_MAX - f || total > UINT64_MAX - v - f)
                         return -ERANGE;
                 total += v + f;

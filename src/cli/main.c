@@ -314,6 +314,7 @@ int main(int argc, char **argv) {
         }
         ctx.output.color = ctx.output.format == FORMAT_TEXT && color_wanted(stdout);
         ctx.output.width = output_width_wanted(stdout);
+        ctx.output.terminal = isatty(fileno(stdout));
 
         FILE *counted = fopencookie(&written, "w", (cookie_io_functions_t) { .write = counted_write });
         if (!counted)

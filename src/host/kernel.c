@@ -17,6 +17,19 @@ static const char *line_value(const char *p, size_t n, const char *prefix) {
         return n >= k && memcmp(p, prefix, k) == 0 ? p + k : NULL;
 }
 
+/* A congestion control's name as the kernel registers one: at most
+ * TCP_CA_NAME_MAX - 1 bytes of letters, digits, '_' and '-' (a NUL in
+ * the quotes made it "" once). */
+static bool cc_name(const char *v, size_t n) {
+        if (n == 0 || n > 15)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= '0' && v[i] <= '9') ||
+                      v[i] == '_' || v[i] == '-'))
+                        return false;
+        return true;
+}
+
 int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **ret_cc) {
         unsigned hz = 0;
         _cleanup_free_ char *cc = NULL;
@@ -35,7 +48,7 @@ int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **r
                                 hz = x;
                 } else if ((v = line_value(p, n, "CONFIG_DEFAULT_TCP_CONG=\""))) {
                         const char *q = memchr(v, '"', (size_t) (p + n - v));
-                        if (q && q > v) {
+                        if (q && cc_name(v, (size_t) (q - v))) {
                                 free(cc);
                                 cc = strndup(v, (size_t) (q - v));
                         }
@@ -128,22 +141,16 @@ static bool config_scan_done(struct config_scan *c, const char *text, size_t len
  * gzip layer would also CRC every byte, for a check that cannot pass
  * before the end we never reach. Anything else is read as plain text
  * (/boot/config-RELEASE). */
-static int read_config(const char *root, const char *shown, bool want_cc, struct kernel_info *k) {
+int kernel_config_read_buffer(const unsigned char *file, size_t file_len, bool want_cc, unsigned *ret_hz,
+                              char **ret_cc) {
         enum { STEP = 4096 };
-        _cleanup_free_ unsigned char *file = NULL;
         _cleanup_free_ char *out = NULL;
         struct config_scan scan = { .hz = SIZE_MAX, .cc = SIZE_MAX, .want_cc = want_cc };
-        size_t file_len = 0, len = 0, at;
+        size_t len = 0, at;
         const char *text;
-        int r;
 
-        r = read_file(root, shown, &file, &file_len);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0)
-                return -ENOENT;
         if ((at = gzip_data_offset(file, file_len)) > 0) {
-                z_stream z = { .next_in = file + at, .avail_in = (uInt) (file_len - at) };
+                z_stream z = { .next_in = (unsigned char *) file + at, .avail_in = (uInt) (file_len - at) };
                 size_t cap = 0;
                 if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
                         return -ENOMEM;
@@ -182,8 +189,22 @@ static int read_config(const char *root, const char *shown, bool want_cc, struct
         size_t from = scan.hz < scan.cc ? scan.hz : scan.cc;
         if (from == SIZE_MAX || (len >= 7 && memcmp(text, "CONFIG_", 7) == 0))
                 from = 0;
-        if (kernel_config_parse(text ? text + from : "", len - from, &k->hz, &k->default_cc) < 0)
+        return kernel_config_parse(text ? text + from : "", len - from, ret_hz, ret_cc);
+}
+
+static int read_config(const char *root, const char *shown, bool want_cc, struct kernel_info *k) {
+        _cleanup_free_ unsigned char *file = NULL;
+        size_t file_len = 0;
+        int r;
+
+        r = read_file(root, shown, &file, &file_len);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
                 return -ENOENT;
+        r = kernel_config_read_buffer(file, file_len, want_cc, &k->hz, &k->default_cc);
+        if (r < 0)
+                return r == -ENOMEM ? r : -ENOENT;
         /* Paths are reported as the host sees them, without --root. */
         k->hz_source = strdup(shown);
         return k->hz_source ? 0 : -ENOMEM;

@@ -24,10 +24,19 @@ int kernel_info_read(const char *root, struct kernel_info *ret);
 int kernel_info_read_full(const char *root, bool want_cc, struct kernel_info *ret);
 void kernel_info_done(struct kernel_info *k);
 
-/* Pure: pick CONFIG_HZ and CONFIG_DEFAULT_TCP_CONG out of .config text,
+/* Pure: pick CONFIG_HZ and CONFIG_DEFAULT_TCP_CONG (only a name: 1-15
+ * letters, digits, '_' or '-') out of .config text,
  * the len bytes at text (no NUL needed: nothing past them is read).
  * Returns 0 when CONFIG_HZ was found, -ENOENT otherwise. */
 int kernel_config_parse(const char *text, size_t len, unsigned *ret_hz, char **ret_cc);
+
+/* Pure: what kernel_info_read() takes from the bytes of a kernel config
+ * file, gzip-compressed (/proc/config.gz: inflated only as far as the
+ * wanted lines) or plain text (/boot/config-RELEASE). With want_cc false
+ * CONFIG_DEFAULT_TCP_CONG may be missed. Returns 0, -ENOENT (no CONFIG_HZ
+ * found) or -ENOMEM; *ret_cc (may be NULL) as kernel_config_parse(). */
+int kernel_config_read_buffer(const unsigned char *buf, size_t len, bool want_cc, unsigned *ret_hz,
+                              char **ret_cc);
 
 /* Compare dotted release prefixes: kernel_version_at_least("6.18.44", "6.15")
  * is true. An unknown release (NULL) counts as new enough. */

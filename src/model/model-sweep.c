@@ -211,8 +211,12 @@ void model_sweep(const struct params *p, chain_fn chain, struct model_result *r)
                 }
                 long double mean = (exact_order ? c.ld_sum : (long double) c.sum) / (long double) c.count;
                 r->detect_max_us = j_to_us(c.elapsed_max_j, p->hz);
-                r->detect_min_us = j_to_us(c.elapsed_min_j - 1, p->hz);
-                r->detect_us = (uint64_t) ((mean - 0.5L) * (long double) USEC_PER_SEC / (long double) p->hz + 0.5L);
+                /* An abort in the very jiffy of the event (a zero-window
+                 * probe timer pending with the probes already out, firing
+                 * at offset 0) is 0 away, not 2^64 - 1 jiffies. */
+                r->detect_min_us = j_to_us(c.elapsed_min_j ? c.elapsed_min_j - 1 : 0, p->hz);
+                r->detect_us = mean <= 0.5L ? 0
+                               : (uint64_t) ((mean - 0.5L) * (long double) USEC_PER_SEC / (long double) p->hz + 0.5L);
                 /* FIN-WAIT-2 sends nothing an outage could hold up. */
                 if (p->in->outage && chain != model_chain_fin_wait_2)
                         outage_sweep(p, chain, off_lo, off_hi, stride, n_offs, classes, first_granularity, r);

@@ -3,6 +3,7 @@
  * net/ipv4/tcp_ipv4.c (tcp_sk_init), checked by writing each bound into a
  * fresh network namespace of Linux 6.18 (docs/MODEL.md §12). Since 5.13
  * the small counters are u8 (proc_dou8vec_minmax): 0-255. */
+#include <ctype.h>
 #include <limits.h>
 
 #include "parse.h"
@@ -172,6 +173,10 @@ const char *tunable_unit_to_string(enum tunable_unit u) {
         return (unsigned) u < ELEMENTSOF(names) ? names[u] : "?";
 }
 
+bool tunable_is_u8(const struct tunable *t) {
+        return t->type == TUNABLE_INT && !t->jiffies && t->min >= 0 && t->max <= 255;
+}
+
 int tunable_check_value(const struct tunable *t, const char *value, unsigned hz, long *ret_value) {
         if (t->type == TUNABLE_STRING) {
                 /* TCP_CA_NAME_MAX is 16 including the NUL. */
@@ -184,6 +189,21 @@ int tunable_check_value(const struct tunable *t, const char *value, unsigned hz,
         int r = parse_kernel_long(value, &v);
         if (r < 0)
                 return r;
+        /* What proc_get_long() refuses beyond that syntax: a number of 21
+         * characters or more (TMPBUFLEN - 1: it cannot tell where a
+         * longer one ends), a number followed by other than a space, a
+         * tab or the newline systemd-sysctl adds ("5\v"), and, for the
+         * u8 counters (proc_dou8vec_minmax), any sign, even "-0". */
+        const char *p = value, *start;
+        bool neg;
+        unsigned long u;
+        while (isspace((unsigned char) *p))
+                p++;
+        start = p;
+        if (parse_kernel_digits(&p, &neg, &u) < 0 || p - start >= 21 || (*p && *p != ' ' && *p != '\t' && *p != '\n'))
+                return -EINVAL;
+        if (neg && tunable_is_u8(t))
+                return -ERANGE;
         tunable_range(t, hz, &lo, &hi);
         if (v < lo || v > hi)
                 return -ERANGE;

@@ -53,8 +53,13 @@ const struct tunable *tunable_all(size_t *ret_n);
 void tunable_range(const struct tunable *t, unsigned hz, long *ret_min, long *ret_max);
 const char *tunable_unit_to_string(enum tunable_unit u);
 
-/* Check a value as the kernel would on write: number syntax (base 0) and
- * range. Returns 0, -EINVAL (not a number / not a valid name) or -ERANGE.
+/* Whether the kernel keeps t in a u8 (proc_dou8vec_minmax, 5.13+): a
+ * write with a sign is refused, "-0" too. */
+bool tunable_is_u8(const struct tunable *t);
+
+/* Check a value as the kernel would on write: number syntax (base 0), at
+ * most 20 characters, no sign for u8 keys, and range. Returns 0, -EINVAL
+ * (not a number / not a valid name) or -ERANGE.
  * On success *ret_value holds the parsed integer (TUNABLE_INT only). */
 int tunable_check_value(const struct tunable *t, const char *value, unsigned hz, long *ret_value);
 

@@ -31,9 +31,15 @@ static int print_kernel(const struct output *out, const struct audit_report *rep
         size_t n, len = 0;
         const struct tunable *t = tunable_all(&n);
         _cleanup_free_ char *line = NULL;
-        fprintf(out->stream, "Kernel %s, HZ %u", k->release ? k->release : "(unknown)", hz_or_assumed(k->hz));
+        /* The release and the path naming it come from root's /proc/sys:
+         * a container's, with --root /proc/PID/root. */
+        _cleanup_free_ char *release = k->release ? escape_text(k->release, SIZE_MAX) : NULL,
+                            *source = escape_text(strempty(k->hz_source), SIZE_MAX);
+        if ((k->release && !release) || !source)
+                return -ENOMEM;
+        fprintf(out->stream, "Kernel %s, HZ %u", release ? release : "(unknown)", hz_or_assumed(k->hz));
         if (k->hz)
-                fprintf(out->stream, " (from %s)\n", strempty(k->hz_source));
+                fprintf(out->stream, " (from %s)\n", source);
         else
                 fputs(" (assumed: no kernel config found)\n", out->stream);
         FILE *f = open_memstream(&line, &len);
@@ -321,8 +327,12 @@ static int emit_text(const struct output *out, const struct audit_report *rep) {
         const char *b = color(out->color, COLOR_BOLD), *o = color(out->color, COLOR_OFF);
         int r = 0;
         const struct audit_ns *first = &rep->ns[0];
+        /* Labels are /run/netns names or --netns as typed: escaped. */
+        _cleanup_free_ char *label = escape_text(first->label, SIZE_MAX);
+        if (!label)
+                return -ENOMEM;
         fprintf(out->stream, "%stcptune audit%s: %s%s\n", b, o,
-                streq(first->label, "host") && !rep->all_netns ? "" : "network namespace ", first->label);
+                streq(first->label, "host") && !rep->all_netns ? "" : "network namespace ", label);
         r = print_kernel(out, rep);
         if (r >= 0)
                 r = text_ns(out, rep, first);
@@ -344,11 +354,14 @@ static int emit_text(const struct output *out, const struct audit_report *rep) {
         }
         if (r < 0)
                 return r;
+        _cleanup_free_ char *policy = escape_text(strempty(rep->policy ? rep->policy->file : NULL), SIZE_MAX);
+        if (!policy)
+                return -ENOMEM;
         const unsigned *c = rep->count;
         fprintf(out->stream, "\n%u critical, %u warning%s, %u info", c[SEVERITY_CRITICAL], c[SEVERITY_WARNING],
                 c[SEVERITY_WARNING] == 1 ? "" : "s", c[SEVERITY_INFO]);
         if (rep->n_silenced)
-                fprintf(out->stream, "; %zu silenced by %s", rep->n_silenced, strempty(rep->policy->file));
+                fprintf(out->stream, "; %zu silenced by %s", rep->n_silenced, policy);
         if (rep->all_netns)
                 fprintf(out->stream, " in %zu network namespace%s", rep->n_ns, rep->n_ns == 1 ? "" : "s");
         fputc('\n', out->stream);

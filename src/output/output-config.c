@@ -10,6 +10,35 @@ static char *safe(const char *s) {
         return escape_text(s, SIZE_MAX);
 }
 
+/* A line of a file for --cat: as it is, but for what escape_text()
+ * escapes, tabs excepted (drop-ins indent with them). NULL on OOM. */
+static char *safe_line(const char *s) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f)
+                return NULL;
+        for (const char *p = s;;) {
+                size_t n = strcspn(p, "\t");
+                _cleanup_free_ char *piece = strndup(p, n), *e = piece ? escape_text(piece, SIZE_MAX) : NULL;
+                if (!e) {
+                        fclose(f);
+                        free(buf);
+                        return NULL;
+                }
+                fputs(e, f);
+                if (!p[n])
+                        break;
+                fputc('\t', f);
+                p += n + 1;
+        }
+        if (fclose(f) != 0) {
+                free(buf);
+                return NULL;
+        }
+        return buf;
+}
+
 /* Text from a file: JSON strings must be UTF-8, so other bytes become
  * \xNN (with the control characters, which JSON could carry). */
 static json_object *json_str(const char *s) {
@@ -178,7 +207,7 @@ int output_config_cat(const struct output *out, const struct config_cat *cat) {
                 for (size_t i = 0; i < cat->n_files; i++) {
                         const struct config_cat_file *f = &cat->files[i];
                         json_object *o = json_object_new_object(), *lines = json_object_new_array();
-                        json_object_object_add(o, "file", json_object_new_string(f->file));
+                        json_object_object_add(o, "file", json_str(f->file));
                         for (size_t l = 0; l < f->n_lines; l++)
                                 json_object_array_add(lines, json_str(f->lines[l]));
                         json_object_object_add(o, "lines", lines);
@@ -195,11 +224,21 @@ int output_config_cat(const struct output *out, const struct config_cat *cat) {
                 const struct config_cat_file *f = &cat->files[i];
                 if (f->open_error < 0 && f->open_error != -EISDIR)
                         continue;
-                fprintf(out->stream, "%s%s# %s%s\n", first ? "" : "\n", color(out->color, COLOR_BOLD), f->file,
+                /* Into a pipe or file the bytes as they are, as
+                 * systemd-sysctl --cat-config writes them (the oracle
+                 * compares them); on a terminal escaped, tabs kept: the
+                 * files may be a container's, the terminal is the user's. */
+                _cleanup_free_ char *file = out->terminal ? safe(f->file) : strdup(f->file);
+                if (!file)
+                        return -ENOMEM;
+                fprintf(out->stream, "%s%s# %s%s\n", first ? "" : "\n", color(out->color, COLOR_BOLD), file,
                         color(out->color, COLOR_OFF));
                 first = false;
                 for (size_t l = 0; l < f->n_lines; l++) {
-                        fputs(f->lines[l], out->stream);
+                        _cleanup_free_ char *line = out->terminal ? safe_line(f->lines[l]) : strdup(f->lines[l]);
+                        if (!line)
+                                return -ENOMEM;
+                        fputs(line, out->stream);
                         fputc('\n', out->stream);
                 }
         }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 
+#include "escape.h"
 #include "output-explain.h"
 #include "parse.h"
 #include "tunables.h"
@@ -63,8 +64,12 @@ static const char *default_text(const struct tunable *t, const struct kernel_inf
                 snprintf(buf, size, "%ld", t->def);
         else if (t->def_string)
                 snprintf(buf, size, "%s", t->def_string);
-        else if (k && k->default_cc)
-                snprintf(buf, size, "%s (build)", k->default_cc);
+        else if (k && k->default_cc) {
+                /* From the kernel config under --root: 15 bytes are a
+                 * name (TCP_CA_NAME_MAX), escaped at most 63. */
+                _cleanup_free_ char *cc = escape_text(k->default_cc, 15);
+                snprintf(buf, size, "%s (build)", cc ? cc : "?");
+        }
         else
                 snprintf(buf, size, "(build)");
         return buf;
@@ -98,18 +103,24 @@ int output_explain_table(const struct output *out, const struct kernel_info *k, 
         table_align_right(tab, 1);
         table_align_right(tab, 2);
         for (size_t i = 0; i < n; i++) {
-                char def[64], gov[128], val[96];
+                char def[96], gov[128], val[96];
                 const char *v = live->value[i];
+                /* Live values are read from root's /proc/sys: escaped,
+                 * 22 bytes at most (no catalog value is longer), so
+                 * that the cell never cuts a character. */
+                _cleanup_free_ char *safe = v ? escape_text(v, 22) : NULL;
+                if (v && !safe)
+                        return -ENOMEM;
                 if (only_differing && (!v || tunable_is_default(&t[i], v)))
                         continue;
                 if (!v) {
                         snprintf(val, sizeof(val), "%s", live->error[i] == -ENOENT ? "absent" : "?");
                         any_absent |= live->error[i] == -ENOENT;
                 } else if (!tunable_is_default(&t[i], v)) {
-                        snprintf(val, sizeof(val), "*%s", v);
+                        snprintf(val, sizeof(val), "*%s", safe);
                         any_diff = true;
                 } else
-                        snprintf(val, sizeof(val), "%s", v);
+                        snprintf(val, sizeof(val), "%s", safe);
                 const char *cells[] = {
                         tunable_short_key(t[i].key), val, default_text(&t[i], k, def, sizeof(def)),
                         tunable_unit_to_string(t[i].unit), output_scenario_list(t[i].scenarios, gov, sizeof(gov)),
@@ -141,7 +152,10 @@ static int explain_one(const struct output *out, const struct explain_report *re
                 return r;
         }
 
-        char def[64], gov[128], range[64], live_s[128];
+        char def[96], gov[128], range[64], live_s[160];
+        _cleanup_free_ char *safe = v ? escape_text(v, 24) : NULL;
+        if (v && !safe)
+                return -ENOMEM;
         long lo, hi;
         tunable_range(t, k->hz, &lo, &hi);
         if (t->type == TUNABLE_STRING)
@@ -152,7 +166,7 @@ static int explain_one(const struct output *out, const struct explain_report *re
         else
                 snprintf(range, sizeof(range), "%ld-%ld", lo, hi);
         if (v)
-                snprintf(live_s, sizeof(live_s), "%s%s", v,
+                snprintf(live_s, sizeof(live_s), "%s%s", safe,
                          tunable_is_default(t, v) ? "" : "  (differs from the default)");
         else
                 snprintf(live_s, sizeof(live_s), "%s",

@@ -113,7 +113,7 @@ static int write_indented(FILE *f, json_object *o, const char *indent) {
         for (const char *p = s; *p;) {
                 const char *nl = strchr(p, '\n');
                 size_t n = nl ? (size_t) (nl - p + 1) : strlen(p);
-                if (fwrite(p, 1, n, f) != n || (nl && nl[1] && fputs(indent, f) < 0))
+                if (json_write_text(f, p, n) < 0 || (nl && nl[1] && fputs(indent, f) < 0))
                         return -EIO;
                 p += n;
         }

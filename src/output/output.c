@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "atomic-write.h"
+#include "escape.h"
 #include "output.h"
 #include "parse.h"
 
@@ -349,10 +350,29 @@ json_object *json_seconds(uint64_t usec) {
                                         format_seconds(usec, buf, sizeof(buf)));
 }
 
+int json_write_text(FILE *f, const char *s, size_t n) {
+        const unsigned char *p = (const unsigned char *) s;
+        uint32_t cp;
+        for (size_t i = 0, k; i < n; i += k) {
+                /* A run of UTF-8 as it is, then one byte that is not. */
+                size_t start = i;
+                while (i < n && (k = utf8_decode(p + i, n - i, &cp)))
+                        i += k;
+                if (i > start && fwrite(p + start, 1, i - start, f) != i - start)
+                        return -EIO;
+                if (i == n)
+                        break;
+                if (fprintf(f, "\\\\x%02x", p[i]) < 0)
+                        return -EIO;
+                k = 1;
+        }
+        return ferror(f) ? -EIO : 0;
+}
+
 int json_print(json_object *o, FILE *f) {
         const char *s = json_object_to_json_string_ext(
                 o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (!s || fputs(s, f) < 0 || fputc('\n', f) < 0)
+        if (!s || json_write_text(f, s, strlen(s)) < 0 || fputc('\n', f) < 0)
                 return -EIO;
         return 0;
 }

@@ -34,6 +34,7 @@ struct output {
         FILE *stream;
         enum output_format format;
         bool color;                /* escape sequences: text on a terminal without NO_COLOR */
+        bool terminal;             /* stream is a terminal: --cat escapes what would drive it */
         size_t width;              /* columns text fits in: output_width_wanted(), >= OUTPUT_WIDTH */
 };
 
@@ -78,8 +79,16 @@ void output_wrap(FILE *f, const char *first, const char *indent, const char *tex
 /* A JSON number holding seconds with microsecond precision, printed
  * without binary noise ("938.7", not "938.70000000000005"). */
 json_object *json_seconds(uint64_t usec);
-/* Print a document followed by a newline. Returns 0 or -EIO. */
+/* Print a document followed by a newline, through json_write_text().
+ * Returns 0 or -EIO. */
 int json_print(json_object *o, FILE *f);
+/* Write n bytes of serialised JSON, each byte that is not UTF-8 as the
+ * text \\xNN: json-c copies a string's bytes as they are, and file names,
+ * values and /run/netns names need not be UTF-8, but a JSON document must
+ * be (RFC 8259 §8.1; jq and Python refuse it otherwise). Such bytes only
+ * occur inside strings, where "\\xff" reads back as the four characters
+ * \xff, as escape_text() shows them. Returns 0 or -EIO. */
+int json_write_text(FILE *f, const char *s, size_t n);
 
 /* --output FILE: written atomically, since readers (node_exporter's
  * textfile collector) scan the directory while we write. A temp file in

@@ -134,7 +134,7 @@ static bool label_taken(const struct audit_report *rep, const char *label) {
 /* Labels are unique within a report: they key the Prometheus series and
  * JSON readers, and /run/netns may hold a namespace named "host" or
  * "pid:1". A taken label gets "#2", "#3", ... */
-static int add_ns(struct audit_report *rep, const char *label, const char *path) {
+int audit_add_ns(struct audit_report *rep, const char *label, const char *path) {
         _cleanup_free_ char *unique = strdup(label);
         for (unsigned k = 2; unique && label_taken(rep, unique); k++) {
                 free(unique);
@@ -163,7 +163,7 @@ static int scan_all(const char *root, const struct kernel_info *k, struct audit_
                 return -errno;
         }
         for (int i = 0; i < n && r >= 0; i++) {
-                r = add_ns(rep, e[i].label, e[i].path);
+                r = audit_add_ns(rep, e[i].label, e[i].path);
                 if (r < 0)
                         break;
                 struct audit_ns *ns = &rep->ns[rep->n_ns - 1];
@@ -200,7 +200,7 @@ int audit_run(const char *root, const struct kernel_info *k, const struct policy
         }
         if (all_netns)
                 r = scan_all(root, k, &rep);
-        else if ((r = add_ns(&rep, label ? label : "host", NULL)) >= 0)
+        else if ((r = audit_add_ns(&rep, label ? label : "host", NULL)) >= 0)
                 r = audit_collect(root, k, rep.sysctld, &rep.ns[0]);
         if (r < 0)
                 goto fail;

@@ -70,6 +70,12 @@ int audit_run(const char *root, const struct kernel_info *k, const struct policy
               bool all_netns, struct audit_report *ret);
 void audit_report_done(struct audit_report *r);
 
+/* Append a namespace to rep, labelled label made unique within the report
+ * (a taken label gets "#2", "#3", ...: /run/netns may hold one named
+ * "host"), with path copied (NULL: the one tcptune runs in). Returns 0 or
+ * -ENOMEM. */
+int audit_add_ns(struct audit_report *rep, const char *label, const char *path);
+
 /* Fill ns from the namespace we are in: live values, model, (with s)
  * drift and, without a root, the failing sockets. Returns 0 or -ENOMEM. */
 int audit_collect(const char *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns);

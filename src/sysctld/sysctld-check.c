@@ -182,7 +182,7 @@ static int store(const struct tunable *t, enum conv conv, struct knum *v, unsign
         if (t) {
                 long lo, hi;
                 /* u8 keys go through do_proc_douintvec_w: no sign at all. */
-                if (v->neg && !t->jiffies && t->min >= 0 && t->max <= 255)
+                if (v->neg && tunable_is_u8(t))
                         return -ERANGE;
                 if (v->v > (v->neg ? (unsigned long) INT_MAX + 1 : (unsigned long) INT_MAX))
                         return -ERANGE;

@@ -127,8 +127,13 @@ static int chase(int root_fd, const char *path, char **ret_path, unsigned *ret_l
                 closep(&fd);
                 fd = TAKE_FD(child);
         }
-        if (!*done && !(done = strdup("/")))
-                return -ENOMEM;
+        if (!*done) {
+                /* The root itself: done may be a path cut back to "" by
+                 * ".." or an absolute link, and is ours to free. */
+                free(done);
+                if (!(done = strdup("/")))
+                        return -ENOMEM;
+        }
         *ret_path = TAKE_PTR(done);
         *ret_links = links;
         return TAKE_FD(fd);

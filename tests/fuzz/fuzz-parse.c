@@ -36,12 +36,43 @@ static uint64_t duration_tolerance(uint64_t usec) {
         return USEC_PER_SEC / 2;
 }
 
+/* One component "W.F<unit>": W units plus F's share of one, within a
+ * microsecond, however many digits F has (ten of them once wrapped
+ * "0.9999999999h" to 29 minutes). */
+static void check_fraction(const char *s, uint64_t us) {
+        static const struct {
+                const char *suffix;
+                uint64_t usec;
+        } units[] = { { "us", 1 }, { "ms", USEC_PER_MSEC }, { "min", USEC_PER_MIN }, { "s", USEC_PER_SEC },
+                      { "m", USEC_PER_MIN }, { "h", USEC_PER_HOUR }, { "", USEC_PER_SEC } };
+        size_t w = strspn(s, "0123456789");
+        if (w == 0 || w > 19 || s[w] != '.')
+                return;
+        size_t f = strspn(s + w + 1, "0123456789");
+        const char *suffix = s + w + 1 + f;
+        for (size_t i = 0; i < ELEMENTSOF(units); i++)
+                if (streq(suffix, units[i].suffix)) {
+                        /* Exactly, in 128 bits, from up to 18 digits of F:
+                         * the parser may drop less than a microsecond. */
+                        unsigned __int128 frac = 0, scale = 1;
+                        for (size_t k = 0; k < f && k < 18; k++) {
+                                frac = frac * 10 + (unsigned) (s[w + 1 + k] - '0');
+                                scale *= 10;
+                        }
+                        unsigned __int128 ref = (unsigned __int128) strtoull(s, NULL, 10) * units[i].usec +
+                                                frac * units[i].usec / scale;
+                        fuzz_assert(us <= ref && ref - us <= 1);
+                        return;
+                }
+}
+
 static void check_duration(const char *s) {
         uint64_t us, again;
         int r = parse_duration(s, &us);
         fuzz_assert(r == 0 || r == -EINVAL || r == -ERANGE);
         if (r < 0)
                 return;
+        check_fraction(s, us);
 
         char buf[64];
         _cleanup_free_ char *exact = NULL;

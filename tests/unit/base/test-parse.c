@@ -16,6 +16,11 @@ static void test_duration_valid(void) {
                  * 18446744073709551610 to ...615). */
                 { "18446744073709551615us", UINT64_MAX },
                 { "18446744073709551610us", UINT64_MAX - 5 },
+                /* fuzz-parse: ten fraction digits of an hour wrapped
+                 * frac * unit past 2^64 (this gave 1755325592). */
+                { "0.9999999999h", 3599999999 },  { "0.99999999999h", 3599999999 },
+                { "1.99999999999h", 7199999999 }, { "0.99999999999min", 59999999 },
+                { "0.00000000001h", 0 },          { "0.0000000003h", 1 },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 uint64_t v = 12345;

@@ -28,6 +28,14 @@ static void test_config_parse(void) {
 
         const char bad[] = "CONFIG_HZ=25x\n";
         test_assert_int(kernel_config_parse(bad, sizeof(bad) - 1, &hz, NULL), -ENOENT);
+
+        /* fuzz-kernel: a NUL in the quotes made the name "". Only a
+         * name the kernel could register counts; an earlier one stays. */
+        const char odd[] = "CONFIG_HZ=100\nCONFIG_DEFAULT_TCP_CONG=\"reno\"\nCONFIG_DEFAULT_TCP_CONG=\"\0bbr\"\n"
+                           "CONFIG_DEFAULT_TCP_CONG=\"\033[2J\"\nCONFIG_DEFAULT_TCP_CONG=\"sixteen_letters_\"\n";
+        test_assert_int(kernel_config_parse(odd, sizeof(odd) - 1, &hz, &cc), 0);
+        test_assert_str(cc, "reno");
+        free(cc);
 }
 
 /* len bytes of text ending right before an unmapped page: a read past

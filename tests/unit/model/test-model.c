@@ -326,6 +326,24 @@ static void test_ordering_all_scenarios(void) {
         free(r);
 }
 
+/* fuzz-model found it: with the probes already out (zw_probes_out >=
+ * retries2) the pending probe timer can abort at offset 0, and min was
+ * j_to_us(0 - 1): 20496382 hours. */
+static void test_zero_window_probes_out(void) {
+        struct model_input in;
+        struct model_result *r = calloc(1, sizeof(*r));
+        for (unsigned probes = 14; probes <= 255; probes = probes < 20 ? probes + 1 : probes * 2) {
+                model_input_defaults(&in);
+                in.zw_probes_out = probes;
+                in.zw_backoff = probes % 3;
+                run(&in, SCENARIO_ZERO_WINDOW, r);
+                test_assert(r->detect_min_us <= r->detect_us);
+                test_assert(r->detect_us <= r->detect_max_us);
+                test_assert(r->detect_max_us < 200 * USEC_PER_SEC);
+        }
+        free(r);
+}
+
 static void test_synack_ignores_rto_max(void) {
         /* Measured on 6.18 (tests/kernel synack_3_max1s): 15.4 s with
          * tcp_rto_max_ms=1000, the same as with 120 s. */
@@ -393,6 +411,7 @@ int main(void) {
         TEST(test_rto_max_caps_intervals);
         TEST(test_user_timeout_bounds);
         TEST(test_ordering_all_scenarios);
+        TEST(test_zero_window_probes_out);
         TEST(test_thin_streams);
         TEST(test_synack_ignores_rto_max);
         TEST(test_fin_wait_2_above_60);

@@ -100,6 +100,22 @@ static void test_check_value(void) {
         const struct tunable *syn = tunable_find("tcp_syn_retries");
         test_assert_int(tunable_check_value(syn, "0", 250, NULL), -ERANGE);
         test_assert_int(tunable_check_value(syn, "128", 250, NULL), -ERANGE);
+        /* fuzz-value: what the kernel refuses on write, as sysctld-check.c
+         * models it: a sign on a u8 counter, a number of 21+ characters. */
+        test_assert_int(tunable_check_value(r2, "-0", 250, NULL), -ERANGE);
+        test_assert_int(tunable_check_value(syn, " -0 ", 250, NULL), -ERANGE);
+        test_assert_int(tunable_check_value(r2, "000000000000000000005", 250, NULL), -EINVAL);
+        test_assert_int(tunable_check_value(r2, "00000000000000000005", 250, &v), 0);
+        test_assert_int(v, 5);
+        test_assert_int(tunable_check_value(r2, "0x000000000000000000f", 250, NULL), -EINVAL);
+        /* After the number only a space, a tab or a newline. */
+        test_assert_int(tunable_check_value(r2, "00\v", 250, NULL), -EINVAL);
+        test_assert_int(tunable_check_value(r2, "5\r", 250, NULL), -EINVAL);
+        test_assert_int(tunable_check_value(r2, "\v5 \t", 250, &v), 0);
+        const struct tunable *fin = tunable_find("tcp_fin_timeout");
+        test_assert_int(tunable_check_value(fin, "-0", 250, &v), 0); /* an int: a sign is fine */
+        test_assert_int(tunable_check_value(fin, "-5", 250, &v), 0);
+        test_assert_int(tunable_check_value(fin, "-000000000000000000005", 250, NULL), -EINVAL);
         const struct tunable *cc = tunable_find("tcp_congestion_control");
         test_assert_int(tunable_check_value(cc, "bbr", 250, NULL), 0);
         test_assert_int(tunable_check_value(cc, "", 250, NULL), -EINVAL);

@@ -328,6 +328,28 @@ static void test_links_in_root(void) {
         rm_rf("srv");
 }
 
+/* fuzz-load: a path that resolves to the root after a component
+ * (/run/sysctl.d -> "/", /lib/sysctl.d -> "../srv/..") leaked the path built so far
+ * (LeakSanitizer, in the ASan build). The root's own *.conf are read. */
+static void test_link_to_root(void) {
+        puts_("90-root.conf", "net.ipv4.tcp_sack = 0\n");
+        mkdir_("srv");
+        mkdir_("run");
+        mkdir_("lib");
+        link_("/", "run/sysctl.d");
+        link_("../srv/..", "lib/sysctl.d");
+        _cleanup_(sysctld_freep) struct sysctld *s = NULL;
+        test_assert_int(sysctld_load(root, &s), 0);
+        if (!s)
+                return;
+        test_assert_int(s->n_files, 1);
+        test_assert(s->n_files == 1 && streq(s->files[0], "/90-root.conf"));
+        rm_rf("90-root.conf");
+        rm_rf("srv");
+        rm_rf("run");
+        rm_rf("lib");
+}
+
 static void test_held(void) {
         static const struct {
                 const char *key, *value, *live, *held;
@@ -511,6 +533,7 @@ int main(void) {
         TEST(test_globs);
         TEST(test_load);
         TEST(test_links_in_root);
+        TEST(test_link_to_root);
         TEST(test_held);
         TEST(test_check);
         TEST(test_settle);
