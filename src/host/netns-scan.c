@@ -264,3 +264,26 @@ int netns_scan_enter(const struct netns_entry *e) {
                 return -errno;
         return 0;
 }
+
+int netns_scan_each(int (*visit)(struct netns_entry *e, int enter_error, void *userdata), void *userdata) {
+        struct netns_entry *e = NULL;
+        int n = netns_scan(&e), r = 0;
+        if (n < 0)
+                return n;
+        _cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (self < 0) {
+                netns_entries_free(e, (size_t) n);
+                return -errno;
+        }
+        for (int i = 0; i < n && r >= 0; i++) {
+                int q = netns_scan_enter(&e[i]);
+                r = visit(&e[i], q < 0 ? q : 0, userdata);
+                /* Back home before anything else, whatever happened. */
+                if (q >= 0 && e[i].path && setns(self, CLONE_NEWNET) < 0) {
+                        r = -errno;
+                        break;
+                }
+        }
+        netns_entries_free(e, (size_t) n);
+        return r;
+}

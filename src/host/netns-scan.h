@@ -39,3 +39,13 @@ void netns_entries_free(struct netns_entry *e, size_t n);
  * -ESTALE when the path now names another namespace, or setns()'s errno
  * (-EPERM, -EINVAL). */
 int netns_scan_enter(const struct netns_entry *e);
+
+/* Every namespace of the host in turn: scan, then for each entry call
+ * visit(entry, enter_error, userdata) from inside it (enter_error < 0:
+ * it could not be entered or vanished, and visit runs from our own
+ * namespace to record that), and come back to our own namespace before
+ * anything else. visit may take ownership of the entry's strings (set
+ * them NULL). Stops at the first negative return of visit. Returns 0,
+ * visit's negative return, or -errno when scanning failed or we could
+ * not return home (then the caller's state is unusable). */
+int netns_scan_each(int (*visit)(struct netns_entry *e, int enter_error, void *userdata), void *userdata);

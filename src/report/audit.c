@@ -7,8 +7,6 @@
  *    (the namespace tcptune runs in without --netns). A new namespace
  *    starts from kernel defaults; netns-differs says so.
  * 3. sysctl.d is loaded only when some namespace needs it. */
-#include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 
 #include "audit.h"
@@ -152,37 +150,30 @@ int audit_add_ns(struct audit_report *rep, const char *label, const char *path) 
         return path && !n->path ? -ENOMEM : 0;
 }
 
+struct scan {
+        const char *root;
+        const struct kernel_info *k;
+        struct audit_report *rep;
+};
+
+static int visit_ns(struct netns_entry *e, int enter_error, void *userdata) {
+        struct scan *s = userdata;
+        int r = audit_add_ns(s->rep, e->label, e->path);
+        if (r < 0)
+                return r;
+        struct audit_ns *ns = &s->rep->ns[s->rep->n_ns - 1];
+        ns->process = TAKE_PTR(e->process);
+        ns->cgroup = TAKE_PTR(e->cgroup);
+        if (enter_error < 0) {
+                ns->error = enter_error;
+                return 0;
+        }
+        return audit_collect(s->root, s->k, e->path ? NULL : s->rep->sysctld, ns);
+}
+
 static int scan_all(const char *root, const struct kernel_info *k, struct audit_report *rep) {
-        struct netns_entry *e = NULL;
-        int n = netns_scan(&e), r = 0;
-        if (n < 0)
-                return n;
-        _cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (self < 0) {
-                netns_entries_free(e, (size_t) n);
-                return -errno;
-        }
-        for (int i = 0; i < n && r >= 0; i++) {
-                r = audit_add_ns(rep, e[i].label, e[i].path);
-                if (r < 0)
-                        break;
-                struct audit_ns *ns = &rep->ns[rep->n_ns - 1];
-                ns->process = TAKE_PTR(e[i].process);
-                ns->cgroup = TAKE_PTR(e[i].cgroup);
-                int q = netns_scan_enter(&e[i]);
-                if (q < 0) {
-                        ns->error = q;
-                        continue;
-                }
-                r = audit_collect(root, k, e[i].path ? NULL : rep->sysctld, ns);
-                /* Back home before anything else, whatever happened. */
-                if (e[i].path && setns(self, CLONE_NEWNET) < 0) {
-                        r = -errno;
-                        break;
-                }
-        }
-        netns_entries_free(e, (size_t) n);
-        return r;
+        struct scan s = { root, k, rep };
+        return netns_scan_each(visit_ns, &s);
 }
 
 int audit_run(const char *root, const struct kernel_info *k, const struct policy *p, const char *label,

@@ -12,7 +12,6 @@
  *    probe), so the others key on an RTT of 0 and stay shared. */
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <sys/socket.h>
 
 #include "fileio.h"
@@ -269,35 +268,27 @@ static int add_ns(struct sockets_report *rep, const char *label, const char *pat
         return !n->label || (path && !n->path) ? -ENOMEM : 0;
 }
 
+struct scan {
+        const struct kernel_info *k;
+        struct sockets_report *rep;
+};
+
+static int visit_ns(struct netns_entry *e, int enter_error, void *userdata) {
+        struct scan *s = userdata;
+        int r = add_ns(s->rep, e->label, e->path);
+        if (r < 0)
+                return r;
+        struct sockets_ns *ns = &s->rep->ns[s->rep->n_ns - 1];
+        if (enter_error < 0) {
+                ns->error = enter_error, ns->stage = SOCKETS_STAGE_ENTER;
+                return 0;
+        }
+        return sockets_collect(s->k, &s->rep->filter, ns);
+}
+
 static int scan_all(const struct kernel_info *k, struct sockets_report *rep) {
-        struct netns_entry *e = NULL;
-        int n = netns_scan(&e), r = 0;
-        if (n < 0)
-                return n;
-        _cleanup_close_ int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (self < 0) {
-                netns_entries_free(e, (size_t) n);
-                return -errno;
-        }
-        for (int i = 0; i < n && r >= 0; i++) {
-                r = add_ns(rep, e[i].label, e[i].path);
-                if (r < 0)
-                        break;
-                struct sockets_ns *ns = &rep->ns[rep->n_ns - 1];
-                int q = netns_scan_enter(&e[i]);
-                if (q < 0) {
-                        ns->error = q, ns->stage = SOCKETS_STAGE_ENTER;
-                        continue;
-                }
-                r = sockets_collect(k, &rep->filter, ns);
-                /* Back home before anything else, whatever happened. */
-                if (e[i].path && setns(self, CLONE_NEWNET) < 0) {
-                        r = -errno;
-                        break;
-                }
-        }
-        netns_entries_free(e, (size_t) n);
-        return r;
+        struct scan s = { k, rep };
+        return netns_scan_each(visit_ns, &s);
 }
 
 int sockets_run(const struct kernel_info *k, const struct sockets_filter *f, const char *label, bool all_netns,
