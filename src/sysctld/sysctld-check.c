@@ -65,12 +65,13 @@ static const struct {
  * every integer write needs (a number); config --json says "valid": null. */
 static const struct {
         const char *key;
+        size_t n;              /* values the key holds */
         long min, max;
         bool ascending;
         const char *source;
 } limits[] = {
-        { "net.core.somaxconn",           0, INT_MAX, false, "net/core/sysctl_net_core.c (proc_dointvec_minmax)" },
-        { "net.ipv4.ip_local_port_range", 1, 65535,   true,  "net/ipv4/sysctl_net_ipv4.c (ipv4_local_port_range)" },
+        { "net.core.somaxconn",           1, 0, INT_MAX, false, "net/core/sysctl_net_core.c (proc_dointvec_minmax)" },
+        { "net.ipv4.ip_local_port_range", 2, 1, 65535,   true,  "net/ipv4/sysctl_net_ipv4.c (ipv4_local_port_range)" },
 };
 
 static ssize_t limits_find(const char *key) {
@@ -436,30 +437,38 @@ int sysctld_check_entry(const char *root, const struct sysctld_entry *e, unsigne
         if (r < 0)
                 goto done;
         ssize_t l = t ? -1 : limits_find(e->key);
-        if (!c.problem && l >= 0 && h.ints) {
-                for (size_t i = 0; i < h.n_set && !c.problem && r >= 0; i++) {
-                        bool over = h.v[i].neg ? h.v[i].v > 0 && (limits[l].min >= 0 || h.v[i].v > (unsigned long) -limits[l].min)
-                                               : h.v[i].v > (unsigned long) limits[l].max;
-                        bool under = !h.v[i].neg && (long) h.v[i].v < limits[l].min;
+        bool whole = false;    /* a known key given all its values */
+        if (!c.problem && l >= 0) {
+                /* The value itself, whether or not the live one could be read. */
+                struct knum v[2];
+                bool junk;
+                size_t got = k_parse(e->value, v, limits[l].n, &junk, NULL);
+                whole = got == limits[l].n;
+                if (got == 0)
+                        r = asprintf(&c.problem, *e->value ? "'%s' is not a number" : "an empty value", e->value);
+                for (size_t i = 0; i < got && !c.problem && r >= 0; i++) {
+                        bool over = v[i].neg ? v[i].v > 0 && (limits[l].min >= 0 || v[i].v > (unsigned long) -limits[l].min)
+                                             : v[i].v > (unsigned long) limits[l].max;
+                        bool under = !over && (v[i].neg ? -(long) v[i].v : (long) v[i].v) < limits[l].min;
                         if (over || under)
-                                r = asprintf(&c.problem, "%s%lu is out of range (%ld-%ld)", h.v[i].neg ? "-" : "",
-                                             h.v[i].v, limits[l].min, limits[l].max);
+                                r = asprintf(&c.problem, "%s%lu is out of range (%ld-%ld)", v[i].neg ? "-" : "", v[i].v,
+                                             limits[l].min, limits[l].max);
                 }
-                if (!c.problem && r >= 0 && limits[l].ascending && h.n_live >= 2 && !h.v[0].neg && !h.v[1].neg &&
-                    h.v[1].v < h.v[0].v)
-                        r = asprintf(&c.problem, "%lu is below %lu: the kernel wants the low end first", h.v[1].v,
-                                     h.v[0].v);
+                if (!c.problem && r >= 0 && limits[l].ascending && got == 2 && v[1].v < v[0].v)
+                        r = asprintf(&c.problem, "%lu is below %lu: the kernel wants the low end first", v[1].v, v[0].v);
                 if (r < 0)
                         goto done;
                 /* Both refuse the whole write: the live values stay. */
-                if (c.problem) {
+                if (c.problem && h.ints) {
                         h.n_live = live_vector(c.live, h.v);
                         h.n_set = 0;
                 }
         }
         /* A problem found is a check done; no problem is a check only
-         * where the key's rules are known. */
-        c.checked = c.problem || t || conv_of(e->key) != CONV_PLAIN || l >= 0;
+         * where the key's rules are known: the catalog, a port list, a
+         * converted key whose numbers were read the kernel's way (its live
+         * value was readable), a known key given all its values. */
+        c.checked = c.problem || t || h.is_list || (conv_of(e->key) != CONV_PLAIN && h.ints) || whole;
         c.valid = !c.problem;
         c.partial = !c.valid && h.ints && h.n_set > 0;
         if (h.is_list)
