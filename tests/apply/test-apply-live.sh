@@ -22,6 +22,10 @@ for _ in $(seq 50); do [ -e "$tmp/journal.ready" ] && break; sleep 0.1; done
 ipv4=/proc/sys/net/ipv4
 values() { grep -H . $ipv4/tcp_* 2>/dev/null; }
 entries() { grep -c -- '^--- end$' "$tmp/journal"; }
+# The stand-in writes a datagram when the scheduler lets it, which on a
+# loaded machine can be after tcptune has exited: wait for entry N (at
+# most 5 s) before reading it.
+wait_entries() { for _ in $(seq 50); do [ "$(entries)" -ge "$1" ] && return; sleep 0.1; done; }
 last_entry() { awk '/^--- end$/ { n++; next } n == '"$1"' - 1' "$tmp/journal"; }
 
 # --- Apply and revert on this namespace's real /proc/sys.
@@ -31,6 +35,7 @@ out=$("$driver" --file /usr/share/tcptune/profiles/fast-failover.conf apply fast
 check_eq "apply on the kernel: exit 0" "$rc" 0
 check_eq "live values set in the kernel" "$(cat $ipv4/tcp_retries2 $ipv4/tcp_keepalive_time | tr '\n' ' ')" "8 60 "
 check "drop-in written" test -f /etc/sysctl.d/90-tcptune.conf
+wait_entries 1
 check_eq "one journal entry" "$(entries)" 1
 e=$(last_entry 1)
 for f in "MESSAGE_ID=ee416a0d0bc5464384b71238cddb974b" "PROFILE=fast-failover" \
@@ -53,6 +58,7 @@ check_eq "revert --dry-run on the kernel: exit 1, nothing written" \
         "$rc:$(cat $ipv4/tcp_retries2):$(ls /etc/sysctl.d)" "1:8:90-tcptune.conf"
 out=$("$driver" revert); rc=$?
 check_eq "revert: exit 0" "$rc" 0
+wait_entries 2
 e=$(last_entry 2)
 for f in "TCPTUNE_ACTION=revert" "DROPIN_ACTION=removed" "CHANGE=net.ipv4.tcp_retries2 8 -> 15" \
         "CHANGE=net.ipv4.tcp_keepalive_time 60 -> 7200" "MESSAGE_ID=ee416a0d0bc5464384b71238cddb974b"; do
@@ -101,6 +107,7 @@ boot=$(tr -d '-' </proc/sys/kernel/random/boot_id)
 cookie=$(nsenter -t $holder -n python3 -c 'import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); print(int.from_bytes(s.getsockopt(socket.SOL_SOCKET, 71, 8), "little"))')
 check_eq "no drop-in, state keyed by boot id and namespace cookie" "$(ls -A /etc/sysctl.d /var/lib/tcptune | tr '\n' ' ')" \
         "/etc/sysctl.d:  /var/lib/tcptune: netns-$boot-$cookie.state "
+wait_entries 3
 check "journal says NETNS=yes" grep -qx "NETNS=yes" <<<"$(last_entry 3)"
 "$driver" apply host tcp_retries2=9 >/dev/null
 out=$("$driver" --netns pid:$holder --json revert); rc=$?
