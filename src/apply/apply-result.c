@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "apply-internal.h"
+#include "escape.h"
 #include "parse.h"
 
 #define VECTOR_MAX 16
@@ -34,9 +35,24 @@ void apply_result_done(struct apply_result *r) {
         *r = (struct apply_result) {};
 }
 
+/* A name goes into messages, the state file and the journal as it is, so
+ * it must be printable text: valid UTF-8, no blank and nothing that
+ * escape_is_control() names (an ESC, U+009B or U+202E in a file name would
+ * rewrite the terminal of whoever lists /etc/sysctl.d). */
 bool apply_dropin_name_valid(const char *name) {
-        return name && *name && name[0] != '.' && !strchr(name, '/') && endswith(name, ".conf") &&
-               strlen(name) > strlen(".conf") && strlen(name) <= 200 && !strpbrk(name, "\n\r\t ");
+        if (!name || !*name || name[0] == '.' || strchr(name, '/') || !endswith(name, ".conf"))
+                return false;
+        size_t len = strlen(name);
+        if (len <= strlen(".conf") || len > APPLY_DROPIN_NAME_MAX)
+                return false;
+        for (size_t i = 0; i < len;) {
+                uint32_t cp;
+                size_t n = utf8_decode((const unsigned char *) name + i, len - i, &cp);
+                if (n == 0 || cp == ' ' || escape_is_control(cp))
+                        return false;
+                i += n;
+        }
+        return true;
 }
 
 /* Free text (profile names, paths) on one comment line. */

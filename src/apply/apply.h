@@ -13,6 +13,8 @@
 #include "util.h"
 
 #define APPLY_DROPIN_DEFAULT "90-tcptune.conf"
+/* Longest --dropin name, in bytes (NAME_MAX is 255; room for ".tmp" suffixes). */
+#define APPLY_DROPIN_NAME_MAX 200
 #define APPLY_SYSCTLD_DIR "/etc/sysctl.d"
 #define APPLY_STATE_DIR "/var/lib/tcptune"
 #define APPLY_LOCK_DIR "/run/tcptune"

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "escape.h"
 #include "log.h"
 
 static char *last_error;
@@ -16,6 +17,14 @@ _printf_(3, 0) static void logv(const char *prefix, bool error, const char *fmt,
         if (vasprintf(&msg, fmt, ap) < 0) {
                 fputs("tcptune: out of memory\n", stderr);
                 return;
+        }
+        /* Messages quote what users typed and what files hold: a control
+         * byte or a bidi mark in either must reach the terminal as \xNN, so
+         * every message is escaped here, once, whatever its caller did. */
+        char *safe = escape_text(msg, SIZE_MAX);
+        if (safe) {
+                free(msg);
+                msg = safe;
         }
         fprintf(stderr, "tcptune: %s%s\n", prefix, msg);
         if (error) {

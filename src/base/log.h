@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The only code that writes to stderr. Every message is one line:
  *   tcptune: WHERE: what is wrong
+ * Control bytes, bytes that are not UTF-8 and bidi marks in a message are
+ * printed as \xNN (escape_text()), whatever the message quotes.
  * log_*() return -abs(err) so callers can log and return in one statement. */
 #pragma once
 

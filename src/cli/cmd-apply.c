@@ -40,7 +40,7 @@ static bool exact_option(char **argv, const struct option *o) {
 
 static int check_options(struct context *ctx, const struct apply_options *o) {
         if (o->dropin && !apply_dropin_name_valid(o->dropin)) {
-                log_error("--dropin '%s': not a plain file name ending in .conf (like %s)", o->dropin,
+                log_error("--dropin '%s': not a plain, printable file name ending in .conf (like %s)", o->dropin,
                           APPLY_DROPIN_DEFAULT);
                 return EXIT_USAGE;
         }

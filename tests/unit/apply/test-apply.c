@@ -84,6 +84,22 @@ static void test_dropin_name(void) {
         test_assert(!apply_dropin_name_valid("a/b.conf"));
         test_assert(!apply_dropin_name_valid("a b.conf"));
         test_assert(!apply_dropin_name_valid(""));
+        /* Printable UTF-8 only: the name is printed, recorded, journaled. */
+        test_assert(apply_dropin_name_valid("50-r\xc3\xa9seau.conf"));
+        test_assert(!apply_dropin_name_valid("50-a\tb.conf"));
+        test_assert(!apply_dropin_name_valid("50-a\x1b[31mb.conf"));
+        test_assert(!apply_dropin_name_valid("50-a\x7f.conf"));
+        test_assert(!apply_dropin_name_valid("50-a\xc2\x9b.conf"));       /* U+009B CSI */
+        test_assert(!apply_dropin_name_valid("50-\xe2\x80\xae" "b.conf"));  /* U+202E */
+        test_assert(!apply_dropin_name_valid("50-\xff.conf"));
+        test_assert(!apply_dropin_name_valid("50-\xc3.conf"));             /* cut sequence */
+        char name[APPLY_DROPIN_NAME_MAX + 2];
+        memset(name, 'a', sizeof(name) - 1);
+        name[sizeof(name) - 1] = '\0';
+        memcpy(name + APPLY_DROPIN_NAME_MAX - strlen(".conf"), ".conf", strlen(".conf") + 1);
+        test_assert(apply_dropin_name_valid(name));
+        memcpy(name + APPLY_DROPIN_NAME_MAX + 1 - strlen(".conf"), ".conf", strlen(".conf") + 1);
+        test_assert(!apply_dropin_name_valid(name));
 }
 
 static void test_dropin_content(void) {
