@@ -159,7 +159,7 @@ for args in "--dropin ../x.conf" "--dropin x.txt" "--dropin .x.conf" "--bogus"; 
         check_eq "apply $args: exit 2" "$rc" 2
 done
 check_eq "bad --dropin message" "$("$driver" --root "$r" apply --dropin a/b.conf p tcp_retries2=8 2>&1)" \
-        "tcptune: --dropin 'a/b.conf': not a plain file name ending in .conf (like 90-tcptune.conf)"
+        "tcptune: --dropin 'a/b.conf': not a plain, printable file name ending in .conf (like 90-tcptune.conf)"
 err=$("$driver" --root "$r" apply p tcp_retries2=300 2>&1); rc=$?
 check_eq "out-of-range value: exit 2" "$rc:$err" "2:tcptune: net.ipv4.tcp_retries2 = 300: out of range"
 err=$("$driver" --root "$r" apply p tcp_nothing=1 2>&1); rc=$?
