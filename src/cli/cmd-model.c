@@ -257,7 +257,7 @@ static int collect_input(struct context *ctx, const struct model_args *a, const 
 int cmd_model(struct context *ctx, int argc, char **argv) {
         _cleanup_(live_done) struct live live = {};
         _cleanup_free_ char **sets = calloc((size_t) argc + 1, sizeof(char *));
-        _cleanup_free_ struct model_result *results = NULL;
+        _cleanup_free_ struct model_result *results = NULL, *before_results = NULL;
         struct model_args a = { .sets = sets };
         struct model_input in, before;
         bool hz_assumed = false, unreadable;
@@ -287,6 +287,13 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
                 return cmd_fail(EXIT_USAGE, "model: cannot compute %s: %s", scenario_to_string(failed), strerror(-r));
+        /* The what-if's price or gain: the same scenarios with the live values. */
+        size_t n_before = 0;
+        if (a.n_sets || a.profile)
+                /* On failure (the live values out of the model's range) the
+                 * what-if is shown without it; results are untouched. */
+                (void) model_report_run(&before, a.scenarios ? a.scenarios : SCENARIO_ALL, &live, &before_results,
+                                        &n_before, &failed);
 
         struct model_report rep = {
                 .kernel = context_kernel(ctx),
@@ -297,6 +304,7 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 .timeline = a.timeline,
                 .before = a.n_sets || a.profile ? &before : NULL,
                 .profile = a.profile,
+                .before_results = n_before == n ? before_results : NULL,
         };
         if (output_model(&ctx->output, &rep) < 0)
                 return EXIT_OPERATION;

@@ -128,6 +128,18 @@ static json_object *what_if_json(const struct model_report *rep) {
         }
         json_object_object_add(o, "profile", rep->profile ? json_object_new_string(rep->profile) : NULL);
         json_object_object_add(o, "changes", changes);
+        if (rep->before_results) {
+                json_object *d = json_object_new_array();
+                for (size_t i = 0; i < rep->n_results; i++) {
+                        const struct model_result *rb = &rep->before_results[i], *ra = &rep->results[i];
+                        json_object *c = json_object_new_object();
+                        json_object_object_add(c, "scenario", json_object_new_string(scenario_to_string(ra->scenario)));
+                        json_object_object_add(c, "before_s", json_seconds(rb->detect_us));
+                        json_object_object_add(c, "after_s", json_seconds(ra->detect_us));
+                        json_object_array_add(d, c);
+                }
+                json_object_object_add(o, "detection", d);
+        }
         return o;
 }
 
@@ -208,6 +220,25 @@ static void what_if_text(const struct output *out, const struct model_report *re
                 if (vb && va && !streq(vb, va))
                         fprintf(out->stream, "  %-32s %10s -> %s\n", model_input_keys[i], vb, va);
         }
+        fputc('\n', out->stream);
+        if (!rep->before_results)
+                return;
+        /* What the change buys: the typical detection time, scenario by
+         * scenario, with the live values and with the what-if. */
+        bool any = false;
+        for (size_t i = 0; i < rep->n_results; i++) {
+                const struct model_result *rb = &rep->before_results[i], *ra = &rep->results[i];
+                if (rb->detect_us == ra->detect_us)
+                        continue;
+                if (!any)
+                        fprintf(out->stream, "Typical detection: live values -> modelled\n");
+                any = true;
+                _cleanup_free_ char *db = format_duration(rb->detect_us), *da = format_duration(ra->detect_us);
+                fprintf(out->stream, "  %-32s %10s -> %s\n", scenario_to_string(ra->scenario), strempty(db),
+                        strempty(da));
+        }
+        if (!any)
+                fprintf(out->stream, "Typical detection: unchanged in every scenario shown\n");
         fputc('\n', out->stream);
 }
 

@@ -19,6 +19,10 @@ struct model_report {
          * NULL without one. profile: --profile's NAME, or NULL. */
         const struct model_input *before;
         const char *profile;
+        /* With a what-if: the results for `before` (borrowed), one per
+         * entry of results, same scenarios in the same order; NULL
+         * otherwise. */
+        const struct model_result *before_results;
 };
 
 /* Run the model for each scenario in the mask, in scenario order. live
