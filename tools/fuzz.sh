@@ -44,12 +44,15 @@ fi
 ninja -C "$build" $(for t; do printf 'tests/fuzz/fuzz-%s ' "$t"; done) >/dev/null
 
 mkdir -p "$work"
+# Artifacts of this run only: a crash file left by an earlier run (fixed
+# since, or not) must not be reported as this run's.
+stamp=$(date +%Y%m%d-%H%M%S)-$$
 
 # One target: fuzz, then a summary line from libFuzzer's log.
 run() {
         t=$1
         dir=$work/$t
-        art=$work/artifacts/$t
+        art=$work/artifacts/$t/$stamp
         log=$work/$t.log
         mkdir -p "$dir" "$art"
         # -timeout: an input that takes this long is reported (a hang);
@@ -92,8 +95,8 @@ done
 wait
 status=0
 for t; do
-        for f in "$work/artifacts/$t"/crash-* "$work/artifacts/$t"/leak-* "$work/artifacts/$t"/timeout-* \
-                 "$work/artifacts/$t"/oom-*; do
+        a=$work/artifacts/$t/$stamp
+        for f in "$a"/crash-* "$a"/leak-* "$a"/timeout-* "$a"/oom-*; do
                 [ -e "$f" ] && status=1
         done
 done
