@@ -19,18 +19,9 @@
 #include "parse.h"
 
 static int load_policy(struct context *ctx, struct policy *ret) {
-        _cleanup_free_ char *msg = NULL;
-        unsigned line = 0;
-        int r = policy_load(ctx->root, ret, &line, &msg);
-        if (r == -EINVAL) {
-                _cleanup_free_ char *safe = escape_text(msg, 300);
-                if (line)
-                        log_error("%s:%u: %s", POLICY_FILE, line, safe ? safe : msg);
-                else
-                        log_error("%s: %s", POLICY_FILE, safe ? safe : msg);
-        } else if (r < 0)
-                log_error("%s: %s", POLICY_FILE, strerror(-r));
-        return cmd_exit_from_errno(r);
+        _cleanup_(error_done) struct error err = {};
+        int r = policy_load(ctx->root, ret, &err);
+        return r < 0 ? cmd_fail_error(&err, r) : EXIT_OK;
 }
 
 /* SOURCE_DATE_EPOCH (reproducible builds' variable) pins the timestamp. */

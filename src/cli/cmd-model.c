@@ -124,12 +124,10 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
  * them; keys the model does not read are left out. */
 static int apply_profile(struct context *ctx, const char *name, struct model_input *in) {
         _cleanup_(profile_freep) struct profile *p = NULL;
-        _cleanup_free_ char *error = NULL;
-        int r = profile_load(ctx->root, name, hz_or_assumed(in->hz), &p, &error);
-        if (r == -ENOMEM)
-                return cmd_fail(EXIT_OPERATION, "out of memory");
+        _cleanup_(error_done) struct error err = {};
+        int r = profile_load(ctx->root, name, hz_or_assumed(in->hz), &p, &err);
         if (r < 0)
-                return cmd_fail(cmd_exit_from_errno(r), "%s", error ? error : strerror(-r));
+                return cmd_fail_error(&err, r);
         for (size_t i = 0; i < p->n_settings; i++) {
                 const struct profile_setting *s = &p->settings[i];
                 r = model_input_set(in, s->key, s->value);

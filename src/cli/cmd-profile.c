@@ -28,18 +28,14 @@ static unsigned ctx_hz(struct context *ctx) {
  * EXIT_USAGE (malformed, not found) or EXIT_OPERATION (cannot read). */
 static int load(struct context *ctx, const char *name, struct profile **ret) {
         _cleanup_(profile_freep) struct profile *p = NULL;
-        _cleanup_free_ char *error = NULL;
+        _cleanup_(error_done) struct error err = {};
         _cleanup_free_ struct profile_expect_result *res = NULL;
         struct model_input base;
         size_t n;
 
-        int r = profile_load(ctx->root, name, ctx_hz(ctx), &p, &error);
-        if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
-        if (r < 0) {
-                log_error("%s", error ? error : strerror(-r));
-                return cmd_exit_from_errno(r);
-        }
+        int r = profile_load(ctx->root, name, ctx_hz(ctx), &p, &err);
+        if (r < 0)
+                return cmd_fail_error(&err, r);
         model_input_defaults(&base);
         base.hz = ctx_hz(ctx);
         r = profile_check_expect(p, &base, &res, &n);
@@ -184,12 +180,11 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
                 return EXIT_OPERATION;
         }
         for (size_t i = 0; i < n; i++)
-                if (e[i].load_error) {
-                        int le = e[i].load_error;
-                        log_error("%s", e[i].error ? e[i].error : strerror(-le));
+                if (error_is_set(&e[i].error)) {
                         /* As load(): a profile that cannot be read is 3, a malformed one 2. */
+                        int k = cmd_fail_error(&e[i].error, e[i].error.code);
                         if (status != EXIT_OPERATION)
-                                status = cmd_exit_from_errno(le);
+                                status = k;
                 }
         if (output_profile_list(&ctx->output, e, n) < 0)
                 status = EXIT_OPERATION;

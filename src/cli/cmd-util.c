@@ -3,7 +3,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "escape.h"
 #include "cmd-util.h"
 #include "cmd.h"
 #include "escape.h"
@@ -51,6 +50,15 @@ int cmd_fail_errno(int err, const char *fmt, ...) {
         va_end(ap);
         log_error("%s: %s", r < 0 ? "out of memory" : msg, strerror(err < 0 ? -err : err));
         return cmd_exit_from_errno(err < 0 ? err : -err);
+}
+
+int cmd_fail_error(const struct error *e, int r) {
+        _cleanup_free_ char *line = error_format(e, /* escape= */ true);
+        if (line)
+                log_error("%s", line);
+        else
+                log_error("%s", r == -ENOMEM || error_is_set(e) ? "out of memory" : strerror(-r));
+        return cmd_exit_from_errno(r);
 }
 
 /* Accepted after any command too: main.c takes them out of its argv. */

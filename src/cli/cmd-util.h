@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 
+#include "error.h"
 #include "live.h"
 #include "model.h"
 
@@ -22,6 +23,13 @@ int cmd_fail(int status, const char *fmt, ...) _printf_(2, 3);
 
 /* Log "MESSAGE: strerror(-err)" and return cmd_exit_from_errno(err). */
 int cmd_fail_errno(int err, const char *fmt, ...) _printf_(2, 3);
+
+/* A module's failure: log what e holds as one line, "FILE:LINE: message"
+ * escaped (error_format()), or, when e holds nothing, "out of memory" for
+ * -ENOMEM and strerror(-r) otherwise. Returns cmd_exit_from_errno(r): r,
+ * what the module returned, decides the status; e only says why.
+ * `return cmd_fail_error(&err, r);` */
+int cmd_fail_error(const struct error *e, int r);
 
 /* getopt_long() takes any unique prefix (--dry for --dry-run); tcptune
  * takes names in full, as the command table does. Checks each "--name" in
