@@ -148,7 +148,7 @@ static int finish(struct context *ctx, const struct apply_request *req, const st
                   bool apply) {
         _cleanup_strv_free_ char **warnings = NULL;
         if (r < 0)
-                log_error("%s", res->error ? res->error : strerror(-r));
+                cmd_log_error(&res->error, r);
         else if (apply) {
                 warnings = shadow_warnings(ctx, req);
                 if (!warnings)
@@ -241,7 +241,7 @@ int cmd_profile_active(struct context *ctx) {
         const struct apply_request req = { .root = ctx->root, .netns = ctx->netns != NULL };
         int r = apply_active_read(&req, &a);
         if (r < 0 && !a.none)
-                log_error("%s", a.error ? a.error : strerror(-r));
+                cmd_log_error(&a.error, r);
         if (output_active(&ctx->output, ctx->netns, &a, r) < 0)
                 return EXIT_OPERATION;
         return r < 0 ? EXIT_OPERATION : r > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -52,12 +52,16 @@ int cmd_fail_errno(int err, const char *fmt, ...) {
         return cmd_exit_from_errno(err < 0 ? err : -err);
 }
 
-int cmd_fail_error(const struct error *e, int r) {
+void cmd_log_error(const struct error *e, int r) {
         _cleanup_free_ char *line = error_format(e, /* escape= */ true);
         if (line)
                 log_error("%s", line);
         else
                 log_error("%s", r == -ENOMEM || error_is_set(e) ? "out of memory" : strerror(-r));
+}
+
+int cmd_fail_error(const struct error *e, int r) {
+        cmd_log_error(e, r);
         return cmd_exit_from_errno(r);
 }
 

@@ -31,6 +31,10 @@ int cmd_fail_errno(int err, const char *fmt, ...) _printf_(2, 3);
  * `return cmd_fail_error(&err, r);` */
 int cmd_fail_error(const struct error *e, int r);
 
+/* The logging half of cmd_fail_error(), for a command whose status does
+ * not follow the errno (apply: every failure is operational, 3). */
+void cmd_log_error(const struct error *e, int r);
+
 /* getopt_long() takes any unique prefix (--dry for --dry-run); tcptune
  * takes names in full, as the command table does. Checks each "--name" in
  * argv[1..] up to "--" (with stop_at_operand, up to the first operand:

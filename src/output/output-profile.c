@@ -14,12 +14,10 @@ int output_profile_list(const struct output *out, const struct profile_entry *e,
                 json_object *doc = json_object_new_object(), *a = json_object_new_array();
                 for (size_t i = 0; i < n; i++) {
                         json_object *o = json_object_new_object();
-                        /* As written: JSON escapes for itself. */
-                        _cleanup_free_ char *error = error_format(&e[i].error, /* escape= */ false);
                         json_object_object_add(o, "name", json_object_new_string(e[i].name));
                         json_object_object_add(o, "description", str_or_null(e[i].description));
                         json_object_object_add(o, "file", str_or_null(e[i].file));
-                        json_object_object_add(o, "error", str_or_null(error));
+                        json_object_object_add(o, "error", json_error(&e[i].error));
                         json_object_array_add(a, o);
                 }
                 json_object_object_add(doc, "profiles", a);
