@@ -9,11 +9,9 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "escape.h"
 #include "audit.h"
 #include "cmd-util.h"
 #include "cmd.h"
-#include "cmd-util.h"
 #include "log.h"
 #include "output-audit.h"
 #include "parse.h"
@@ -164,15 +162,8 @@ static int log_unreadable(struct context *ctx, const struct audit_report *rep) {
         for (size_t i = 0; i < rep->n_ns; i++)
                 if (live_report_errors(ctx->root, &rep->ns[i].live, NULL) > 0)
                         status = EXIT_OPERATION;
-        for (size_t i = 0; rep->sysctld && i < rep->sysctld->n_diags; i++) {
-                const struct sysctld_diag *d = &rep->sysctld->diags[i];
-                if (!d->error)
-                        continue;
-                _cleanup_free_ char *f = d->file ? escape_text(d->file, SIZE_MAX) : NULL,
-                                    *m = escape_text(d->message, SIZE_MAX);
-                log_error("%s: %s", f ? f : "sysctl.d", m ? m : d->message);
+        if (cmd_sysctld_unreadable(rep->sysctld) != EXIT_OK)
                 status = EXIT_OPERATION;
-        }
         return status;
 }
 

@@ -69,17 +69,12 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
  * EXIT_OPERATION (something unreadable, or no report) or EXIT_USAGE (a
  * value this kernel's HZ cannot hold). */
 static int collect(struct context *ctx, const struct profile *p, bool boot, struct profile_report *rep) {
-        int status = EXIT_OK;
         /* Not with --netns: sysctl.d configures the host's namespace at boot. */
         int r = profile_report_collect(ctx->root, context_kernel(ctx), p, boot && !ctx->netns, rep);
         const struct sysctld *s = rep->boot_config;
         if (s && sysctld_refused(s))
                 return cmd_sysctld_refused(s);
-        for (size_t i = 0; s && i < s->n_diags; i++)
-                if (s->diags[i].error) {
-                        log_error("%s: %s", strempty(s->diags[i].file), s->diags[i].message);
-                        status = EXIT_OPERATION;
-                }
+        int status = cmd_sysctld_unreadable(s);
         if (r == -EINVAL)
                 return log_error("%s: a value does not fit HZ %u", p->file, rep->before.hz), EXIT_USAGE;
         if (r == -EDOM)

@@ -60,6 +60,11 @@ void cmd_log_error(const struct error *e, int r) {
                 log_error("%s", r == -ENOMEM || error_is_set(e) ? "out of memory" : strerror(-r));
 }
 
+void cmd_log_at(const char *file, unsigned line, const char *message) {
+        _cleanup_free_ char *l = error_format_at(file, line, message, /* escape= */ true);
+        log_error("%s", l ? l : "out of memory");
+}
+
 int cmd_fail_error(const struct error *e, int r) {
         cmd_log_error(e, r);
         return cmd_exit_from_errno(r);
@@ -243,11 +248,16 @@ int cmd_sysctld_refused(const struct sysctld *s) {
         const struct sysctld_diag *d = sysctld_refused(s);
         if (!d)
                 return EXIT_OK;
-        _cleanup_free_ char *f = d->file ? escape_text(d->file, SIZE_MAX) : NULL,
-                            *m = escape_text(d->message, SIZE_MAX);
-        if (d->file && d->line)
-                log_error("%s:%u: %s", f ? f : "?", d->line, m ? m : d->message);
-        else
-                log_error("%s: %s", f ? f : "sysctl.d", m ? m : d->message);
+        cmd_log_at(d->file, d->line, d->message);
         return EXIT_USAGE;
+}
+
+int cmd_sysctld_unreadable(const struct sysctld *s) {
+        int status = EXIT_OK;
+        for (size_t i = 0; s && i < s->n_diags; i++)
+                if (s->diags[i].error) {
+                        cmd_log_at(s->diags[i].file, s->diags[i].line, s->diags[i].message);
+                        status = EXIT_OPERATION;
+                }
+        return status;
 }

@@ -35,6 +35,11 @@ int cmd_fail_error(const struct error *e, int r);
  * not follow the errno (apply: every failure is operational, 3). */
 void cmd_log_error(const struct error *e, int r);
 
+/* One line at FILE:LINE ("FILE: ..." for line 0, the message alone
+ * without a file), escaped as cmd_fail_error() does: for what a module
+ * reports as data rather than as its failure (sysctl.d diagnostics). */
+void cmd_log_at(const char *file, unsigned line, const char *message);
+
 /* getopt_long() takes any unique prefix (--dry for --dry-run); tcptune
  * takes names in full, as the command table does. Checks each "--name" in
  * argv[1..] up to "--" (with stop_at_operand, up to the first operand:
@@ -78,3 +83,8 @@ struct sysctld;
 /* A sysctl.d tree over a bound (sysctld_refused()): log its one line,
  * FILE:LINE: why, and return EXIT_USAGE; EXIT_OK when it was not refused. */
 int cmd_sysctld_refused(const struct sysctld *s);
+
+/* Log each sysctl.d diagnostic that is a failure (a file or directory
+ * that exists but cannot be read) at its FILE:LINE. Returns EXIT_OPERATION
+ * when there was one, else EXIT_OK. */
+int cmd_sysctld_unreadable(const struct sysctld *s);
