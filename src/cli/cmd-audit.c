@@ -75,20 +75,18 @@ static void help(void) {
 }
 
 /* The options, and the combinations that make no sense. --format and
- * --json change ctx->output. */
+ * --json after the command (audit --format prometheus, as scripts write
+ * it) never reach here: main.c takes the global options out of argv. */
 static int parse_args(struct context *ctx, int argc, char **argv, struct audit_args *a) {
-        enum { ARG_ALL = 0x100, ARG_ALL_NETNS, ARG_OUTPUT, ARG_FORMAT, ARG_JSON };
+        enum { ARG_ALL = 0x100, ARG_ALL_NETNS, ARG_OUTPUT };
         static const struct option options[] = {
                 { "all",       no_argument,       NULL, ARG_ALL       },
                 { "all-netns", no_argument,       NULL, ARG_ALL_NETNS },
                 { "output",    required_argument, NULL, ARG_OUTPUT    },
-                /* Also after the command, as scripts write it: audit --format prometheus. */
-                { "format",    required_argument, NULL, ARG_FORMAT    },
-                { "json",      no_argument,       NULL, ARG_JSON      },
                 { "help",      no_argument,       NULL, 'h'           },
                 {}
         };
-        int c, r;
+        int c;
 
         if (cmd_check_options("audit", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
                 return EXIT_USAGE;
@@ -98,16 +96,6 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct audit_a
                 case ARG_ALL: a->all = true; break;
                 case ARG_ALL_NETNS: a->all_netns = true; break;
                 case ARG_OUTPUT: a->output = optarg; break;
-                case ARG_FORMAT:
-                        r = output_format_from_string(optarg);
-                        if (r < 0)
-                                return log_error("--format '%s': unknown format (try text, json or prometheus)", optarg),
-                                       EXIT_USAGE;
-                        ctx->output.format = (enum output_format) r;
-                        break;
-                case ARG_JSON:
-                        ctx->output.format = FORMAT_JSON;
-                        break;
                 case 'h':
                         help();
                         return HELP_SHOWN;

@@ -18,8 +18,10 @@
 #include "parse.h"
 #include "sockets.h"
 
+/* --json and --format after the command are main.c's: it takes the global
+ * options out of argv before the command sees it. */
 enum { ARG_ALL = 0x100, ARG_ALL_NETNS, ARG_STATE, ARG_SRC, ARG_DST, ARG_PORT, ARG_FAILING, ARG_KILL,
-       ARG_DRY_RUN, ARG_FORMAT, ARG_JSON };
+       ARG_DRY_RUN };
 static const struct option options[] = {
         { "all",       no_argument,       NULL, ARG_ALL       },
         { "all-netns", no_argument,       NULL, ARG_ALL_NETNS },
@@ -30,8 +32,6 @@ static const struct option options[] = {
         { "failing",   no_argument,       NULL, ARG_FAILING   },
         { "kill",      no_argument,       NULL, ARG_KILL      },
         { "dry-run",   no_argument,       NULL, ARG_DRY_RUN   },
-        { "format",    required_argument, NULL, ARG_FORMAT    },
-        { "json",      no_argument,       NULL, ARG_JSON      },
         { "help",      no_argument,       NULL, 'h'           },
         {}
 };
@@ -114,15 +114,6 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                         break;
                 case ARG_DRY_RUN:
                         a->dry_run = true;
-                        break;
-                case ARG_FORMAT:
-                        r = output_format_from_string(optarg);
-                        if (r < 0)
-                                return bad_value("--format", optarg, "unknown format (try text or json)");
-                        ctx->output.format = (enum output_format) r;
-                        break;
-                case ARG_JSON:
-                        ctx->output.format = FORMAT_JSON;
                         break;
                 case 'h':
                         help();
