@@ -61,15 +61,11 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
         if (!within)
                 return cmd_fail(EXIT_USAGE, "advise: --detect-within DUR is required (e.g. --detect-within 30s)");
         r = parse_duration(within, &target);
-        if (r < 0 || target == 0) {
-                log_error("--detect-within '%s': %s", within,
-                          r == -ERANGE ? "too large" : "not a positive duration (try 30s, 5m, 1500ms)");
-                return EXIT_USAGE;
-        }
-        if (ctx->output.format == FORMAT_PROMETHEUS) {
-                log_error("advise: --format prometheus is for audit; use text or json");
-                return EXIT_USAGE;
-        }
+        if (r < 0 || target == 0)
+                return cmd_fail(EXIT_USAGE, "--detect-within '%s': %s", within,
+                                r == -ERANGE ? "too large" : "not a positive duration (try 30s, 5m, 1500ms)");
+        if (ctx->output.format == FORMAT_PROMETHEUS)
+                return cmd_fail(EXIT_USAGE, "advise: --format prometheus is for audit; use text or json");
 
         if (live_read(ctx->root, &live) < 0)
                 return cmd_fail(EXIT_OPERATION, "out of memory");

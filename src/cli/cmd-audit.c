@@ -38,18 +38,18 @@ static int emit(struct context *ctx, const struct audit_report *rep, const char 
                 return output_audit(&ctx->output, rep) < 0 ? EXIT_OPERATION : EXIT_OK;
         r = output_file_open(output, &of);
         if (r < 0)
-                return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "--output '%s': %s", output, strerror(-r));
         struct output to_file = ctx->output;
         to_file.stream = of.f;
         to_file.color = false;
         r = output_audit(&to_file, rep);
         if (r < 0) {
                 output_file_abort(&of);
-                return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "--output '%s': %s", output, strerror(-r));
         }
         r = output_file_commit(&of);
         if (r < 0)
-                return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "--output '%s': %s", output, strerror(-r));
         return EXIT_OK;
 }
 
@@ -103,16 +103,16 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct audit_a
                         return cmd_bad_option("audit", options, argv);
                 }
         if (optind < argc)
-                return log_error("audit: unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "audit: unexpected argument '%s'", argv[optind]);
         if (a->all_netns && ctx->netns)
-                return log_error("audit: --all-netns and --netns exclude each other"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "audit: --all-netns and --netns exclude each other");
         if (a->all_netns && ctx->root)
-                return log_error("audit: --all-netns reads the kernel's namespaces and cannot be used with --root"),
-                       EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "audit: --all-netns reads the kernel's namespaces and cannot be used "
+                                "with --root");
         if (ctx->output.format != FORMAT_TEXT)
                 ctx->output.color = false;
         if (a->output && !*a->output)
-                return log_error("audit: --output '': not a file name"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "audit: --output '': not a file name");
         return EXIT_OK;
 }
 
@@ -132,10 +132,10 @@ static int collect(struct context *ctx, const struct audit_args *a, struct polic
         }
         r = audit_run(ctx->root, context_kernel(ctx), policy, ctx->netns, a->all_netns, rep);
         if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
-                return log_error("audit: cannot return to tcptune's own network namespace: %s", strerror(-r)),
-                       EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "audit: cannot return to tcptune's own network namespace: %s",
+                                strerror(-r));
         rep->all_tunables = a->all;
         rep->timestamp = audit_timestamp();
         if (sysctld_refused(rep->sysctld))

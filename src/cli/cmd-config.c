@@ -125,10 +125,8 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
                 }
         if (optind < argc)
                 return cmd_fail(EXIT_USAGE, "config: unexpected argument '%s'", argv[optind]);
-        if (ctx->output.format == FORMAT_PROMETHEUS) {
-                log_error("config: --format prometheus is for audit; use text or json");
-                return EXIT_USAGE;
-        }
+        if (ctx->output.format == FORMAT_PROMETHEUS)
+                return cmd_fail(EXIT_USAGE, "config: --format prometheus is for audit; use text or json");
 
         r = sysctld_load(ctx->root, &s);
         if (r < 0)

@@ -34,22 +34,16 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                 default:
                         return cmd_bad_option("explain", options, argv);
                 }
-        if (argc - optind > 1) {
-                log_error("explain: takes at most one KEY");
-                return EXIT_USAGE;
-        }
+        if (argc - optind > 1)
+                return cmd_fail(EXIT_USAGE, "explain: takes at most one KEY");
         if (optind < argc) {
                 const char *key = argv[optind];
                 _cleanup_free_ char *canonical = NULL;
                 r = sysctl_key_normalize(key, &canonical);
-                if (r == -ENAMETOOLONG) {
-                        log_error("explain: key of %zu characters is too long", strlen(key));
-                        return EXIT_USAGE;
-                }
-                if (r < 0) {
-                        log_error("explain: '%.*s' is not a sysctl key (try tcp_retries2)", 200, key);
-                        return EXIT_USAGE;
-                }
+                if (r == -ENAMETOOLONG)
+                        return cmd_fail(EXIT_USAGE, "explain: key of %zu characters is too long", strlen(key));
+                if (r < 0)
+                        return cmd_fail(EXIT_USAGE, "explain: '%.*s' is not a sysctl key (try tcp_retries2)", 200, key);
                 only = tunable_find(canonical);
                 if (!only) {
                         const char *near = cmd_nearest_key(canonical, NULL);
@@ -69,10 +63,8 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
         if (live_report_errors(ctx->root, &rep.live, only) > 0)
                 status = EXIT_OPERATION;
 
-        if (ctx->output.format == FORMAT_PROMETHEUS) {
-                log_error("explain: --format prometheus is for audit; use text or json");
-                return EXIT_USAGE;
-        }
+        if (ctx->output.format == FORMAT_PROMETHEUS)
+                return cmd_fail(EXIT_USAGE, "explain: --format prometheus is for audit; use text or json");
         if (output_explain(&ctx->output, &rep) < 0)
                 return EXIT_OPERATION;
         return status;

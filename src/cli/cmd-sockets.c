@@ -59,8 +59,7 @@ static void help(void) {
 /* "--opt 'value': what is wrong", the value escaped: it came from outside. */
 static int bad_value(const char *opt, const char *value, const char *what) {
         _cleanup_free_ char *v = escape_text(value, 200);
-        log_error("%s '%s': %s", opt, v ? v : "?", what);
-        return EXIT_USAGE;
+        return cmd_fail(EXIT_USAGE, "%s '%s': %s", opt, v ? v : "?", what);
 }
 
 struct args {
@@ -95,7 +94,7 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                 case ARG_DST:
                         r = sockets_prefix_parse(optarg, c == ARG_SRC ? &a->filter.src : &a->filter.dst);
                         if (r == -ENOMEM)
-                                return log_error("out of memory"), EXIT_OPERATION;
+                                return cmd_fail(EXIT_OPERATION, "out of memory");
                         if (r < 0)
                                 return bad_value(c == ARG_SRC ? "--src" : "--dst", optarg,
                                                  "not an address or ADDR/PREFIX (try 10.0.0.0/8, ::1)");
@@ -124,21 +123,21 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
         if (optind < argc)
                 return bad_value("sockets: unexpected argument", argv[optind], "not an option");
         if (ctx->output.format == FORMAT_PROMETHEUS)
-                return log_error("sockets: --format prometheus is not available here (try text or json)"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "sockets: --format prometheus is not available here (try text or json)");
         if (ctx->root)
-                return log_error("sockets: reads the running kernel's sockets and cannot be used with --root"),
-                       EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "sockets: reads the running kernel's sockets and cannot be used with "
+                                "--root");
         if (a->all_netns && ctx->netns)
-                return log_error("sockets: --all-netns and --netns exclude each other"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "sockets: --all-netns and --netns exclude each other");
         if (a->dry_run && !a->kill)
-                return log_error("sockets: --dry-run goes with --kill"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "sockets: --dry-run goes with --kill");
         if (a->failing && a->filter.all)
-                return log_error("sockets: --failing and --all exclude each other"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "sockets: --failing and --all exclude each other");
         if (a->kill && !a->failing && !sockets_filter_narrows(&a->filter))
-                return log_error("sockets: --kill needs a filter (--state, --src, --dst, --port) or --failing: "
-                                 "it never ends every socket"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "sockets: --kill needs a filter (--state, --src, --dst, --port) or "
+                                "--failing: it never ends every socket");
         if (a->kill && a->all_netns)
-                return log_error("sockets: --kill works in one namespace: use --netns, not --all-netns"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "sockets: --kill works in one namespace: use --netns, not --all-netns");
         return EXIT_OK;
 }
 
@@ -158,15 +157,15 @@ static int kill_sockets(struct sockets_ns *ns, int argc, char **argv) {
         for (int i = 1; m && i < argc; i++)
                 fprintf(m, " %s", argv[i]);
         if (!m || fclose(m) != 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         _cleanup_free_ char *safe = escape_text(args, 300);
         int r = sockets_kill(ns);
         if (r == -EOPNOTSUPP)
-                return log_error("sockets: --kill: this kernel cannot end sockets (SOCK_DESTROY: "
-                                 "CONFIG_INET_DIAG_DESTROY is not set)"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "sockets: --kill: this kernel cannot end sockets (SOCK_DESTROY: "
+                                "CONFIG_INET_DIAG_DESTROY is not set)");
         if (r == -EPERM)
-                return log_error("sockets: --kill: %s (ending a socket needs CAP_NET_ADMIN: run as root)",
-                                 strerror(EPERM)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "sockets: --kill: %s (ending a socket needs CAP_NET_ADMIN: run as "
+                                "root)", strerror(EPERM));
         int status = EXIT_OK;
         for (size_t i = 0; i < ns->n_entries; i++) {
                 const struct sockets_entry *e = &ns->entries[i];
@@ -208,10 +207,10 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
         }
         r = sockets_run(context_kernel(ctx), &a.filter, ctx->netns, a.all_netns, &rep);
         if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
-                return log_error("sockets: cannot return to tcptune's own network namespace: %s", strerror(-r)),
-                       EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "sockets: cannot return to tcptune's own network namespace: %s",
+                                strerror(-r));
 
         for (size_t i = 0; i < rep.n_ns; i++) {
                 const struct sockets_ns *ns = &rep.ns[i];
@@ -254,7 +253,7 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
         }
         r = output_sockets(&ctx->output, &rep, kill);
         if (r < 0)
-                return log_error("cannot write output: %s", strerror(-r)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "cannot write output: %s", strerror(-r));
         if (status != EXIT_OK)
                 return status;
         if (kill == OUTPUT_SOCKETS_DRY_RUN)

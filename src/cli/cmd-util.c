@@ -162,10 +162,8 @@ const char *cmd_nearest_key(const char *typed, const char *const *keys) {
 
 int cmd_bad_duration(const char *opt, const char *arg, int r) {
         if (r == -ERANGE)
-                log_error("%s '%s': too large", opt, arg);
-        else
-                log_error("%s '%s': not a duration (try 80ms, 1.5s, 2m)", opt, arg);
-        return EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "%s '%s': too large", opt, arg);
+        return cmd_fail(EXIT_USAGE, "%s '%s': not a duration (try 80ms, 1.5s, 2m)", opt, arg);
 }
 
 /* An RTT above this is no path TCP runs over: a value in the wrong unit. */
@@ -198,10 +196,9 @@ int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *r
                         log_warning("--rto '%s': %s is below tcp_rto_min (%s): only a route's rto_min allows that "
                                     "(a bare number is milliseconds)", rto, strempty(got), strempty(min));
                 }
-                if (in->rto_us > MODEL_RTO_MAX_US) {
-                        log_error("--rto '%s': more than the kernel's largest RTO (TCP_RTO_MAX, 120s)", rto);
-                        return EXIT_USAGE;
-                }
+                if (in->rto_us > MODEL_RTO_MAX_US)
+                        return cmd_fail(EXIT_USAGE, "--rto '%s': more than the kernel's largest RTO (TCP_RTO_MAX, "
+                                        "120s)", rto);
         }
         if (segments) {
                 if (parse_uint(segments, 100000, &u) < 0 || u == 0)
@@ -220,12 +217,13 @@ int cmd_enter_netns(const char *spec) {
                 return cmd_fail(EXIT_USAGE, "--netns '%s': not a namespace name, path or pid:PID", spec);
         r = netns_enter(path);
         if (r == -ENOENT)
-                log_error("--netns '%s': %s does not exist (ip netns list shows the names)", spec, path);
-        else if (r == -EINVAL)
-                log_error("--netns '%s': %s is not a network namespace", spec, path);
-        else if (r < 0)
-                log_error("--netns '%s': cannot enter %s: %s", spec, path, strerror(-r));
-        return cmd_exit_from_errno(r);
+                return cmd_fail(EXIT_USAGE, "--netns '%s': %s does not exist (ip netns list shows the names)", spec,
+                                path);
+        if (r == -EINVAL)
+                return cmd_fail(EXIT_USAGE, "--netns '%s': %s is not a network namespace", spec, path);
+        if (r < 0)
+                return cmd_fail_errno(r, "--netns '%s': cannot enter %s", spec, path);
+        return EXIT_OK;
 }
 
 bool cmd_report_live(const char *root, const struct live *live, unsigned hz) {

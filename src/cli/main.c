@@ -221,10 +221,8 @@ static int finish(int status, bool json, size_t written) {
                 json_object_put(doc);
         }
         /* --json into a full disk is a failure, not a success with no output. */
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-                log_error("cannot write output: %s", strerror(errno ? errno : EIO));
-                return EXIT_OPERATION;
-        }
+        if (fflush(stdout) != 0 || ferror(stdout))
+                return cmd_fail(EXIT_OPERATION, "cannot write output: %s", strerror(errno ? errno : EIO));
         return status;
 }
 
