@@ -67,61 +67,59 @@ struct args {
         bool all_netns, failing, kill, dry_run;
 };
 
-static int parse_args(struct context *ctx, int argc, char **argv, struct args *a) {
-        int c, r;
+/* Returned by parse_args() after --help: nothing more to do. */
+#define HELP_SHOWN (-1)
+
+/* One option getopt returned (c, with its arg) into a. Returns EXIT_OK,
+ * EXIT_USAGE or EXIT_OPERATION (out of memory), having logged. */
+static int set_option(struct args *a, int c, const char *arg) {
         uint64_t v;
-        r = cmd_check_options("sockets", options, argc, argv, /* stop_at_operand= */ false);
-        if (r != EXIT_OK)
-                return r;
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
-                switch (c) {
-                case ARG_ALL:
-                        a->filter.all = true;
-                        break;
-                case ARG_ALL_NETNS:
-                        a->all_netns = true;
-                        break;
-                case ARG_STATE:
-                        r = tcp_state_from_string(optarg);
-                        if (r < 0)
-                                return bad_value("--state", optarg,
-                                                 "not a TCP state (established, syn-sent, syn-recv, fin-wait-1, "
-                                                 "fin-wait-2, time-wait, close-wait, last-ack, listen, closing)");
-                        a->filter.states |= 1u << r;
-                        break;
-                case ARG_SRC:
-                case ARG_DST:
-                        r = sockets_prefix_parse(optarg, c == ARG_SRC ? &a->filter.src : &a->filter.dst);
-                        if (r == -ENOMEM)
-                                return cmd_fail(EXIT_OPERATION, "out of memory");
-                        if (r < 0)
-                                return bad_value(c == ARG_SRC ? "--src" : "--dst", optarg,
-                                                 "not an address or ADDR/PREFIX (try 10.0.0.0/8, ::1)");
-                        *(c == ARG_SRC ? &a->filter.has_src : &a->filter.has_dst) = true;
-                        break;
-                case ARG_PORT:
-                        if (parse_uint(optarg, 65535, &v) < 0)
-                                return bad_value("--port", optarg, "not a port (0-65535)");
-                        a->filter.port = (int) v;
-                        break;
-                case ARG_FAILING:
-                        a->failing = true;
-                        break;
-                case ARG_KILL:
-                        a->kill = true;
-                        break;
-                case ARG_DRY_RUN:
-                        a->dry_run = true;
-                        break;
-                case 'h':
-                        help();
-                        return -1;
-                default:
-                        return cmd_bad_option("sockets", options, argv);
-                }
-        if (optind < argc)
-                return bad_value("sockets: unexpected argument", argv[optind], "not an option");
+        int r;
+        switch (c) {
+        case ARG_ALL:
+                a->filter.all = true;
+                break;
+        case ARG_ALL_NETNS:
+                a->all_netns = true;
+                break;
+        case ARG_STATE:
+                r = tcp_state_from_string(arg);
+                if (r < 0)
+                        return bad_value("--state", arg,
+                                         "not a TCP state (established, syn-sent, syn-recv, fin-wait-1, "
+                                         "fin-wait-2, time-wait, close-wait, last-ack, listen, closing)");
+                a->filter.states |= 1u << r;
+                break;
+        case ARG_SRC:
+        case ARG_DST:
+                r = sockets_prefix_parse(arg, c == ARG_SRC ? &a->filter.src : &a->filter.dst);
+                if (r == -ENOMEM)
+                        return cmd_fail(EXIT_OPERATION, "out of memory");
+                if (r < 0)
+                        return bad_value(c == ARG_SRC ? "--src" : "--dst", arg,
+                                         "not an address or ADDR/PREFIX (try 10.0.0.0/8, ::1)");
+                *(c == ARG_SRC ? &a->filter.has_src : &a->filter.has_dst) = true;
+                break;
+        case ARG_PORT:
+                if (parse_uint(arg, 65535, &v) < 0)
+                        return bad_value("--port", arg, "not a port (0-65535)");
+                a->filter.port = (int) v;
+                break;
+        case ARG_FAILING:
+                a->failing = true;
+                break;
+        case ARG_KILL:
+                a->kill = true;
+                break;
+        case ARG_DRY_RUN:
+                a->dry_run = true;
+                break;
+        }
+        return EXIT_OK;
+}
+
+/* The combinations that make no sense, with the global options. */
+static int check_args(const struct context *ctx, const struct args *a) {
         if (ctx->output.format == FORMAT_PROMETHEUS)
                 return cmd_fail(EXIT_USAGE, "sockets: --format prometheus is not available here (try text or json)");
         if (ctx->root)
@@ -139,6 +137,26 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
         if (a->kill && a->all_netns)
                 return cmd_fail(EXIT_USAGE, "sockets: --kill works in one namespace: use --netns, not --all-netns");
         return EXIT_OK;
+}
+
+static int parse_args(const struct context *ctx, int argc, char **argv, struct args *a) {
+        int c, r;
+        r = cmd_check_options("sockets", options, argc, argv, /* stop_at_operand= */ false);
+        if (r != EXIT_OK)
+                return r;
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+                if (c == 'h') {
+                        help();
+                        return HELP_SHOWN;
+                }
+                r = c == '?' ? cmd_bad_option("sockets", options, argv) : set_option(a, c, optarg);
+                if (r != EXIT_OK)
+                        return r;
+        }
+        if (optind < argc)
+                return bad_value("sockets: unexpected argument", argv[optind], "not an option");
+        return check_args(ctx, a);
 }
 
 /* Why a socket was selected, for the journal. */
@@ -188,35 +206,32 @@ static int kill_sockets(struct sockets_ns *ns, int argc, char **argv) {
         return status;
 }
 
-int cmd_sockets(struct context *ctx, int argc, char **argv) {
-        _cleanup_(sockets_report_done) struct sockets_report rep = {};
-        struct args a = { .filter.port = -1 };
-        int r, status = EXIT_OK;
-
-        r = parse_args(ctx, argc, argv, &a);
-        if (r < 0)
-                return EXIT_OK; /* --help */
-        if (r != EXIT_OK)
-                return r;
-        if (ctx->output.format != FORMAT_TEXT)
-                ctx->output.color = false;
-
+/* The kernel facts, then report/sockets.c's report: every namespace
+ * visited, each socket's prediction. */
+static int collect(struct context *ctx, const struct args *a, struct sockets_report *rep) {
         if (!ctx->kernel_loaded) {
                 (void) kernel_info_read_full(NULL, /* want_cc= */ false, &ctx->kernel);
                 ctx->kernel_loaded = true;
         }
-        r = sockets_run(context_kernel(ctx), &a.filter, ctx->netns, a.all_netns, &rep);
+        int r = sockets_run(context_kernel(ctx), &a->filter, ctx->netns, a->all_netns, rep);
         if (r == -ENOMEM)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
                 return cmd_fail(EXIT_OPERATION, "sockets: cannot return to tcptune's own network namespace: %s",
                                 strerror(-r));
+        return EXIT_OK;
+}
 
-        for (size_t i = 0; i < rep.n_ns; i++) {
-                const struct sockets_ns *ns = &rep.ns[i];
-                _cleanup_free_ char *label = escape_text(ns->label, 200);
+/* One line per namespace that could not be read. One that vanished or is
+ * not ours to enter is a warning; a failed dump is an error, and
+ * EXIT_OPERATION. */
+static int log_unreadable(const struct sockets_report *rep) {
+        int status = EXIT_OK;
+        for (size_t i = 0; i < rep->n_ns; i++) {
+                const struct sockets_ns *ns = &rep->ns[i];
                 if (ns->error == 0)
                         continue;
+                _cleanup_free_ char *label = escape_text(ns->label, 200);
                 if (ns->stage == SOCKETS_STAGE_ENTER) {
                         /* Vanished during the scan, or not ours to enter: reported, not fatal. */
                         if (ns->error == -ENOENT || ns->error == -ESTALE)
@@ -231,11 +246,42 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
                           ns->stage == SOCKETS_STAGE_SOCKETS ? "sock_diag dump" : "address dump", strerror(-ns->error));
                 status = EXIT_OPERATION;
         }
+        return status;
+}
+
+/* The exit status for what was listed: failing sockets left (1), or with
+ * --kill --dry-run any socket to end (1); ending them is success. */
+static int decide(const struct sockets_report *rep, enum output_sockets_kill kill) {
+        size_t failing = 0, listed = 0;
+        for (size_t i = 0; i < rep->n_ns; i++) {
+                listed += rep->ns[i].n_entries;
+                for (size_t k = 0; k < rep->ns[i].n_entries; k++)
+                        failing += rep->ns[i].entries[k].pred.failing && !rep->ns[i].entries[k].killed;
+        }
+        if (kill == OUTPUT_SOCKETS_DRY_RUN)
+                return listed ? EXIT_FINDINGS : EXIT_OK;
+        if (kill == OUTPUT_SOCKETS_KILLED)
+                return EXIT_OK;
+        return failing ? EXIT_FINDINGS : EXIT_OK;
+}
+
+int cmd_sockets(struct context *ctx, int argc, char **argv) {
+        _cleanup_(sockets_report_done) struct sockets_report rep = {};
+        struct args a = { .filter.port = -1 };
+        enum output_sockets_kill kill = OUTPUT_SOCKETS_NO_KILL;
+
+        int r = parse_args(ctx, argc, argv, &a);
+        if (r != EXIT_OK)
+                return r == HELP_SHOWN ? EXIT_OK : r;
+        if (ctx->output.format != FORMAT_TEXT)
+                ctx->output.color = false;
+        r = collect(ctx, &a, &rep);
+        if (r != EXIT_OK)
+                return r;
+        int status = log_unreadable(&rep);
         /* One namespace that could not be read: say so, print nothing. */
         if (!a.all_netns && rep.ns[0].error < 0)
                 return EXIT_OPERATION;
-
-        enum output_sockets_kill kill = OUTPUT_SOCKETS_NO_KILL;
         if (a.kill && a.dry_run)
                 kill = OUTPUT_SOCKETS_DRY_RUN;
         else if (a.kill) {
@@ -244,21 +290,8 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
                 if (r != EXIT_OK)
                         status = r;
         }
-
-        size_t failing = 0, listed = 0;
-        for (size_t i = 0; i < rep.n_ns; i++) {
-                listed += rep.ns[i].n_entries;
-                for (size_t k = 0; k < rep.ns[i].n_entries; k++)
-                        failing += rep.ns[i].entries[k].pred.failing && !rep.ns[i].entries[k].killed;
-        }
         r = output_sockets(&ctx->output, &rep, kill);
         if (r < 0)
                 return cmd_fail(EXIT_OPERATION, "cannot write output: %s", strerror(-r));
-        if (status != EXIT_OK)
-                return status;
-        if (kill == OUTPUT_SOCKETS_DRY_RUN)
-                return listed ? EXIT_FINDINGS : EXIT_OK;
-        if (kill == OUTPUT_SOCKETS_KILLED)
-                return EXIT_OK;
-        return failing ? EXIT_FINDINGS : EXIT_OK;
+        return status != EXIT_OK ? status : decide(&rep, kill);
 }
