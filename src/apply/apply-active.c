@@ -31,14 +31,8 @@ void apply_active_done(struct apply_active *a) {
                 free(a->keys[i].live);
         }
         free(a->keys);
-        free(a->error);
+        error_done(&a->error);
         *a = (struct apply_active) {};
-}
-
-static int fail(struct apply_active *a, int r, const char *msg) {
-        if (!a->error)
-                a->error = msg ? strdup(msg) : NULL;
-        return r;
 }
 
 /* The drop-in now against what apply writes for the recorded settings. */
@@ -59,12 +53,9 @@ static int check_dropin(const struct apply_request *req, const struct apply_stat
         int r = dfd < 0 ? dfd : applyfs_read(dfd, strrchr(st->dropin, '/') + 1, APPLY_DROPIN_MAX, &data, &len, NULL);
         if (r == -ENOENT)
                 a->dropin = APPLY_ACTIVE_DROPIN_MISSING;
-        else if (r < 0) {
-                _cleanup_free_ char *msg = NULL;
-                if (asprintf(&msg, "%s: %s", st->dropin, apply_fs_problem(r)) < 0)
-                        return -ENOMEM;
-                return fail(a, r, msg);
-        } else
+        else if (r < 0)
+                return error_set(&a->error, r, st->dropin, 0, "%s", apply_fs_problem(r));
+        else
                 a->dropin = len == strlen(want) && memcmp(data, want, len) == 0 ? APPLY_ACTIVE_DROPIN_AS_WRITTEN
                                                                                 : APPLY_ACTIVE_DROPIN_CHANGED;
         a->n_differences += a->dropin != APPLY_ACTIVE_DROPIN_AS_WRITTEN;
@@ -108,10 +99,8 @@ int apply_active_read(const struct apply_request *req, struct apply_active *ret)
         }
         const struct apply_state *st = &run.state;
         if (st->n_set == 0) {
-                _cleanup_free_ char *msg = NULL;
-                r = asprintf(&msg, APPLY_STATE_DIR "/%s: records no applied settings (written before tcptune had "
-                             "`profile active`); apply the profile again", run.state_name) < 0 ? -ENOMEM : -EBADMSG;
-                r = fail(a, r, msg);
+                r = error_set(&a->error, -EBADMSG, run.state_path, 0, "records no applied settings (written before "
+                              "tcptune had `profile active`); apply the profile again");
                 goto out;
         }
         if (fstatat(run.state_fd, run.state_name, &stt, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -131,8 +120,11 @@ int apply_active_read(const struct apply_request *req, struct apply_active *ret)
         if (r >= 0)
                 r = a->n_differences > 0;
 out:
-        if (r < 0 && r != -ENOENT && !a->error)
-                fail(a, r, res.error ? res.error : strerror(-r));
+        /* What the run found wrong (the record), else what r means. */
+        if (r < 0 && r != -ENOENT) {
+                (void) error_move(&a->error, &res.error);
+                (void) error_set(&a->error, r, NULL, 0, "%s", strerror(-r));
+        }
         apply_result_done(&res);
         run_done(&run);
         return r;

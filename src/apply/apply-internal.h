@@ -29,11 +29,9 @@
  * setuid, setgid, sticky or world-writable. */
 #define APPLY_STATE_MODE_MASK 0775
 
-/* --- apply-result.c */
+/* --- apply-result.c. Failures go to res->error with error_set(): the
+ * first wins, as it names the cause; later ones are consequences. */
 
-/* Keep the first error message in res->error (it names the cause; later
- * ones are consequences). Returns r. */
-int apply_fail(struct apply_result *res, int r, const char *fmt, ...) _printf_(3, 4);
 /* "is a symbolic link; refusing to follow it", ..., or strerror. */
 const char *apply_fs_problem(int r);
 const char *apply_live_problem(int r);
@@ -105,10 +103,10 @@ int apply_state_format(const struct apply_state *s, char **ret);
  * one tcptune writes (canonical, net.*, in the catalog), the drop-in is a
  * file directly in /etc/sysctl.d, its mode within APPLY_STATE_MODE_MASK,
  * values are not empty, and there is at least one live value. Linear in
- * the size. Returns 0, -ENOMEM, or -EBADMSG with *ret_line (1-based; one
- * past the end for a record cut short) and *ret_why (malloc'ed, may be
- * NULL on OOM) saying what is wrong; either may be NULL. */
-int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_line, char **ret_why);
+ * the size. `file` names the record in err. Returns 0, -ENOMEM, or
+ * -EBADMSG with err saying what is wrong at which line (1-based; one past
+ * the end for a record cut short). */
+int apply_state_parse(const char *data, const char *file, struct apply_state *ret, struct error *err);
 /* "state", or "netns-BOOTID-COOKIE.state" for the current namespace (netns;
  * "netns-INODE.state" on kernels without SO_NETNS_COOKIE). */
 int apply_state_file_name(bool netns, char **ret);
@@ -120,9 +118,9 @@ int apply_state_file_name(bool netns, char **ret);
 void apply_journal(const struct apply_request *req, const char *action, const struct apply_result *res);
 
 /* Restart systemd-sysctl.service over D-Bus and wait for its job. Returns 0,
- * -EOPNOTSUPP when PID 1 is not systemd, or a negative errno with *ret_error
- * saying what failed. */
-int apply_reload_sysctl(char **ret_error);
+ * -EOPNOTSUPP when PID 1 is not systemd, or a negative errno with err
+ * saying what failed (but for -ENOMEM and PID 1 not systemd). */
+int apply_reload_sysctl(struct error *err);
 
 /* --- apply-run.c: what apply.c and apply-revert.c share. */
 
@@ -136,6 +134,7 @@ struct run {
         bool masked;
         bool created_sysctld, created_state_dir;
         char *state_name;
+        char *state_path;      /* APPLY_STATE_DIR/state_name, for messages */
         /* the state file as found */
         char *old_state_data;
         struct apply_state state;

@@ -109,17 +109,17 @@ static uint64_t now_usec(void) {
         return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
 }
 
-static int fail(char **ret_error, int r, const char *fmt, ...) _printf_(3, 4);
-static int fail(char **ret_error, int r, const char *fmt, ...) {
+/* What goes wrong here is about the bus and the unit, no file. */
+static int fail(struct error *err, int r, const char *fmt, ...) _printf_(3, 4);
+static int fail(struct error *err, int r, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
+        r = error_setv(err, r, NULL, 0, fmt, ap);
         va_end(ap);
         return r;
 }
 
-int apply_reload_sysctl(char **ret_error) {
+int apply_reload_sysctl(struct error *err) {
         sd_bus *bus = NULL;
         sd_bus_slot *slot = NULL;
         sd_bus_message *reply = NULL;
@@ -129,32 +129,32 @@ int apply_reload_sysctl(char **ret_error) {
         int r;
 
         if (sd_dlopen() < 0)
-                return fail(ret_error, -EOPNOTSUPP, "--reload needs libsystemd.so.0, which cannot be loaded");
+                return fail(err, -EOPNOTSUPP, "--reload needs libsystemd.so.0, which cannot be loaded");
         if (sym_sd_booted() <= 0)
                 return -EOPNOTSUPP;
         r = sym_sd_bus_open_system(&bus);
         if (r < 0) {
-                r = fail(ret_error, r, "cannot connect to the system bus: %s", strerror(-r));
+                r = fail(err, r, "cannot connect to the system bus: %s", strerror(-r));
                 goto finish;
         }
         /* Match before the call: the job may finish before the reply. */
         r = sym_sd_bus_match_signal(bus, &slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                 "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, &w);
         if (r < 0) {
-                r = fail(ret_error, r, "cannot watch systemd's jobs: %s", strerror(-r));
+                r = fail(err, r, "cannot watch systemd's jobs: %s", strerror(-r));
                 goto finish;
         }
         r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                "org.freedesktop.systemd1.Manager", "RestartUnit", &error, &reply, "ss",
                                SYSCTL_UNIT, "replace");
         if (r < 0) {
-                r = fail(ret_error, r, "RestartUnit %s: %s", SYSCTL_UNIT,
+                r = fail(err, r, "RestartUnit %s: %s", SYSCTL_UNIT,
                          error.message ? error.message : strerror(-r));
                 goto finish;
         }
         r = sym_sd_bus_message_read(reply, "o", &job);
         if (r < 0) {
-                r = fail(ret_error, r, "RestartUnit %s: unexpected reply", SYSCTL_UNIT);
+                r = fail(err, r, "RestartUnit %s: unexpected reply", SYSCTL_UNIT);
                 goto finish;
         }
         w.job = strdup(job);
@@ -167,25 +167,25 @@ int apply_reload_sysctl(char **ret_error) {
         for (uint64_t deadline = now_usec() + RELOAD_TIMEOUT_USEC; !w.result;) {
                 r = sym_sd_bus_process(bus, NULL);
                 if (r < 0) {
-                        r = fail(ret_error, r, "system bus: %s", strerror(-r));
+                        r = fail(err, r, "system bus: %s", strerror(-r));
                         goto finish;
                 }
                 if (r > 0)
                         continue;
                 uint64_t t = now_usec();
                 if (t >= deadline) {
-                        r = fail(ret_error, -ETIMEDOUT, "%s: job %s did not finish within %llus", SYSCTL_UNIT,
+                        r = fail(err, -ETIMEDOUT, "%s: job %s did not finish within %llus", SYSCTL_UNIT,
                                  w.job, (unsigned long long) (RELOAD_TIMEOUT_USEC / USEC_PER_SEC));
                         goto finish;
                 }
                 r = sym_sd_bus_wait(bus, deadline - t);
                 if (r < 0) {
-                        r = fail(ret_error, r, "system bus: %s", strerror(-r));
+                        r = fail(err, r, "system bus: %s", strerror(-r));
                         goto finish;
                 }
         }
         if (!streq(w.result, "done")) {
-                r = fail(ret_error, -EIO, "%s: restart job %s (see journalctl -u %s)", SYSCTL_UNIT, w.result,
+                r = fail(err, -EIO, "%s: restart job %s (see journalctl -u %s)", SYSCTL_UNIT, w.result,
                          SYSCTL_UNIT);
                 goto finish;
         }

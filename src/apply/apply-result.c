@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The engine's vocabulary, below everything else in src/apply: results and
- * their first-error message, the drop-in's name and content, and when a
+/* The engine's vocabulary, below everything else in src/apply: results,
+ * the drop-in's name and content, and when a
  * live value counts as the same. Calls nothing else of the engine. */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "apply-internal.h"
@@ -31,7 +30,7 @@ void apply_result_done(struct apply_result *r) {
                 free(r->changes[i].new);
         }
         free(r->changes);
-        free(r->error);
+        error_done(&r->error);
         *r = (struct apply_result) {};
 }
 
@@ -110,19 +109,6 @@ bool apply_value_same(const char *live, const char *want) {
         if (!x || !y)
                 return false;
         return streq(normalize_whitespace(x), normalize_whitespace(y));
-}
-
-/* Keep the first error message: it names the cause; later ones are
- * consequences. Returns r. */
-int apply_fail(struct apply_result *res, int r, const char *fmt, ...) {
-        if (!res->error) {
-                va_list ap;
-                va_start(ap, fmt);
-                if (vasprintf(&res->error, fmt, ap) < 0)
-                        res->error = NULL;
-                va_end(ap);
-        }
-        return r;
 }
 
 const char *apply_fs_problem(int r) {

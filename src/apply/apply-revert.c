@@ -15,16 +15,16 @@ static int revert_target(struct run *run) {
         struct apply_result *res = run->res;
 
         if (!st->dropin)
-                return apply_fail(res, -EBADMSG, APPLY_STATE_DIR "/%s: records no drop-in", run->state_name);
+                return error_set(&res->error, -EBADMSG, run->state_path, 0, "records no drop-in");
         if (req->dropin && !streq(st->dropin, res->dropin_path))
-                return apply_fail(res, -EEXIST, "%s: tcptune applied %s, not this one; revert without --dropin",
-                                  res->dropin_path, st->dropin);
+                return error_set(&res->error, -EEXIST, res->dropin_path, 0,
+                                 "tcptune applied %s, not this one; revert without --dropin", st->dropin);
         const char *base = strrchr(st->dropin, '/');
         free(res->dropin_path);
         res->dropin_path = strdup(st->dropin);
         run->dropin_name = base ? base + 1 : st->dropin;
         if (!res->dropin_path || !apply_dropin_name_valid(run->dropin_name))
-                return apply_fail(res, -EBADMSG, APPLY_STATE_DIR "/%s: bad drop-in name", run->state_name);
+                return error_set(&res->error, -EBADMSG, run->state_path, 0, "bad drop-in name");
         return run_read_dropin(run);
 }
 
@@ -35,7 +35,7 @@ static int plan_revert(struct run *run) {
                 _cleanup_free_ char *live = NULL;
                 int r = sysctl_read(run->req->root, st->keys[i], &live);
                 if (r < 0)
-                        return apply_fail(run->res, r, "%s: %s", st->keys[i], apply_live_problem(r));
+                        return error_set(&run->res->error, r, NULL, 0, "%s: %s", st->keys[i], apply_live_problem(r));
                 if (!apply_value_same(live, st->values[i]) &&
                     apply_add_change(run->res, st->keys[i], live, st->values[i]) < 0)
                         return -ENOMEM;
@@ -77,10 +77,9 @@ static int restore_dropin(struct run *run, bool *ret_changed) {
  * keys no file sets, so the changes still differing stay to be written. */
 static int reload_for_revert(struct run *run) {
         struct apply_result *res = run->res;
-        _cleanup_free_ char *err = NULL;
-        int r = apply_reload_sysctl(&err);
+        int r = apply_reload_sysctl(&res->error);
         if (r < 0)
-                return apply_fail(res, r, "%s", err ? err : strerror(-r));
+                return error_set(&res->error, r, NULL, 0, "%s", strerror(-r));
         for (size_t i = 0; i < res->n_changes; i++) {
                 _cleanup_free_ char *now = NULL;
                 if (sysctl_read(run->req->root, res->changes[i].key, &now) >= 0 &&
@@ -97,8 +96,8 @@ static int remove_traces(struct run *run) {
         const struct apply_request *req = run->req;
         int r = applyfs_unlink(run->state_fd, run->state_name);
         if (r < 0)
-                return apply_fail(run->res, r, APPLY_STATE_DIR "/%s: values restored but the state record stays: %s",
-                                  run->state_name, strerror(-r));
+                return error_set(&run->res->error, r, run->state_path, 0,
+                                 "values restored but the state record stays: %s", strerror(-r));
         if (!req->netns && run->state.created_dir && run->etc_fd >= 0)
                 (void) unlinkat(run->etc_fd, "sysctl.d", AT_REMOVEDIR);
         _cleanup_close_ int lib = apply_open_dir(req->root, "/var/lib", false, NULL, run->res);
@@ -152,7 +151,8 @@ int apply_revert(const struct apply_request *req, struct apply_result *ret) {
         r = dropin_changed || res->n_changes > 0 ? 1 : 0;
 out:
         run_done(&run);
-        if (r < 0 && !res->error)
-                apply_fail(res, r, "%s", strerror(-r));
+        /* Every failure says something, -ENOMEM too. */
+        if (r < 0)
+                (void) error_set(&res->error, r, NULL, 0, "%s", strerror(-r));
         return r;
 }

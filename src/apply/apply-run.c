@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* What apply and revert share: the run (its lock, directories, what was
- * found), the first-error message, the live writes with rollback, and
+ * found), the first failure in the result, the live writes with rollback, and
  * putting the drop-in and state record back as they were. The invariants
  * are listed in apply.c. */
 #include <fcntl.h>
@@ -37,7 +37,7 @@ int apply_open_dir(const char *root, const char *dir, bool create, bool *ret_cre
         int fd = applyfs_open_dir(root, dir, create, ret_created);
         if (fd < 0 && !(fd == -ENOENT && !create)) {
                 _cleanup_free_ char *buf = NULL;
-                return apply_fail(res, fd, "%s: %s", failing_dir(root, dir, &buf), apply_fs_problem(fd));
+                return error_set(&res->error, fd, failing_dir(root, dir, &buf), 0, "%s", apply_fs_problem(fd));
         }
         return fd;
 }
@@ -72,9 +72,10 @@ int apply_live_write(const char *root, const struct apply_change *c, size_t n, b
                         stuck_r = k;
                 }
                 if (stuck)
-                        return apply_fail(res, r, "%s = %s: %s; %s could not be restored to %s: %s", c[i].key,
-                                          want, strerror(-r), stuck, stuck_value, strerror(-stuck_r));
-                return apply_fail(res, r, "%s = %s: %s; live values restored", c[i].key, want, strerror(-r));
+                        return error_set(&res->error, r, NULL, 0, "%s = %s: %s; %s could not be restored to %s: %s",
+                                         c[i].key, want, strerror(-r), stuck, stuck_value, strerror(-stuck_r));
+                return error_set(&res->error, r, NULL, 0, "%s = %s: %s; live values restored", c[i].key, want,
+                                 strerror(-r));
         }
         return 0;
 }
@@ -92,6 +93,7 @@ void run_done(struct run *r) {
         if (r->state_fd >= 0)
                 close(r->state_fd);
         free(r->state_name);
+        free(r->state_path);
         free(r->old_state_data);
         apply_state_done(&r->state);
         free(r->dropin_data);
@@ -104,8 +106,14 @@ static int run_init(struct run *run, const struct apply_request *req, struct app
                 return -ENOMEM;
         res->dropin = req->netns ? APPLY_DROPIN_NONE : APPLY_DROPIN_KEPT;
         int r = apply_state_file_name(req->netns, &run->state_name);
+        if (r == -ENOMEM)
+                return r;
         if (r < 0)
-                return apply_fail(res, r, "/proc/self/ns/net: %s", strerror(-r));
+                return error_set(&res->error, r, "/proc/self/ns/net", 0, "%s", strerror(-r));
+        if (asprintf(&run->state_path, APPLY_STATE_DIR "/%s", run->state_name) < 0) {
+                run->state_path = NULL;
+                return -ENOMEM;
+        }
         return 0;
 }
 
@@ -120,20 +128,18 @@ static int read_state(struct run *run) {
         if (r == -ENOENT)
                 return 0;
         if (r == -EFBIG)
-                return apply_fail(res, r, APPLY_STATE_DIR "/%s: larger than %d MiB, so not a record tcptune wrote; "
-                                  "refusing it (see FILES in tcptune(8))", run->state_name, APPLY_STATE_MAX_MIB);
+                return error_set(&res->error, r, run->state_path, 0, "larger than %d MiB, so not a record tcptune "
+                                 "wrote; refusing it (see FILES in tcptune(8))", APPLY_STATE_MAX_MIB);
         if (r < 0)
-                return apply_fail(res, r, APPLY_STATE_DIR "/%s: %s", run->state_name, apply_fs_problem(r));
-        unsigned line = 0;
-        _cleanup_free_ char *why = NULL;
-        r = apply_state_parse(run->old_state_data, &run->state, &line, &why);
+                return error_set(&res->error, r, run->state_path, 0, "%s", apply_fs_problem(r));
+        _cleanup_(error_done) struct error bad = {};
+        r = apply_state_parse(run->old_state_data, run->state_path, &run->state, &bad);
         if (r == -EBADMSG)
-                return apply_fail(res, r,
-                                  APPLY_STATE_DIR "/%s:%u: %s; refusing it: put back the drop-in and live values "
-                                  "by hand, then remove the record (see FILES in tcptune(8))",
-                                  run->state_name, line, why ? why : "malformed");
+                return error_set(&res->error, r, bad.file, bad.line, "%s; refusing it: put back the drop-in and live "
+                                 "values by hand, then remove the record (see FILES in tcptune(8))",
+                                 error_is_set(&bad) ? bad.message : "malformed");
         if (r < 0)
-                return apply_fail(res, r, APPLY_STATE_DIR "/%s: %s", run->state_name, strerror(-r));
+                return error_set(&res->error, r, run->state_path, 0, "%s", strerror(-r));
         run->had_state = true;
         return 0;
 }
@@ -141,16 +147,17 @@ static int read_state(struct run *run) {
 static int take_lock(const char *root, struct apply_result *res) {
         int fd = applyfs_lock(root, APPLY_LOCK_TIMEOUT_USEC);
         if (fd == -EWOULDBLOCK)
-                return apply_fail(res, fd, APPLY_LOCK_FILE ": another tcptune run holds the lock; try again when it is done");
+                return error_set(&res->error, fd, APPLY_LOCK_FILE, 0,
+                                 "another tcptune run holds the lock; try again when it is done");
         if (fd == -ELOOP || fd == -ENOTDIR) {
                 /* Name the component that is a link (/run/tcptune, /run),
                  * not the lock file below it. */
                 _cleanup_close_ int dfd = apply_open_dir(root, APPLY_LOCK_DIR, false, NULL, res);
-                if (dfd < 0 && res->error)
+                if (dfd < 0 && error_is_set(&res->error))
                         return fd;
         }
         if (fd < 0)
-                return apply_fail(res, fd, APPLY_LOCK_FILE ": %s", apply_fs_problem(fd));
+                return error_set(&res->error, fd, APPLY_LOCK_FILE, 0, "%s", apply_fs_problem(fd));
         return fd;
 }
 
@@ -197,10 +204,10 @@ int run_read_dropin(struct run *run) {
         if (r == -ENOENT)
                 return 0;
         if (r == -EFBIG)
-                return apply_fail(res, r, "%s: larger than %d MiB, more than tcptune records to restore; move it "
-                                  "away first", res->dropin_path, APPLY_DROPIN_MAX_MIB);
+                return error_set(&res->error, r, res->dropin_path, 0, "larger than %d MiB, more than tcptune "
+                                 "records to restore; move it away first", APPLY_DROPIN_MAX_MIB);
         if (r < 0)
-                return apply_fail(res, r, "%s: %s", res->dropin_path, apply_fs_problem(r));
+                return error_set(&res->error, r, res->dropin_path, 0, "%s", apply_fs_problem(r));
         run->had_dropin = true;
         return 0;
 }
@@ -231,8 +238,8 @@ int run_write_state(struct run *run, const char *data) {
         bool renamed;
         int r = applyfs_write_atomic(run->state_fd, run->state_name, data, strlen(data), STATE_MODE, &renamed);
         if (r < 0)
-                return apply_fail(run->res, r, APPLY_STATE_DIR "/%s: cannot record the state: %s", run->state_name,
-                                  apply_fs_problem(r));
+                return error_set(&run->res->error, r, run->state_path, 0, "cannot record the state: %s",
+                                 apply_fs_problem(r));
         return 0;
 }
 
@@ -261,7 +268,7 @@ int run_put_dropin(struct run *run, const char *data, size_t len, mode_t mode) {
         else
                 r = applyfs_write_atomic(run->sysctld_fd, run->dropin_name, data, len, mode, NULL);
         if (r < 0)
-                return apply_fail(run->res, r, "%s: %s", run->res->dropin_path, apply_fs_problem(r));
+                return error_set(&run->res->error, r, run->res->dropin_path, 0, "%s", apply_fs_problem(r));
         return 1;
 }
 

@@ -172,21 +172,21 @@ static int unhex(const char *h, char **ret, size_t *ret_len) {
         return 0;
 }
 
-/* What parse_line() refuses, for the message. */
+/* Where the parser is, for what it refuses: the record and its line. */
 struct parse_error {
-        const char *why;
-        char *owned;   /* a formatted why, when there is one */
+        const char *file;
+        unsigned line;
+        struct error *err;
 };
 
+/* Returns -EBADMSG (-ENOMEM when the message cannot be made). */
 static int refuse(struct parse_error *e, const char *fmt, ...) _printf_(2, 3);
 static int refuse(struct parse_error *e, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        if (vasprintf(&e->owned, fmt, ap) < 0)
-                e->owned = NULL;
+        int r = error_setv(e->err, -EBADMSG, e->file, e->line, fmt, ap);
         va_end(ap);
-        e->why = e->owned ? e->owned : "not a line of a tcptune state record";
-        return -EBADMSG;
+        return r;
 }
 
 /* Bytes of the record quoted in a message, escaped: the record is
@@ -296,12 +296,11 @@ static int parse_line(struct apply_state *s, char *line, bool *seen_version, str
         return refuse(e, "'%s' is not a field of a tcptune state record", q ? q : "?");
 }
 
-int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_line, char **ret_why) {
+int apply_state_parse(const char *data, const char *file, struct apply_state *ret, struct error *err) {
         struct apply_state s = {};
-        struct parse_error e = {};
+        struct parse_error e = { .file = file, .err = err };
         _cleanup_free_ char *copy = strdup(data);
         bool seen_version = false;
-        unsigned line_no = 0;
         int r = 0;
 
         if (!copy)
@@ -312,7 +311,7 @@ int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_l
                         *next++ = '\0';
                 else if (!*line)
                         break; /* after the final newline */
-                line_no++;
+                e.line++;
                 /* apply_state_format() writes no '\r' (it refuses values
                  * with one): a record with one was edited, and a value
                  * ending in it would be written back to /proc/sys. */
@@ -323,22 +322,17 @@ int apply_state_parse(const char *data, struct apply_state *ret, unsigned *ret_l
         }
         if (r >= 0 && !seen_version) {
                 /* An empty record has no line 0: name the first. */
-                line_no = line_no ? line_no : 1;
+                e.line = e.line ? e.line : 1;
                 r = refuse(&e, "no version line: not a tcptune state record");
         }
         /* Every apply records the live value of each key it sets. Without
          * them, "reverting" would only remove the drop-in and leave the
          * live values as applied. */
         if (r >= 0 && s.n == 0) {
-                line_no++;
+                e.line++;
                 r = refuse(&e, "the record ends before its live values (incomplete)");
         }
         if (r < 0) {
-                if (ret_line)
-                        *ret_line = line_no;
-                if (ret_why)
-                        *ret_why = e.why ? strdup(e.why) : NULL;
-                free(e.owned);
                 apply_state_done(&s);
                 return r;
         }

@@ -27,20 +27,19 @@
  * asked for. */
 static int reload_and_check(struct run *run, const struct apply_change *want, size_t n,
                             struct apply_result *res) {
-        _cleanup_free_ char *err = NULL;
-        int r = apply_reload_sysctl(&err);
+        int r = apply_reload_sysctl(&res->error);
         if (r < 0)
-                return apply_fail(res, r, "%s", err ? err : strerror(-r));
+                return error_set(&res->error, r, NULL, 0, "%s", strerror(-r));
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *now = NULL;
                 r = sysctl_read(run->req->root, want[i].key, &now);
                 if (r < 0)
-                        return apply_fail(res, r, "%s: %s", want[i].key, apply_live_problem(r));
+                        return error_set(&res->error, r, NULL, 0, "%s: %s", want[i].key, apply_live_problem(r));
                 if (!apply_value_same(now, want[i].new))
-                        return apply_fail(res, -EIO,
-                                          "%s: systemd-sysctl left %s, expected %s (another sysctl.d file may "
-                                          "override it: see tcptune config)",
-                                          want[i].key, now, want[i].new);
+                        return error_set(&res->error, -EIO, NULL, 0,
+                                         "%s: systemd-sysctl left %s, expected %s (another sysctl.d file may "
+                                         "override it: see tcptune config)",
+                                         want[i].key, now, want[i].new);
         }
         return 0;
 }
@@ -64,7 +63,7 @@ static int plan_apply(struct run *run, struct apply_state *next) {
                 _cleanup_free_ char *live = NULL;
                 r = sysctl_read(req->root, s->key, &live);
                 if (r < 0)
-                        return apply_fail(res, r, "%s: %s", s->key, apply_live_problem(r));
+                        return error_set(&res->error, r, NULL, 0, "%s: %s", s->key, apply_live_problem(r));
                 if (apply_state_add(next, s->key, live) < 0)
                         return -ENOMEM;
                 if (!apply_value_same(live, s->value) && apply_add_change(res, s->key, live, s->value) < 0)
@@ -83,7 +82,7 @@ static int plan_apply(struct run *run, struct apply_state *next) {
                 if (r == -ENOENT)
                         continue;
                 if (r < 0)
-                        return apply_fail(res, r, "%s: %s", next->keys[i], apply_live_problem(r));
+                        return error_set(&res->error, r, NULL, 0, "%s: %s", next->keys[i], apply_live_problem(r));
                 if (!apply_value_same(live, next->values[i]) &&
                     apply_add_change(res, next->keys[i], live, next->values[i]) < 0)
                         return -ENOMEM;
@@ -144,8 +143,8 @@ static int commit_apply(struct run *run, const struct apply_state *next, const c
 
         int r = apply_state_format(next, &state_data);
         if (r < 0)
-                return apply_fail(res, r, APPLY_STATE_DIR "/%s: cannot record the state: %s", run->state_name,
-                                  r == -EINVAL ? "a value spans lines" : strerror(-r));
+                return error_set(&res->error, r, run->state_path, 0, "cannot record the state: %s",
+                                 r == -EINVAL ? "a value spans lines" : strerror(-r));
         r = run_ensure_dirs(run, write_dropin);
         if (r < 0)
                 goto undo_state;
@@ -191,8 +190,9 @@ int apply_run(const struct apply_request *req, struct apply_result *ret) {
         if (r < 0)
                 goto out;
         if (run.had_state && !req->netns && !streq_ptr(run.state.dropin, res->dropin_path)) {
-                r = apply_fail(res, -EEXIST, "%s: tcptune already manages %s; run `tcptune profile revert` first",
-                               res->dropin_path, strempty(run.state.dropin));
+                r = error_set(&res->error, -EEXIST, res->dropin_path, 0,
+                              "tcptune already manages %s; run `tcptune profile revert` first",
+                              strempty(run.state.dropin));
                 goto out;
         }
         r = init_next_state(&run, &next);
@@ -216,7 +216,8 @@ int apply_run(const struct apply_request *req, struct apply_result *ret) {
 out:
         apply_state_done(&next);
         run_done(&run);
-        if (r < 0 && !res->error)
-                apply_fail(res, r, "%s", strerror(-r));
+        /* Every failure says something, -ENOMEM too. */
+        if (r < 0)
+                (void) error_set(&res->error, r, NULL, 0, "%s", strerror(-r));
         return r;
 }

@@ -3,13 +3,15 @@
  * live values, atomically, recorded so that revert undoes both; a lock
  * serializes runs; each apply and revert goes to the journal.
  *
- * The engine never prints. Failures return a negative errno and leave a
- * one-line message in the result's `error` ("/etc/sysctl.d/x.conf: ...",
- * naming the file or key); the command layer decides what the user hears.
+ * The engine never prints. Failures return a negative errno and leave
+ * what went wrong in the result's struct error (base/error.h: the file,
+ * /etc/sysctl.d/x.conf, or none when the message names a key), the first
+ * failure winning; the command layer decides what the user hears.
  * Paths in results and messages are as the host sees them (no --root
  * prefix), like sysctld's. */
 #pragma once
 
+#include "error.h"
 #include "util.h"
 
 #define APPLY_DROPIN_DEFAULT "90-tcptune.conf"
@@ -62,7 +64,7 @@ struct apply_result {
         struct apply_change *changes;       /* live values changed, in write order */
         size_t n_changes;
         bool nothing_to_revert;             /* revert: no state recorded */
-        char *error;                        /* one line, on failure */
+        struct error error;                 /* on failure: the first, which names the cause */
 };
 void apply_result_done(struct apply_result *r);
 
@@ -83,7 +85,7 @@ bool apply_value_same(const char *live, const char *want);
 
 /* Apply. Returns 0 when everything was already in place (nothing written),
  * 1 when something changed (with dry_run: is pending), or a negative errno
- * with ret->error set; on failure nothing is left changed: live values
+ * with ret->error set (also for -ENOMEM); on failure nothing is left changed: live values
  * written are restored in reverse order, the drop-in and state are as
  * before. ret is filled in every case; free it with apply_result_done(). */
 int apply_run(const struct apply_request *req, struct apply_result *ret);
@@ -125,7 +127,7 @@ struct apply_active {
         struct apply_active_key *keys;
         size_t n_keys;
         size_t n_differences;          /* keys not holding, plus the drop-in not as written */
-        char *error;                   /* one line, on failure */
+        struct error error;            /* on failure */
 };
 void apply_active_done(struct apply_active *a);
 

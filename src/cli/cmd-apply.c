@@ -39,20 +39,16 @@ static bool exact_option(char **argv, const struct option *o) {
 }
 
 static int check_options(struct context *ctx, const struct apply_options *o) {
-        if (o->dropin && !apply_dropin_name_valid(o->dropin)) {
-                log_error("--dropin '%s': not a plain, printable file name ending in .conf (like %s)", o->dropin,
-                          APPLY_DROPIN_DEFAULT);
-                return EXIT_USAGE;
-        }
-        if (o->dropin && ctx->netns) {
-                log_error("--dropin: with --netns no drop-in is written (sysctl.d configures the host at boot)");
-                return EXIT_USAGE;
-        }
-        if (o->reload && (ctx->netns || !root_path_is_host(ctx->root))) {
-                log_error("--reload: systemd-sysctl configures the host's kernel, not %s",
-                          ctx->netns ? "another network namespace (drop --reload)" : "a --root tree (drop --reload)");
-                return EXIT_USAGE;
-        }
+        if (o->dropin && !apply_dropin_name_valid(o->dropin))
+                return cmd_fail(EXIT_USAGE, "--dropin '%s': not a plain, printable file name ending in .conf (like %s)",
+                                o->dropin, APPLY_DROPIN_DEFAULT);
+        if (o->dropin && ctx->netns)
+                return cmd_fail(EXIT_USAGE, "--dropin: with --netns no drop-in is written (sysctl.d configures the "
+                                "host at boot)");
+        if (o->reload && (ctx->netns || !root_path_is_host(ctx->root)))
+                return cmd_fail(EXIT_USAGE, "--reload: systemd-sysctl configures the host's kernel, not %s",
+                                ctx->netns ? "another network namespace (drop --reload)"
+                                           : "a --root tree (drop --reload)");
         return EXIT_OK;
 }
 
@@ -76,9 +72,8 @@ int apply_options_parse(struct context *ctx, int argc, char **argv, bool apply, 
         while ((index = -1, c = getopt_long(argc, argv, "h", options, &index)) >= 0) {
                 if (c != '?' && index >= 0 && !exact_option(argv, &options[index])) {
                         const char *w = optarg && optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
-                        log_error("profile %s: option '%.*s' is unknown; options are not abbreviated (--%s?)", verb,
-                                  (int) strcspn(w, "="), w, options[index].name);
-                        return EXIT_USAGE;
+                        return cmd_fail(EXIT_USAGE, "profile %s: option '%.*s' is unknown; options are not abbreviated "
+                                        "(--%s?)", verb, (int) strcspn(w, "="), w, options[index].name);
                 }
                 switch (c) {
                 case ARG_DRY_RUN:
@@ -148,11 +143,11 @@ static int finish(struct context *ctx, const struct apply_request *req, const st
                   bool apply) {
         _cleanup_strv_free_ char **warnings = NULL;
         if (r < 0)
-                log_error("%s", res->error ? res->error : strerror(-r));
+                cmd_log_error(&res->error, r);
         else if (apply) {
                 warnings = shadow_warnings(ctx, req);
                 if (!warnings)
-                        return log_error("out of memory"), EXIT_OPERATION;
+                        return cmd_fail(EXIT_OPERATION, "out of memory");
                 for (char **w = warnings; *w; w++)
                         log_warning("%s", *w);
         }
@@ -219,10 +214,8 @@ int cmd_profile_revert(struct context *ctx, int argc, char **argv) {
         int r = apply_options_parse(ctx, argc, argv, /* apply= */ false, &o);
         if (r != EXIT_OK || o.help)
                 return r;
-        if (o.n_args > 0) {
-                log_error("profile revert: unexpected argument '%s'", o.args[0]);
-                return EXIT_USAGE;
-        }
+        if (o.n_args > 0)
+                return cmd_fail(EXIT_USAGE, "profile revert: unexpected argument '%s'", o.args[0]);
         if (!privileged_enough(ctx, &o) || (!o.dry_run && !reload_possible(&o)))
                 return EXIT_OPERATION;
         const struct apply_request req = {
@@ -241,7 +234,7 @@ int cmd_profile_active(struct context *ctx) {
         const struct apply_request req = { .root = ctx->root, .netns = ctx->netns != NULL };
         int r = apply_active_read(&req, &a);
         if (r < 0 && !a.none)
-                log_error("%s", a.error ? a.error : strerror(-r));
+                cmd_log_error(&a.error, r);
         if (output_active(&ctx->output, ctx->netns, &a, r) < 0)
                 return EXIT_OPERATION;
         return r < 0 ? EXIT_OPERATION : r > 0 ? EXIT_FINDINGS : EXIT_OK;

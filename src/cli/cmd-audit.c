@@ -9,28 +9,17 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "escape.h"
 #include "audit.h"
 #include "cmd-util.h"
 #include "cmd.h"
-#include "cmd-util.h"
 #include "log.h"
 #include "output-audit.h"
 #include "parse.h"
 
 static int load_policy(struct context *ctx, struct policy *ret) {
-        _cleanup_free_ char *msg = NULL;
-        unsigned line = 0;
-        int r = policy_load(ctx->root, ret, &line, &msg);
-        if (r == -EINVAL) {
-                _cleanup_free_ char *safe = escape_text(msg, 300);
-                if (line)
-                        log_error("%s:%u: %s", POLICY_FILE, line, safe ? safe : msg);
-                else
-                        log_error("%s: %s", POLICY_FILE, safe ? safe : msg);
-        } else if (r < 0)
-                log_error("%s: %s", POLICY_FILE, strerror(-r));
-        return cmd_exit_from_errno(r);
+        _cleanup_(error_done) struct error err = {};
+        int r = policy_load(ctx->root, ret, &err);
+        return r < 0 ? cmd_fail_error(&err, r) : EXIT_OK;
 }
 
 /* SOURCE_DATE_EPOCH (reproducible builds' variable) pins the timestamp. */
@@ -49,18 +38,18 @@ static int emit(struct context *ctx, const struct audit_report *rep, const char 
                 return output_audit(&ctx->output, rep) < 0 ? EXIT_OPERATION : EXIT_OK;
         r = output_file_open(output, &of);
         if (r < 0)
-                return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "--output '%s': %s", output, strerror(-r));
         struct output to_file = ctx->output;
         to_file.stream = of.f;
         to_file.color = false;
         r = output_audit(&to_file, rep);
         if (r < 0) {
                 output_file_abort(&of);
-                return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "--output '%s': %s", output, strerror(-r));
         }
         r = output_file_commit(&of);
         if (r < 0)
-                return log_error("--output '%s': %s", output, strerror(-r)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "--output '%s': %s", output, strerror(-r));
         return EXIT_OK;
 }
 
@@ -86,20 +75,18 @@ static void help(void) {
 }
 
 /* The options, and the combinations that make no sense. --format and
- * --json change ctx->output. */
+ * --json after the command (audit --format prometheus, as scripts write
+ * it) never reach here: main.c takes the global options out of argv. */
 static int parse_args(struct context *ctx, int argc, char **argv, struct audit_args *a) {
-        enum { ARG_ALL = 0x100, ARG_ALL_NETNS, ARG_OUTPUT, ARG_FORMAT, ARG_JSON };
+        enum { ARG_ALL = 0x100, ARG_ALL_NETNS, ARG_OUTPUT };
         static const struct option options[] = {
                 { "all",       no_argument,       NULL, ARG_ALL       },
                 { "all-netns", no_argument,       NULL, ARG_ALL_NETNS },
                 { "output",    required_argument, NULL, ARG_OUTPUT    },
-                /* Also after the command, as scripts write it: audit --format prometheus. */
-                { "format",    required_argument, NULL, ARG_FORMAT    },
-                { "json",      no_argument,       NULL, ARG_JSON      },
                 { "help",      no_argument,       NULL, 'h'           },
                 {}
         };
-        int c, r;
+        int c;
 
         if (cmd_check_options("audit", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
                 return EXIT_USAGE;
@@ -109,16 +96,6 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct audit_a
                 case ARG_ALL: a->all = true; break;
                 case ARG_ALL_NETNS: a->all_netns = true; break;
                 case ARG_OUTPUT: a->output = optarg; break;
-                case ARG_FORMAT:
-                        r = output_format_from_string(optarg);
-                        if (r < 0)
-                                return log_error("--format '%s': unknown format (try text, json or prometheus)", optarg),
-                                       EXIT_USAGE;
-                        ctx->output.format = (enum output_format) r;
-                        break;
-                case ARG_JSON:
-                        ctx->output.format = FORMAT_JSON;
-                        break;
                 case 'h':
                         help();
                         return HELP_SHOWN;
@@ -126,16 +103,16 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct audit_a
                         return cmd_bad_option("audit", options, argv);
                 }
         if (optind < argc)
-                return log_error("audit: unexpected argument '%s'", argv[optind]), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "audit: unexpected argument '%s'", argv[optind]);
         if (a->all_netns && ctx->netns)
-                return log_error("audit: --all-netns and --netns exclude each other"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "audit: --all-netns and --netns exclude each other");
         if (a->all_netns && ctx->root)
-                return log_error("audit: --all-netns reads the kernel's namespaces and cannot be used with --root"),
-                       EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "audit: --all-netns reads the kernel's namespaces and cannot be used "
+                                "with --root");
         if (ctx->output.format != FORMAT_TEXT)
                 ctx->output.color = false;
         if (a->output && !*a->output)
-                return log_error("audit: --output '': not a file name"), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "audit: --output '': not a file name");
         return EXIT_OK;
 }
 
@@ -155,10 +132,10 @@ static int collect(struct context *ctx, const struct audit_args *a, struct polic
         }
         r = audit_run(ctx->root, context_kernel(ctx), policy, ctx->netns, a->all_netns, rep);
         if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
-                return log_error("audit: cannot return to tcptune's own network namespace: %s", strerror(-r)),
-                       EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "audit: cannot return to tcptune's own network namespace: %s",
+                                strerror(-r));
         rep->all_tunables = a->all;
         rep->timestamp = audit_timestamp();
         if (sysctld_refused(rep->sysctld))
@@ -173,15 +150,8 @@ static int log_unreadable(struct context *ctx, const struct audit_report *rep) {
         for (size_t i = 0; i < rep->n_ns; i++)
                 if (live_report_errors(ctx->root, &rep->ns[i].live, NULL) > 0)
                         status = EXIT_OPERATION;
-        for (size_t i = 0; rep->sysctld && i < rep->sysctld->n_diags; i++) {
-                const struct sysctld_diag *d = &rep->sysctld->diags[i];
-                if (!d->error)
-                        continue;
-                _cleanup_free_ char *f = d->file ? escape_text(d->file, SIZE_MAX) : NULL,
-                                    *m = escape_text(d->message, SIZE_MAX);
-                log_error("%s: %s", f ? f : "sysctl.d", m ? m : d->message);
+        if (cmd_sysctld_unreadable(rep->sysctld) != EXIT_OK)
                 status = EXIT_OPERATION;
-        }
         return status;
 }
 

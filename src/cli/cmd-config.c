@@ -8,34 +8,21 @@
 
 #include "cmd-util.h"
 #include "cmd.h"
-#include "cmd-util.h"
 #include "config-report.h"
-#include "escape.h"
 #include "live.h"
 #include "log.h"
 #include "output-config.h"
-
-/* One line: "FILE:LINE: message", control bytes escaped. */
-static void log_diag(const char *file, unsigned line, const char *msg) {
-        _cleanup_free_ char *f = file ? escape_text(file, SIZE_MAX) : NULL, *m = escape_text(msg, SIZE_MAX);
-        if (file && line)
-                log_error("%s:%u: %s", f ? f : "?", line, m ? m : msg);
-        else if (file)
-                log_error("%s: %s", f ? f : "?", m ? m : msg);
-        else
-                log_error("%s", m ? m : msg);
-}
 
 /* A file --cat could not show. Returns whether it is an operational
  * failure: a link loop or a directory is what the files are; an access
  * error means we could not see them. */
 static bool cat_error(const char *file, unsigned line, int error) {
         if (error == -ENOBUFS) {
-                log_diag(file, line, "line of 1 MiB or more: systemd-sysctl --cat-config stops here");
+                cmd_log_at(file, line, "line of 1 MiB or more: systemd-sysctl --cat-config stops here");
                 return false;
         }
         /* systemd-sysctl --cat-config stops at these; we go on. */
-        log_diag(file, 0, error == -ENOENT  ? "dangling symbolic link (systemd-sysctl --cat-config stops here)"
+        cmd_log_at(file, 0, error == -ENOENT  ? "dangling symbolic link (systemd-sysctl --cat-config stops here)"
                           : error == -ELOOP ? "symbolic link loop (systemd-sysctl --cat-config stops here)"
                           : error == -EISDIR ? "a directory (systemd-sysctl --cat-config stops here)"
                           : error == -ENXIO  ? "not a regular file: not shown"
@@ -63,20 +50,18 @@ static int config_cat(struct context *ctx, const struct sysctld *s, int status) 
 static void log_check(const struct config_row *row) {
         const struct sysctld_entry *e = row->entry;
         const struct sysctld_check *c = &row->check;
-        _cleanup_free_ char *key = escape_text(e->key, SIZE_MAX), *val = escape_text(e->value, SIZE_MAX),
-                            *msg = NULL;
+        _cleanup_free_ char *msg = NULL;
         int r = 0;
-        if (!key || !val)
-                r = -ENOMEM;
-        else if (c->problem && !(e->ignore_failure && !c->exists))
-                r = asprintf(&msg, "%s = %s: %s%s", key, val, c->problem,
+        /* Key and value as the file has them: cmd_log_at() escapes. */
+        if (c->problem && !(e->ignore_failure && !c->exists))
+                r = asprintf(&msg, "%s = %s: %s%s", e->key, e->value, c->problem,
                              !c->exists || e->ignore_failure ? " (systemd-sysctl ignores it)" : "");
         else if (c->note)
-                r = asprintf(&msg, "%s = %s: %s", key, val, c->note);
+                r = asprintf(&msg, "%s = %s: %s", e->key, e->value, c->note);
         if (r < 0)
                 log_error("out of memory");
         else if (msg)
-                log_diag(e->file, e->line, msg);
+                cmd_log_at(e->file, e->line, msg);
 }
 
 /* HZ for config_report_collect(): read on first use. */
@@ -140,10 +125,8 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
                 }
         if (optind < argc)
                 return cmd_fail(EXIT_USAGE, "config: unexpected argument '%s'", argv[optind]);
-        if (ctx->output.format == FORMAT_PROMETHEUS) {
-                log_error("config: --format prometheus is for audit; use text or json");
-                return EXIT_USAGE;
-        }
+        if (ctx->output.format == FORMAT_PROMETHEUS)
+                return cmd_fail(EXIT_USAGE, "config: --format prometheus is for audit; use text or json");
 
         r = sysctld_load(ctx->root, &s);
         if (r < 0)
@@ -153,7 +136,7 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
         for (size_t i = 0; i < s->n_diags; i++) {
                 const struct sysctld_diag *d = &s->diags[i];
                 if (!cat || d->error)
-                        log_diag(d->file, d->line, d->message);
+                        cmd_log_at(d->file, d->line, d->message);
                 if (d->error)
                         status = EXIT_OPERATION;
         }

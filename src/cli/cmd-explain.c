@@ -10,14 +10,36 @@
 #include "output-explain.h"
 #include "sysctl.h"
 
-int cmd_explain(struct context *ctx, int argc, char **argv) {
+/* Returned by parse_args() after --help: nothing more to do. */
+#define HELP_SHOWN (-1)
+
+/* KEY, in any of the three spellings, into its catalog entry. */
+static int find_key(const char *key, const struct tunable **ret) {
+        _cleanup_free_ char *canonical = NULL;
+        int r = sysctl_key_normalize(key, &canonical);
+        if (r == -ENAMETOOLONG)
+                return cmd_fail(EXIT_USAGE, "explain: key of %zu characters is too long", strlen(key));
+        if (r < 0)
+                return cmd_fail(EXIT_USAGE, "explain: '%.*s' is not a sysctl key (try tcp_retries2)", 200, key);
+        *ret = tunable_find(canonical);
+        if (*ret)
+                return EXIT_OK;
+        const char *near = cmd_nearest_key(canonical, NULL);
+        if (near)
+                return cmd_fail(EXIT_USAGE, "explain: '%s' is not a tunable tcptune knows (did you mean '%s'?)",
+                                canonical, near);
+        return cmd_fail(EXIT_USAGE, "explain: '%s' is not a tunable tcptune knows (tcptune explain lists them)",
+                        canonical);
+}
+
+/* The options (only --help) and the KEY, if one was given (*ret stays
+ * NULL without). */
+static int parse_args(int argc, char **argv, const struct tunable **ret) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        _cleanup_(explain_report_done) struct explain_report rep = {};
-        const struct tunable *only = NULL;
-        int c, r, status = EXIT_OK;
+        int c;
 
         if (cmd_check_options("explain", options, argc, argv, /* stop_at_operand= */ false) != EXIT_OK)
                 return EXIT_USAGE;
@@ -30,37 +52,23 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                               "With KEY (net.ipv4.tcp_retries2, net/ipv4/tcp_retries2 or tcp_retries2):\n"
                               "what it does, unit, range, default, live value, version, scenarios.\n",
                               stdout);
-                        return EXIT_OK;
+                        return HELP_SHOWN;
                 default:
                         return cmd_bad_option("explain", options, argv);
                 }
-        if (argc - optind > 1) {
-                log_error("explain: takes at most one KEY");
-                return EXIT_USAGE;
-        }
-        if (optind < argc) {
-                const char *key = argv[optind];
-                _cleanup_free_ char *canonical = NULL;
-                r = sysctl_key_normalize(key, &canonical);
-                if (r == -ENAMETOOLONG) {
-                        log_error("explain: key of %zu characters is too long", strlen(key));
-                        return EXIT_USAGE;
-                }
-                if (r < 0) {
-                        log_error("explain: '%.*s' is not a sysctl key (try tcp_retries2)", 200, key);
-                        return EXIT_USAGE;
-                }
-                only = tunable_find(canonical);
-                if (!only) {
-                        const char *near = cmd_nearest_key(canonical, NULL);
-                        if (near)
-                                return cmd_fail(EXIT_USAGE, "explain: '%s' is not a tunable tcptune knows (did you "
-                                                "mean '%s'?)", canonical, near);
-                        return cmd_fail(EXIT_USAGE, "explain: '%s' is not a tunable tcptune knows (tcptune explain "
-                                        "lists them)", canonical);
-                }
-        }
+        if (argc - optind > 1)
+                return cmd_fail(EXIT_USAGE, "explain: takes at most one KEY");
+        return optind < argc ? find_key(argv[optind], ret) : EXIT_OK;
+}
 
+int cmd_explain(struct context *ctx, int argc, char **argv) {
+        _cleanup_(explain_report_done) struct explain_report rep = {};
+        const struct tunable *only = NULL;
+        int status = EXIT_OK;
+
+        int r = parse_args(argc, argv, &only);
+        if (r != EXIT_OK)
+                return r == HELP_SHOWN ? EXIT_OK : r;
         r = explain_report_collect(ctx->root, context_kernel(ctx), only, &rep);
         if (r < 0)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
@@ -69,10 +77,8 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
         if (live_report_errors(ctx->root, &rep.live, only) > 0)
                 status = EXIT_OPERATION;
 
-        if (ctx->output.format == FORMAT_PROMETHEUS) {
-                log_error("explain: --format prometheus is for audit; use text or json");
-                return EXIT_USAGE;
-        }
+        if (ctx->output.format == FORMAT_PROMETHEUS)
+                return cmd_fail(EXIT_USAGE, "explain: --format prometheus is for audit; use text or json");
         if (output_explain(&ctx->output, &rep) < 0)
                 return EXIT_OPERATION;
         return status;

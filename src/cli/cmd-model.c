@@ -124,12 +124,10 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
  * them; keys the model does not read are left out. */
 static int apply_profile(struct context *ctx, const char *name, struct model_input *in) {
         _cleanup_(profile_freep) struct profile *p = NULL;
-        _cleanup_free_ char *error = NULL;
-        int r = profile_load(ctx->root, name, hz_or_assumed(in->hz), &p, &error);
-        if (r == -ENOMEM)
-                return cmd_fail(EXIT_OPERATION, "out of memory");
+        _cleanup_(error_done) struct error err = {};
+        int r = profile_load(ctx->root, name, hz_or_assumed(in->hz), &p, &err);
         if (r < 0)
-                return cmd_fail(cmd_exit_from_errno(r), "%s", error ? error : strerror(-r));
+                return cmd_fail_error(&err, r);
         for (size_t i = 0; i < p->n_settings; i++) {
                 const struct profile_setting *s = &p->settings[i];
                 r = model_input_set(in, s->key, s->value);
@@ -144,10 +142,8 @@ static int apply_profile(struct context *ctx, const char *name, struct model_inp
 static int apply_sets(struct context *ctx, const struct model_args *a, struct model_input *in, bool *hz_assumed) {
         uint64_t u;
         if (a->hz) {
-                if (parse_uint(a->hz, 10000, &u) < 0 || (u != 100 && u != 250 && u != 300 && u != 1000)) {
-                        log_error("--hz '%s': the kernel's HZ is 100, 250, 300 or 1000", a->hz);
-                        return EXIT_USAGE;
-                }
+                if (parse_uint(a->hz, 10000, &u) < 0 || (u != 100 && u != 250 && u != 300 && u != 1000))
+                        return cmd_fail(EXIT_USAGE, "--hz '%s': the kernel's HZ is 100, 250, 300 or 1000", a->hz);
                 in->hz = (unsigned) u;
                 *hz_assumed = false;
         }
@@ -157,10 +153,8 @@ static int apply_sets(struct context *ctx, const struct model_args *a, struct mo
         for (size_t i = 0; i < a->n_sets; i++) {
                 _cleanup_free_ char *kv = strdup(a->sets[i]);
                 char *eq = kv ? strchr(kv, '=') : NULL;
-                if (!eq) {
-                        log_error("--set '%s': expected KEY=VALUE (e.g. tcp_retries2=8)", a->sets[i]);
-                        return EXIT_USAGE;
-                }
+                if (!eq)
+                        return cmd_fail(EXIT_USAGE, "--set '%s': expected KEY=VALUE (e.g. tcp_retries2=8)", a->sets[i]);
                 *eq = '\0';
                 r = model_input_set(in, kv, eq + 1);
                 if (r == -ENOENT) {
@@ -177,10 +171,8 @@ static int apply_sets(struct context *ctx, const struct model_args *a, struct mo
                         if (t)
                                 tunable_range(t, in->hz, &lo, &hi);
                         if (r == -ERANGE)
-                                log_error("--set '%s': out of range (%ld-%ld)", a->sets[i], lo, hi);
-                        else
-                                log_error("--set '%s': not a valid value", a->sets[i]);
-                        return EXIT_USAGE;
+                                return cmd_fail(EXIT_USAGE, "--set '%s': out of range (%ld-%ld)", a->sets[i], lo, hi);
+                        return cmd_fail(EXIT_USAGE, "--set '%s': not a valid value", a->sets[i]);
                 }
         }
         return EXIT_OK;
@@ -195,39 +187,32 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
                 /* Milliseconds when bare, as setsockopt(TCP_USER_TIMEOUT) and advise print it. */
                 if ((r = parse_duration_unit(a->ut, USEC_PER_MSEC, &in->user_timeout_us)) < 0)
                         return cmd_bad_duration("--user-timeout", a->ut, r);
-                if (in->user_timeout_us > MODEL_USER_TIMEOUT_MAX_US) {
-                        log_error("--user-timeout '%s': TCP_USER_TIMEOUT is at most %d ms", a->ut, INT32_MAX);
-                        return EXIT_USAGE;
-                }
+                if (in->user_timeout_us > MODEL_USER_TIMEOUT_MAX_US)
+                        return cmd_fail(EXIT_USAGE, "--user-timeout '%s': TCP_USER_TIMEOUT is at most %d ms", a->ut,
+                                        INT32_MAX);
         }
-        if (a->ka && model_input_parse_keepalive(in, a->ka) < 0) {
-                log_error("--keepalive '%s': expected IDLE,INTVL,COUNT (e.g. 60s,10s,5; 1s-32767s, count 1-127)",
-                          a->ka);
-                return EXIT_USAGE;
-        }
-        if (a->backoff && parse_uint(a->backoff, 255, &u) < 0) {
-                log_error("--backoff '%s': a count 0-255", a->backoff);
-                return EXIT_USAGE;
-        } else if (a->backoff)
+        if (a->ka && model_input_parse_keepalive(in, a->ka) < 0)
+                return cmd_fail(EXIT_USAGE, "--keepalive '%s': expected IDLE,INTVL,COUNT (e.g. 60s,10s,5; 1s-32767s, "
+                                "count 1-127)", a->ka);
+        if (a->backoff) {
+                if (parse_uint(a->backoff, 255, &u) < 0)
+                        return cmd_fail(EXIT_USAGE, "--backoff '%s': a count 0-255", a->backoff);
                 in->zw_backoff = (unsigned) u;
-        if (a->probes && parse_uint(a->probes, 255, &u) < 0) {
-                log_error("--probes-out '%s': a count 0-255", a->probes);
-                return EXIT_USAGE;
-        } else if (a->probes)
+        }
+        if (a->probes) {
+                if (parse_uint(a->probes, 255, &u) < 0)
+                        return cmd_fail(EXIT_USAGE, "--probes-out '%s': a count 0-255", a->probes);
                 in->zw_probes_out = (unsigned) u;
-        if (a->local && (r = model_input_parse_local_failure(in, a->local)) == -ERANGE) {
-                log_error("--local-failure '%s': later than any timeline the kernel runs (at most 366 days)", a->local);
-                return EXIT_USAGE;
         }
-        if (a->local && r < 0) {
-                log_error("--local-failure '%s': expected qdisc-drop, unreachable, prohibit, no-route, blackhole, "
-                          "neighbour or address-gone, optionally @DUR after the send", a->local);
-                return EXIT_USAGE;
-        }
-        if (a->family && model_input_parse_family(in, a->family) < 0) {
-                log_error("--family '%s': expected inet or inet6", a->family);
-                return EXIT_USAGE;
-        }
+        if (a->local && (r = model_input_parse_local_failure(in, a->local)) == -ERANGE)
+                return cmd_fail(EXIT_USAGE, "--local-failure '%s': later than any timeline the kernel runs (at most "
+                                "366 days)", a->local);
+        if (a->local && r < 0)
+                return cmd_fail(EXIT_USAGE, "--local-failure '%s': expected qdisc-drop, unreachable, prohibit, "
+                                "no-route, blackhole, neighbour or address-gone, optionally @DUR after the send",
+                                a->local);
+        if (a->family && model_input_parse_family(in, a->family) < 0)
+                return cmd_fail(EXIT_USAGE, "--family '%s': expected inet or inet6", a->family);
         if (a->outage) {
                 if ((r = parse_duration(a->outage, &in->outage_us)) < 0)
                         return cmd_bad_duration("--outage", a->outage, r);
@@ -274,10 +259,8 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         if ((r = collect_input(ctx, &a, &live, &in, &before, &hz_assumed, &unreadable)) != EXIT_OK)
                 return r;
-        if (ctx->output.format == FORMAT_PROMETHEUS) {
-                log_error("model: --format prometheus is for audit; use text or json");
-                return EXIT_USAGE;
-        }
+        if (ctx->output.format == FORMAT_PROMETHEUS)
+                return cmd_fail(EXIT_USAGE, "model: --format prometheus is for audit; use text or json");
 
         /* A what-if (--set) may set a key this kernel lacks: then it governs. */
         r = model_report_run(&in, a.scenarios ? a.scenarios : SCENARIO_ALL, a.n_sets || a.profile ? NULL : &live,

@@ -28,23 +28,19 @@ static unsigned ctx_hz(struct context *ctx) {
  * EXIT_USAGE (malformed, not found) or EXIT_OPERATION (cannot read). */
 static int load(struct context *ctx, const char *name, struct profile **ret) {
         _cleanup_(profile_freep) struct profile *p = NULL;
-        _cleanup_free_ char *error = NULL;
+        _cleanup_(error_done) struct error err = {};
         _cleanup_free_ struct profile_expect_result *res = NULL;
         struct model_input base;
         size_t n;
 
-        int r = profile_load(ctx->root, name, ctx_hz(ctx), &p, &error);
-        if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
-        if (r < 0) {
-                log_error("%s", error ? error : strerror(-r));
-                return cmd_exit_from_errno(r);
-        }
+        int r = profile_load(ctx->root, name, ctx_hz(ctx), &p, &err);
+        if (r < 0)
+                return cmd_fail_error(&err, r);
         model_input_defaults(&base);
         base.hz = ctx_hz(ctx);
         r = profile_check_expect(p, &base, &res, &n);
         if (r < 0)
-                return log_error("%s: cannot model the profile: %s", p->file, strerror(-r)), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "%s: cannot model the profile: %s", p->file, strerror(-r));
         for (size_t i = 0; i < n; i++)
                 if (!res[i].holds) {
                         const struct profile_expect *e = res[i].expect;
@@ -53,16 +49,15 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
                         _cleanup_free_ char *got = format_duration(e->bound == PROFILE_BOUND_MAX ? res[i].detect_max_us
                                                                                                 : res[i].detect_min_us);
                         if (res[i].never)
-                                log_error("%s:%u: %s = %s cannot hold: with these settings the kernel never gives up "
-                                          "(%s)", e->file, e->line, profile_expect_key(e, key, sizeof(key)),
-                                          strempty(lim), scenario_to_string(e->scenario));
-                        else
-                                log_error("%s:%u: %s = %s cannot hold: the model predicts %s %s (kernel defaults, HZ "
-                                          "%u, then the profile)", e->file, e->line,
-                                          profile_expect_key(e, key, sizeof(key)), strempty(lim),
-                                          e->bound == PROFILE_BOUND_MAX ? "as late as" : "as early as", strempty(got),
-                                          base.hz);
-                        return EXIT_USAGE;
+                                return cmd_fail(EXIT_USAGE, "%s:%u: %s = %s cannot hold: with these settings the "
+                                                "kernel never gives up (%s)", e->file, e->line,
+                                                profile_expect_key(e, key, sizeof(key)), strempty(lim),
+                                                scenario_to_string(e->scenario));
+                        return cmd_fail(EXIT_USAGE, "%s:%u: %s = %s cannot hold: the model predicts %s %s (kernel "
+                                        "defaults, HZ %u, then the profile)", e->file, e->line,
+                                        profile_expect_key(e, key, sizeof(key)), strempty(lim),
+                                        e->bound == PROFILE_BOUND_MAX ? "as late as" : "as early as", strempty(got),
+                                        base.hz);
                 }
         *ret = TAKE_PTR(p);
         return EXIT_OK;
@@ -73,23 +68,18 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
  * EXIT_OPERATION (something unreadable, or no report) or EXIT_USAGE (a
  * value this kernel's HZ cannot hold). */
 static int collect(struct context *ctx, const struct profile *p, bool boot, struct profile_report *rep) {
-        int status = EXIT_OK;
         /* Not with --netns: sysctl.d configures the host's namespace at boot. */
         int r = profile_report_collect(ctx->root, context_kernel(ctx), p, boot && !ctx->netns, rep);
         const struct sysctld *s = rep->boot_config;
         if (s && sysctld_refused(s))
                 return cmd_sysctld_refused(s);
-        for (size_t i = 0; s && i < s->n_diags; i++)
-                if (s->diags[i].error) {
-                        log_error("%s: %s", strempty(s->diags[i].file), s->diags[i].message);
-                        status = EXIT_OPERATION;
-                }
+        int status = cmd_sysctld_unreadable(s);
         if (r == -EINVAL)
-                return log_error("%s: a value does not fit HZ %u", p->file, rep->before.hz), EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "%s: a value does not fit HZ %u", p->file, rep->before.hz);
         if (r == -EDOM)
-                return log_error("cannot model %s", scenario_to_string(rep->failed_scenario)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "cannot model %s", scenario_to_string(rep->failed_scenario));
         if (r < 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         for (size_t i = 0; i < rep->n_rows; i++) {
                 const struct profile_row *row = &rep->rows[i];
                 if (row->live_error && row->live_error != -ENOENT) {
@@ -111,23 +101,19 @@ static int parse_args(const char *verb, int argc, char **argv, const char **ret)
         int c;
         opterr = 0;
         optind = 0;
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
-                if (c == 'h') {
-                        printf("Usage: tcptune profile %s%s\nSee tcptune(8), COMMANDS, and tcptune.profile(5).\n", verb,
-                               ret ? " NAME" : "");
-                        return HELP_SHOWN;
-                }
-                log_error("profile %s: option '%s' is unknown (see tcptune profile --help)", verb, argv[optind - 1]);
-                return EXIT_USAGE;
+        if ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+                if (c != 'h')
+                        return cmd_fail(EXIT_USAGE, "profile %s: option '%s' is unknown (see tcptune profile --help)",
+                                        verb, argv[optind - 1]);
+                printf("Usage: tcptune profile %s%s\nSee tcptune(8), COMMANDS, and tcptune.profile(5).\n", verb,
+                       ret ? " NAME" : "");
+                return HELP_SHOWN;
         }
-        if (ret && optind >= argc) {
-                log_error("profile %s: expected a profile NAME (tcptune profile list shows them)", verb);
-                return EXIT_USAGE;
-        }
-        if (optind + !!ret < argc) {
-                log_error("profile %s: unexpected argument '%s'", verb, argv[optind + !!ret]);
-                return EXIT_USAGE;
-        }
+        if (ret && optind >= argc)
+                return cmd_fail(EXIT_USAGE, "profile %s: expected a profile NAME (tcptune profile list shows them)",
+                                verb);
+        if (optind + !!ret < argc)
+                return cmd_fail(EXIT_USAGE, "profile %s: unexpected argument '%s'", verb, argv[optind + !!ret]);
         if (ret)
                 *ret = argv[optind];
         return EXIT_OK;
@@ -174,22 +160,20 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
                 return r == HELP_SHOWN ? EXIT_OK : r;
         r = profile_list(ctx->root, &e, &n);
         if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0) {
                 /* Nothing to list is not success: the profiles are missing. */
                 _cleanup_(strv_freep) char **dirs = profile_dirs();
-                log_error("profile list: neither %s nor %s can be read (%s): is tcptune installed (meson install)?",
-                          dirs && dirs[0] ? dirs[0] : "?", dirs && dirs[0] && dirs[1] ? dirs[1] : "?",
-                          strerror(-r));
-                return EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "profile list: neither %s nor %s can be read (%s): is tcptune "
+                                "installed (meson install)?", dirs && dirs[0] ? dirs[0] : "?",
+                                dirs && dirs[0] && dirs[1] ? dirs[1] : "?", strerror(-r));
         }
         for (size_t i = 0; i < n; i++)
-                if (e[i].load_error) {
-                        int le = e[i].load_error;
-                        log_error("%s", e[i].error ? e[i].error : strerror(-le));
+                if (error_is_set(&e[i].error)) {
                         /* As load(): a profile that cannot be read is 3, a malformed one 2. */
+                        int k = cmd_fail_error(&e[i].error, e[i].error.code);
                         if (status != EXIT_OPERATION)
-                                status = cmd_exit_from_errno(le);
+                                status = k;
                 }
         if (output_profile_list(&ctx->output, e, n) < 0)
                 status = EXIT_OPERATION;
@@ -210,20 +194,16 @@ static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
         int r = apply_options_parse(ctx, argc, argv, /* apply= */ true, &o);
         if (r != EXIT_OK || o.help)
                 return r;
-        if (o.n_args == 0) {
-                log_error("profile apply: which profile? (see tcptune profile list)");
-                return EXIT_USAGE;
-        }
-        if (o.n_args > 1) {
-                log_error("profile apply: unexpected argument '%s'", o.args[1]);
-                return EXIT_USAGE;
-        }
+        if (o.n_args == 0)
+                return cmd_fail(EXIT_USAGE, "profile apply: which profile? (see tcptune profile list)");
+        if (o.n_args > 1)
+                return cmd_fail(EXIT_USAGE, "profile apply: unexpected argument '%s'", o.args[1]);
         if ((r = load(ctx, o.args[0], &p)) != EXIT_OK)
                 return r;
 
         settings = calloc(p->n_settings ? p->n_settings : 1, sizeof(*settings));
         if (!settings)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         for (size_t i = 0; i < p->n_settings; i++) {
                 const struct profile_setting *set = &p->settings[i];
                 _cleanup_free_ char *live = NULL;
@@ -231,10 +211,9 @@ static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
                 if (r == -ENOENT && set->optional)
                         continue;
                 if (r == -ENOENT)
-                        return log_error("%s:%u: %s does not exist on this kernel (%s); write it as '-%s' to make "
-                                         "it optional", set->file, set->line, set->key,
-                                         strempty(context_kernel(ctx)->release), set->key),
-                               EXIT_OPERATION;
+                        return cmd_fail(EXIT_OPERATION, "%s:%u: %s does not exist on this kernel (%s); write it as "
+                                        "'-%s' to make it optional", set->file, set->line, set->key,
+                                        strempty(context_kernel(ctx)->release), set->key);
                 settings[n++] = (struct apply_setting) { set->key, set->value };
         }
         return cmd_profile_apply(ctx, &o, p->name, p->file, settings, n);
@@ -289,21 +268,18 @@ static void help(void) {
 }
 
 int cmd_profile(struct context *ctx, int argc, char **argv) {
-        if (argc < 2) {
-                log_error("profile: expected list, show, diff, verify, apply, revert or active (see tcptune profile --help)");
-                return EXIT_USAGE;
-        }
+        if (argc < 2)
+                return cmd_fail(EXIT_USAGE, "profile: expected list, show, diff, verify, apply, revert or active (see "
+                                "tcptune profile --help)");
         if (streq(argv[1], "--help") || streq(argv[1], "-h")) {
                 help();
                 return EXIT_OK;
         }
-        if (ctx->output.format == FORMAT_PROMETHEUS) {
-                log_error("profile: --format prometheus is for audit; use text or json");
-                return EXIT_USAGE;
-        }
+        if (ctx->output.format == FORMAT_PROMETHEUS)
+                return cmd_fail(EXIT_USAGE, "profile: --format prometheus is for audit; use text or json");
         for (size_t i = 0; i < ELEMENTSOF(subcommands); i++)
                 if (streq(subcommands[i].name, argv[1]))
                         return subcommands[i].run(ctx, argc - 1, argv + 1);
-        log_error("profile: '%s' is not a profile command (list, show, diff, verify, apply, revert, active)", argv[1]);
-        return EXIT_USAGE;
+        return cmd_fail(EXIT_USAGE, "profile: '%s' is not a profile command (list, show, diff, verify, apply, revert, "
+                        "active)", argv[1]);
 }

@@ -18,8 +18,10 @@
 #include "parse.h"
 #include "sockets.h"
 
+/* --json and --format after the command are main.c's: it takes the global
+ * options out of argv before the command sees it. */
 enum { ARG_ALL = 0x100, ARG_ALL_NETNS, ARG_STATE, ARG_SRC, ARG_DST, ARG_PORT, ARG_FAILING, ARG_KILL,
-       ARG_DRY_RUN, ARG_FORMAT, ARG_JSON };
+       ARG_DRY_RUN };
 static const struct option options[] = {
         { "all",       no_argument,       NULL, ARG_ALL       },
         { "all-netns", no_argument,       NULL, ARG_ALL_NETNS },
@@ -30,8 +32,6 @@ static const struct option options[] = {
         { "failing",   no_argument,       NULL, ARG_FAILING   },
         { "kill",      no_argument,       NULL, ARG_KILL      },
         { "dry-run",   no_argument,       NULL, ARG_DRY_RUN   },
-        { "format",    required_argument, NULL, ARG_FORMAT    },
-        { "json",      no_argument,       NULL, ARG_JSON      },
         { "help",      no_argument,       NULL, 'h'           },
         {}
 };
@@ -59,8 +59,7 @@ static void help(void) {
 /* "--opt 'value': what is wrong", the value escaped: it came from outside. */
 static int bad_value(const char *opt, const char *value, const char *what) {
         _cleanup_free_ char *v = escape_text(value, 200);
-        log_error("%s '%s': %s", opt, v ? v : "?", what);
-        return EXIT_USAGE;
+        return cmd_fail(EXIT_USAGE, "%s '%s': %s", opt, v ? v : "?", what);
 }
 
 struct args {
@@ -68,87 +67,96 @@ struct args {
         bool all_netns, failing, kill, dry_run;
 };
 
-static int parse_args(struct context *ctx, int argc, char **argv, struct args *a) {
-        int c, r;
+/* Returned by parse_args() after --help: nothing more to do. */
+#define HELP_SHOWN (-1)
+
+/* One option getopt returned (c, with its arg) into a. Returns EXIT_OK,
+ * EXIT_USAGE or EXIT_OPERATION (out of memory), having logged. */
+static int set_option(struct args *a, int c, const char *arg) {
         uint64_t v;
+        int r;
+        switch (c) {
+        case ARG_ALL:
+                a->filter.all = true;
+                break;
+        case ARG_ALL_NETNS:
+                a->all_netns = true;
+                break;
+        case ARG_STATE:
+                r = tcp_state_from_string(arg);
+                if (r < 0)
+                        return bad_value("--state", arg,
+                                         "not a TCP state (established, syn-sent, syn-recv, fin-wait-1, "
+                                         "fin-wait-2, time-wait, close-wait, last-ack, listen, closing)");
+                a->filter.states |= 1u << r;
+                break;
+        case ARG_SRC:
+        case ARG_DST:
+                r = sockets_prefix_parse(arg, c == ARG_SRC ? &a->filter.src : &a->filter.dst);
+                if (r == -ENOMEM)
+                        return cmd_fail(EXIT_OPERATION, "out of memory");
+                if (r < 0)
+                        return bad_value(c == ARG_SRC ? "--src" : "--dst", arg,
+                                         "not an address or ADDR/PREFIX (try 10.0.0.0/8, ::1)");
+                *(c == ARG_SRC ? &a->filter.has_src : &a->filter.has_dst) = true;
+                break;
+        case ARG_PORT:
+                if (parse_uint(arg, 65535, &v) < 0)
+                        return bad_value("--port", arg, "not a port (0-65535)");
+                a->filter.port = (int) v;
+                break;
+        case ARG_FAILING:
+                a->failing = true;
+                break;
+        case ARG_KILL:
+                a->kill = true;
+                break;
+        case ARG_DRY_RUN:
+                a->dry_run = true;
+                break;
+        }
+        return EXIT_OK;
+}
+
+/* The combinations that make no sense, with the global options. */
+static int check_args(const struct context *ctx, const struct args *a) {
+        if (ctx->output.format == FORMAT_PROMETHEUS)
+                return cmd_fail(EXIT_USAGE, "sockets: --format prometheus is not available here (try text or json)");
+        if (ctx->root)
+                return cmd_fail(EXIT_USAGE, "sockets: reads the running kernel's sockets and cannot be used with "
+                                "--root");
+        if (a->all_netns && ctx->netns)
+                return cmd_fail(EXIT_USAGE, "sockets: --all-netns and --netns exclude each other");
+        if (a->dry_run && !a->kill)
+                return cmd_fail(EXIT_USAGE, "sockets: --dry-run goes with --kill");
+        if (a->failing && a->filter.all)
+                return cmd_fail(EXIT_USAGE, "sockets: --failing and --all exclude each other");
+        if (a->kill && !a->failing && !sockets_filter_narrows(&a->filter))
+                return cmd_fail(EXIT_USAGE, "sockets: --kill needs a filter (--state, --src, --dst, --port) or "
+                                "--failing: it never ends every socket");
+        if (a->kill && a->all_netns)
+                return cmd_fail(EXIT_USAGE, "sockets: --kill works in one namespace: use --netns, not --all-netns");
+        return EXIT_OK;
+}
+
+static int parse_args(const struct context *ctx, int argc, char **argv, struct args *a) {
+        int c, r;
         r = cmd_check_options("sockets", options, argc, argv, /* stop_at_operand= */ false);
         if (r != EXIT_OK)
                 return r;
         opterr = 0;
-        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
-                switch (c) {
-                case ARG_ALL:
-                        a->filter.all = true;
-                        break;
-                case ARG_ALL_NETNS:
-                        a->all_netns = true;
-                        break;
-                case ARG_STATE:
-                        r = tcp_state_from_string(optarg);
-                        if (r < 0)
-                                return bad_value("--state", optarg,
-                                                 "not a TCP state (established, syn-sent, syn-recv, fin-wait-1, "
-                                                 "fin-wait-2, time-wait, close-wait, last-ack, listen, closing)");
-                        a->filter.states |= 1u << r;
-                        break;
-                case ARG_SRC:
-                case ARG_DST:
-                        r = sockets_prefix_parse(optarg, c == ARG_SRC ? &a->filter.src : &a->filter.dst);
-                        if (r == -ENOMEM)
-                                return log_error("out of memory"), EXIT_OPERATION;
-                        if (r < 0)
-                                return bad_value(c == ARG_SRC ? "--src" : "--dst", optarg,
-                                                 "not an address or ADDR/PREFIX (try 10.0.0.0/8, ::1)");
-                        *(c == ARG_SRC ? &a->filter.has_src : &a->filter.has_dst) = true;
-                        break;
-                case ARG_PORT:
-                        if (parse_uint(optarg, 65535, &v) < 0)
-                                return bad_value("--port", optarg, "not a port (0-65535)");
-                        a->filter.port = (int) v;
-                        break;
-                case ARG_FAILING:
-                        a->failing = true;
-                        break;
-                case ARG_KILL:
-                        a->kill = true;
-                        break;
-                case ARG_DRY_RUN:
-                        a->dry_run = true;
-                        break;
-                case ARG_FORMAT:
-                        r = output_format_from_string(optarg);
-                        if (r < 0)
-                                return bad_value("--format", optarg, "unknown format (try text or json)");
-                        ctx->output.format = (enum output_format) r;
-                        break;
-                case ARG_JSON:
-                        ctx->output.format = FORMAT_JSON;
-                        break;
-                case 'h':
+        while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0) {
+                if (c == 'h') {
                         help();
-                        return -1;
-                default:
-                        return cmd_bad_option("sockets", options, argv);
+                        return HELP_SHOWN;
                 }
+                r = c == '?' ? cmd_bad_option("sockets", options, argv) : set_option(a, c, optarg);
+                if (r != EXIT_OK)
+                        return r;
+        }
         if (optind < argc)
                 return bad_value("sockets: unexpected argument", argv[optind], "not an option");
-        if (ctx->output.format == FORMAT_PROMETHEUS)
-                return log_error("sockets: --format prometheus is not available here (try text or json)"), EXIT_USAGE;
-        if (ctx->root)
-                return log_error("sockets: reads the running kernel's sockets and cannot be used with --root"),
-                       EXIT_USAGE;
-        if (a->all_netns && ctx->netns)
-                return log_error("sockets: --all-netns and --netns exclude each other"), EXIT_USAGE;
-        if (a->dry_run && !a->kill)
-                return log_error("sockets: --dry-run goes with --kill"), EXIT_USAGE;
-        if (a->failing && a->filter.all)
-                return log_error("sockets: --failing and --all exclude each other"), EXIT_USAGE;
-        if (a->kill && !a->failing && !sockets_filter_narrows(&a->filter))
-                return log_error("sockets: --kill needs a filter (--state, --src, --dst, --port) or --failing: "
-                                 "it never ends every socket"), EXIT_USAGE;
-        if (a->kill && a->all_netns)
-                return log_error("sockets: --kill works in one namespace: use --netns, not --all-netns"), EXIT_USAGE;
-        return EXIT_OK;
+        return check_args(ctx, a);
 }
 
 /* Why a socket was selected, for the journal. */
@@ -167,15 +175,15 @@ static int kill_sockets(struct sockets_ns *ns, int argc, char **argv) {
         for (int i = 1; m && i < argc; i++)
                 fprintf(m, " %s", argv[i]);
         if (!m || fclose(m) != 0)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         _cleanup_free_ char *safe = escape_text(args, 300);
         int r = sockets_kill(ns);
         if (r == -EOPNOTSUPP)
-                return log_error("sockets: --kill: this kernel cannot end sockets (SOCK_DESTROY: "
-                                 "CONFIG_INET_DIAG_DESTROY is not set)"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "sockets: --kill: this kernel cannot end sockets (SOCK_DESTROY: "
+                                "CONFIG_INET_DIAG_DESTROY is not set)");
         if (r == -EPERM)
-                return log_error("sockets: --kill: %s (ending a socket needs CAP_NET_ADMIN: run as root)",
-                                 strerror(EPERM)), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "sockets: --kill: %s (ending a socket needs CAP_NET_ADMIN: run as "
+                                "root)", strerror(EPERM));
         int status = EXIT_OK;
         for (size_t i = 0; i < ns->n_entries; i++) {
                 const struct sockets_entry *e = &ns->entries[i];
@@ -198,35 +206,32 @@ static int kill_sockets(struct sockets_ns *ns, int argc, char **argv) {
         return status;
 }
 
-int cmd_sockets(struct context *ctx, int argc, char **argv) {
-        _cleanup_(sockets_report_done) struct sockets_report rep = {};
-        struct args a = { .filter.port = -1 };
-        int r, status = EXIT_OK;
-
-        r = parse_args(ctx, argc, argv, &a);
-        if (r < 0)
-                return EXIT_OK; /* --help */
-        if (r != EXIT_OK)
-                return r;
-        if (ctx->output.format != FORMAT_TEXT)
-                ctx->output.color = false;
-
+/* The kernel facts, then report/sockets.c's report: every namespace
+ * visited, each socket's prediction. */
+static int collect(struct context *ctx, const struct args *a, struct sockets_report *rep) {
         if (!ctx->kernel_loaded) {
                 (void) kernel_info_read_full(NULL, /* want_cc= */ false, &ctx->kernel);
                 ctx->kernel_loaded = true;
         }
-        r = sockets_run(context_kernel(ctx), &a.filter, ctx->netns, a.all_netns, &rep);
+        int r = sockets_run(context_kernel(ctx), &a->filter, ctx->netns, a->all_netns, rep);
         if (r == -ENOMEM)
-                return log_error("out of memory"), EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
-                return log_error("sockets: cannot return to tcptune's own network namespace: %s", strerror(-r)),
-                       EXIT_OPERATION;
+                return cmd_fail(EXIT_OPERATION, "sockets: cannot return to tcptune's own network namespace: %s",
+                                strerror(-r));
+        return EXIT_OK;
+}
 
-        for (size_t i = 0; i < rep.n_ns; i++) {
-                const struct sockets_ns *ns = &rep.ns[i];
-                _cleanup_free_ char *label = escape_text(ns->label, 200);
+/* One line per namespace that could not be read. One that vanished or is
+ * not ours to enter is a warning; a failed dump is an error, and
+ * EXIT_OPERATION. */
+static int log_unreadable(const struct sockets_report *rep) {
+        int status = EXIT_OK;
+        for (size_t i = 0; i < rep->n_ns; i++) {
+                const struct sockets_ns *ns = &rep->ns[i];
                 if (ns->error == 0)
                         continue;
+                _cleanup_free_ char *label = escape_text(ns->label, 200);
                 if (ns->stage == SOCKETS_STAGE_ENTER) {
                         /* Vanished during the scan, or not ours to enter: reported, not fatal. */
                         if (ns->error == -ENOENT || ns->error == -ESTALE)
@@ -241,11 +246,42 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
                           ns->stage == SOCKETS_STAGE_SOCKETS ? "sock_diag dump" : "address dump", strerror(-ns->error));
                 status = EXIT_OPERATION;
         }
+        return status;
+}
+
+/* The exit status for what was listed: failing sockets left (1), or with
+ * --kill --dry-run any socket to end (1); ending them is success. */
+static int decide(const struct sockets_report *rep, enum output_sockets_kill kill) {
+        size_t failing = 0, listed = 0;
+        for (size_t i = 0; i < rep->n_ns; i++) {
+                listed += rep->ns[i].n_entries;
+                for (size_t k = 0; k < rep->ns[i].n_entries; k++)
+                        failing += rep->ns[i].entries[k].pred.failing && !rep->ns[i].entries[k].killed;
+        }
+        if (kill == OUTPUT_SOCKETS_DRY_RUN)
+                return listed ? EXIT_FINDINGS : EXIT_OK;
+        if (kill == OUTPUT_SOCKETS_KILLED)
+                return EXIT_OK;
+        return failing ? EXIT_FINDINGS : EXIT_OK;
+}
+
+int cmd_sockets(struct context *ctx, int argc, char **argv) {
+        _cleanup_(sockets_report_done) struct sockets_report rep = {};
+        struct args a = { .filter.port = -1 };
+        enum output_sockets_kill kill = OUTPUT_SOCKETS_NO_KILL;
+
+        int r = parse_args(ctx, argc, argv, &a);
+        if (r != EXIT_OK)
+                return r == HELP_SHOWN ? EXIT_OK : r;
+        if (ctx->output.format != FORMAT_TEXT)
+                ctx->output.color = false;
+        r = collect(ctx, &a, &rep);
+        if (r != EXIT_OK)
+                return r;
+        int status = log_unreadable(&rep);
         /* One namespace that could not be read: say so, print nothing. */
         if (!a.all_netns && rep.ns[0].error < 0)
                 return EXIT_OPERATION;
-
-        enum output_sockets_kill kill = OUTPUT_SOCKETS_NO_KILL;
         if (a.kill && a.dry_run)
                 kill = OUTPUT_SOCKETS_DRY_RUN;
         else if (a.kill) {
@@ -254,21 +290,8 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
                 if (r != EXIT_OK)
                         status = r;
         }
-
-        size_t failing = 0, listed = 0;
-        for (size_t i = 0; i < rep.n_ns; i++) {
-                listed += rep.ns[i].n_entries;
-                for (size_t k = 0; k < rep.ns[i].n_entries; k++)
-                        failing += rep.ns[i].entries[k].pred.failing && !rep.ns[i].entries[k].killed;
-        }
         r = output_sockets(&ctx->output, &rep, kill);
         if (r < 0)
-                return log_error("cannot write output: %s", strerror(-r)), EXIT_OPERATION;
-        if (status != EXIT_OK)
-                return status;
-        if (kill == OUTPUT_SOCKETS_DRY_RUN)
-                return listed ? EXIT_FINDINGS : EXIT_OK;
-        if (kill == OUTPUT_SOCKETS_KILLED)
-                return EXIT_OK;
-        return failing ? EXIT_FINDINGS : EXIT_OK;
+                return cmd_fail(EXIT_OPERATION, "cannot write output: %s", strerror(-r));
+        return status != EXIT_OK ? status : decide(&rep, kill);
 }

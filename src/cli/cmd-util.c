@@ -3,7 +3,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "escape.h"
 #include "cmd-util.h"
 #include "cmd.h"
 #include "escape.h"
@@ -51,6 +50,24 @@ int cmd_fail_errno(int err, const char *fmt, ...) {
         va_end(ap);
         log_error("%s: %s", r < 0 ? "out of memory" : msg, strerror(err < 0 ? -err : err));
         return cmd_exit_from_errno(err < 0 ? err : -err);
+}
+
+void cmd_log_error(const struct error *e, int r) {
+        _cleanup_free_ char *line = error_format(e, /* escape= */ true);
+        if (line)
+                log_error("%s", line);
+        else
+                log_error("%s", r == -ENOMEM || error_is_set(e) ? "out of memory" : strerror(-r));
+}
+
+void cmd_log_at(const char *file, unsigned line, const char *message) {
+        _cleanup_free_ char *l = error_format_at(file, line, message, /* escape= */ true);
+        log_error("%s", l ? l : "out of memory");
+}
+
+int cmd_fail_error(const struct error *e, int r) {
+        cmd_log_error(e, r);
+        return cmd_exit_from_errno(r);
 }
 
 /* Accepted after any command too: main.c takes them out of its argv. */
@@ -145,10 +162,8 @@ const char *cmd_nearest_key(const char *typed, const char *const *keys) {
 
 int cmd_bad_duration(const char *opt, const char *arg, int r) {
         if (r == -ERANGE)
-                log_error("%s '%s': too large", opt, arg);
-        else
-                log_error("%s '%s': not a duration (try 80ms, 1.5s, 2m)", opt, arg);
-        return EXIT_USAGE;
+                return cmd_fail(EXIT_USAGE, "%s '%s': too large", opt, arg);
+        return cmd_fail(EXIT_USAGE, "%s '%s': not a duration (try 80ms, 1.5s, 2m)", opt, arg);
 }
 
 /* An RTT above this is no path TCP runs over: a value in the wrong unit. */
@@ -181,10 +196,9 @@ int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *r
                         log_warning("--rto '%s': %s is below tcp_rto_min (%s): only a route's rto_min allows that "
                                     "(a bare number is milliseconds)", rto, strempty(got), strempty(min));
                 }
-                if (in->rto_us > MODEL_RTO_MAX_US) {
-                        log_error("--rto '%s': more than the kernel's largest RTO (TCP_RTO_MAX, 120s)", rto);
-                        return EXIT_USAGE;
-                }
+                if (in->rto_us > MODEL_RTO_MAX_US)
+                        return cmd_fail(EXIT_USAGE, "--rto '%s': more than the kernel's largest RTO (TCP_RTO_MAX, "
+                                        "120s)", rto);
         }
         if (segments) {
                 if (parse_uint(segments, 100000, &u) < 0 || u == 0)
@@ -203,12 +217,13 @@ int cmd_enter_netns(const char *spec) {
                 return cmd_fail(EXIT_USAGE, "--netns '%s': not a namespace name, path or pid:PID", spec);
         r = netns_enter(path);
         if (r == -ENOENT)
-                log_error("--netns '%s': %s does not exist (ip netns list shows the names)", spec, path);
-        else if (r == -EINVAL)
-                log_error("--netns '%s': %s is not a network namespace", spec, path);
-        else if (r < 0)
-                log_error("--netns '%s': cannot enter %s: %s", spec, path, strerror(-r));
-        return cmd_exit_from_errno(r);
+                return cmd_fail(EXIT_USAGE, "--netns '%s': %s does not exist (ip netns list shows the names)", spec,
+                                path);
+        if (r == -EINVAL)
+                return cmd_fail(EXIT_USAGE, "--netns '%s': %s is not a network namespace", spec, path);
+        if (r < 0)
+                return cmd_fail_errno(r, "--netns '%s': cannot enter %s", spec, path);
+        return EXIT_OK;
 }
 
 bool cmd_report_live(const char *root, const struct live *live, unsigned hz) {
@@ -231,11 +246,16 @@ int cmd_sysctld_refused(const struct sysctld *s) {
         const struct sysctld_diag *d = sysctld_refused(s);
         if (!d)
                 return EXIT_OK;
-        _cleanup_free_ char *f = d->file ? escape_text(d->file, SIZE_MAX) : NULL,
-                            *m = escape_text(d->message, SIZE_MAX);
-        if (d->file && d->line)
-                log_error("%s:%u: %s", f ? f : "?", d->line, m ? m : d->message);
-        else
-                log_error("%s: %s", f ? f : "sysctl.d", m ? m : d->message);
+        cmd_log_at(d->file, d->line, d->message);
         return EXIT_USAGE;
+}
+
+int cmd_sysctld_unreadable(const struct sysctld *s) {
+        int status = EXIT_OK;
+        for (size_t i = 0; s && i < s->n_diags; i++)
+                if (s->diags[i].error) {
+                        cmd_log_at(s->diags[i].file, s->diags[i].line, s->diags[i].message);
+                        status = EXIT_OPERATION;
+                }
+        return status;
 }

@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 
+#include "error.h"
 #include "live.h"
 #include "model.h"
 
@@ -22,6 +23,22 @@ int cmd_fail(int status, const char *fmt, ...) _printf_(2, 3);
 
 /* Log "MESSAGE: strerror(-err)" and return cmd_exit_from_errno(err). */
 int cmd_fail_errno(int err, const char *fmt, ...) _printf_(2, 3);
+
+/* A module's failure: log what e holds as one line, "FILE:LINE: message"
+ * escaped (error_format()), or, when e holds nothing, "out of memory" for
+ * -ENOMEM and strerror(-r) otherwise. Returns cmd_exit_from_errno(r): r,
+ * what the module returned, decides the status; e only says why.
+ * `return cmd_fail_error(&err, r);` */
+int cmd_fail_error(const struct error *e, int r);
+
+/* The logging half of cmd_fail_error(), for a command whose status does
+ * not follow the errno (apply: every failure is operational, 3). */
+void cmd_log_error(const struct error *e, int r);
+
+/* One line at FILE:LINE ("FILE: ..." for line 0, the message alone
+ * without a file), escaped as cmd_fail_error() does: for what a module
+ * reports as data rather than as its failure (sysctl.d diagnostics). */
+void cmd_log_at(const char *file, unsigned line, const char *message);
 
 /* getopt_long() takes any unique prefix (--dry for --dry-run); tcptune
  * takes names in full, as the command table does. Checks each "--name" in
@@ -66,3 +83,8 @@ struct sysctld;
 /* A sysctl.d tree over a bound (sysctld_refused()): log its one line,
  * FILE:LINE: why, and return EXIT_USAGE; EXIT_OK when it was not refused. */
 int cmd_sysctld_refused(const struct sysctld *s);
+
+/* Log each sysctl.d diagnostic that is a failure (a file or directory
+ * that exists but cannot be read) at its FILE:LINE. Returns EXIT_OPERATION
+ * when there was one, else EXIT_OK. */
+int cmd_sysctld_unreadable(const struct sysctld *s);

@@ -127,10 +127,8 @@ static int parse_global(int argc, char **argv, struct context *ctx) {
                         return 0;
                 case '?':
                         if (optopt && optopt < 0x100)
-                                log_error("option '-%c' is unknown (see --help)", optopt);
-                        else
-                                log_error("option '%s' needs a value (see --help)", argv[optind - 1]);
-                        return -EXIT_USAGE;
+                                return -cmd_fail(EXIT_USAGE, "option '-%c' is unknown (see --help)", optopt);
+                        return -cmd_fail(EXIT_USAGE, "option '%s' needs a value (see --help)", argv[optind - 1]);
                 }
         return 1;
 }
@@ -221,10 +219,8 @@ static int finish(int status, bool json, size_t written) {
                 json_object_put(doc);
         }
         /* --json into a full disk is a failure, not a success with no output. */
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-                log_error("cannot write output: %s", strerror(errno ? errno : EIO));
-                return EXIT_OPERATION;
-        }
+        if (fflush(stdout) != 0 || ferror(stdout))
+                return cmd_fail(EXIT_OPERATION, "cannot write output: %s", strerror(errno ? errno : EIO));
         return status;
 }
 
@@ -271,28 +267,82 @@ static int run_help(struct context *ctx, int argc, char **argv) {
         return cmd->run(ctx, 2, help_argv);
 }
 
+/* tcptune version [--help]: as --version. */
+static int run_version(struct context *ctx, int argc, char **argv) {
+        if (argc == 2 && (streq(argv[1], "--help") || streq(argv[1], "-h"))) {
+                fputs("Usage: tcptune version\nThe version, as tcptune --version.\n", stdout);
+                return EXIT_OK;
+        }
+        if (argc > 1)
+                return cmd_fail(EXIT_USAGE, "version: takes no arguments");
+        fputs("tcptune " TCPTUNE_VERSION "\n", ctx->output.stream);
+        return EXIT_OK;
+}
+
+/* Hidden `tcptune __complete WHAT`: the word lists behind completions/
+ * (complete.c), with the command table's names. */
+static int run_complete(struct context *ctx, int argc, char **argv) {
+        const char *names[ELEMENTSOF(commands) + 2];
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                names[i] = commands[i].name;
+        names[ELEMENTSOF(commands)] = "help";
+        names[ELEMENTSOF(commands) + 1] = "version";
+        return cmd_complete(ctx, names, ELEMENTSOF(names), argc, argv);
+}
+
+/* What renderers write to: stdout through counted_write() (the count in
+ * *written), with colour, width and terminal as stdout is. NULL on OOM. */
+static FILE *open_output(struct context *ctx, size_t *written) {
+        ctx->output.color = ctx->output.format == FORMAT_TEXT && color_wanted(stdout);
+        ctx->output.width = output_width_wanted(stdout);
+        ctx->output.terminal = isatty(fileno(stdout));
+        FILE *counted = fopencookie(written, "w", (cookie_io_functions_t) { .write = counted_write });
+        if (!counted)
+                return NULL;
+        setvbuf(counted, NULL, _IONBF, 0);
+        ctx->output.stream = counted;
+        return counted;
+}
+
+/* Run the command `name` (in the table, or help or version) on its argv,
+ * in the namespace --netns names, and close its output. */
+static int run_command(struct context *ctx, const char *name, int argc, char **argv, size_t *written) {
+        const struct command *cmd = find_command(name);
+        if (!cmd && !streq(name, "help") && !streq(name, "version"))
+                return unknown_command(name);
+        if (ctx->netns) {
+                int r = cmd_enter_netns(ctx->netns);
+                if (r != EXIT_OK)
+                        return r;
+        }
+        FILE *counted = open_output(ctx, written);
+        if (!counted)
+                return cmd_fail(EXIT_OPERATION, "out of memory");
+
+        optind = 0;
+        int r = streq(name, "help")      ? run_help(ctx, argc, argv)
+                : streq(name, "version") ? run_version(ctx, argc, argv)
+                                         : cmd->run(ctx, argc, argv);
+        kernel_info_done(&ctx->kernel);
+        if (fclose(counted) != 0 && r == EXIT_OK)
+                r = cmd_fail(EXIT_OPERATION, "cannot write output: %s", strerror(errno ? errno : EIO));
+        return r;
+}
+
 int main(int argc, char **argv) {
         size_t written = 0;
         struct context ctx = {
                 .output = { .stream = stdout, .format = FORMAT_TEXT, .width = OUTPUT_WIDTH },
         };
         bool json = json_requested(argc, argv);
-        int r;
 
-        r = parse_global(argc, argv, &ctx);
+        int r = parse_global(argc, argv, &ctx);
         if (r <= 0)
                 return finish(-r, json, 0);
 
         const char *name = optind < argc ? argv[optind] : "audit";
-        if (streq(name, "__complete")) {
-                /* Hidden: the word lists behind completions/ (complete.c). */
-                const char *names[ELEMENTSOF(commands) + 2];
-                for (size_t i = 0; i < ELEMENTSOF(commands); i++)
-                        names[i] = commands[i].name;
-                names[ELEMENTSOF(commands)] = "help";
-                names[ELEMENTSOF(commands) + 1] = "version";
-                return cmd_complete(&ctx, names, ELEMENTSOF(names), argc - optind - 1, argv + optind + 1);
-        }
+        if (streq(name, "__complete"))
+                return run_complete(&ctx, argc - optind - 1, argv + optind + 1);
 
         /* The command sees argv[0] = its name, as getopt expects. */
         int cargc = optind < argc ? argc - optind : 1;
@@ -302,44 +352,6 @@ int main(int argc, char **argv) {
                 return finish(EXIT_USAGE, json, 0);
         json = json || ctx.output.format == FORMAT_JSON;
 
-        const struct command *cmd = find_command(name);
-        bool builtin = streq(name, "help") || streq(name, "version");
-        if (!cmd && !builtin)
-                return finish(unknown_command(name), json, 0);
-
-        if (ctx.netns) {
-                r = cmd_enter_netns(ctx.netns);
-                if (r != EXIT_OK)
-                        return finish(r, json, 0);
-        }
-        ctx.output.color = ctx.output.format == FORMAT_TEXT && color_wanted(stdout);
-        ctx.output.width = output_width_wanted(stdout);
-        ctx.output.terminal = isatty(fileno(stdout));
-
-        FILE *counted = fopencookie(&written, "w", (cookie_io_functions_t) { .write = counted_write });
-        if (!counted)
-                return finish(cmd_fail(EXIT_OPERATION, "out of memory"), json, 0);
-        setvbuf(counted, NULL, _IONBF, 0);
-        ctx.output.stream = counted;
-
-        optind = 0;
-        if (streq(name, "help"))
-                r = run_help(&ctx, cargc, cargv);
-        else if (streq(name, "version")) {
-                if (cargc == 2 && (streq(cargv[1], "--help") || streq(cargv[1], "-h"))) {
-                        fputs("Usage: tcptune version\nThe version, as tcptune --version.\n", stdout);
-                        r = EXIT_OK;
-                } else if (cargc > 1)
-                        r = cmd_fail(EXIT_USAGE, "version: takes no arguments");
-                else {
-                        fputs("tcptune " TCPTUNE_VERSION "\n", counted);
-                        r = EXIT_OK;
-                }
-        } else
-                r = cmd->run(&ctx, cargc, cargv);
-
-        kernel_info_done(&ctx.kernel);
-        if (fclose(counted) != 0 && r == EXIT_OK)
-                r = cmd_fail(EXIT_OPERATION, "cannot write output: %s", strerror(errno ? errno : EIO));
+        r = run_command(&ctx, name, cargc, cargv, &written);
         return finish(r, json, written);
 }

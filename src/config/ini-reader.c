@@ -1,18 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
-#include <stdio.h>
 
 #include "ini-reader.h"
 
 int ini_reader_failv(struct ini_reader *r, int err, const char *fmt, va_list ap) {
-        if (r->err)
-                return -1;
-        r->err = err;
-        r->err_line = r->lineno;
-        if (vasprintf(&r->message, fmt, ap) < 0) {
-                r->message = NULL;
-                r->err = -ENOMEM;
-        }
+        if (!r->err)
+                r->err = error_setv(r->error, err, r->file, r->lineno, fmt, ap);
         return -1;
 }
 

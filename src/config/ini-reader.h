@@ -26,6 +26,7 @@
 #include <ini.h>
 #include <stdarg.h>
 
+#include "error.h"
 #include "util.h"
 
 /* Room for the line, "\n" and the NUL in inih's buffer, with one to spare. */
@@ -34,24 +35,25 @@
 struct ini_reader {
         const char *buf;          /* the whole file */
         size_t len, pos;
+        const char *file;         /* its host path, for messages */
         unsigned lineno;          /* the line handed to inih last */
         bool in_section;          /* a [section] header was accepted */
         int err;                  /* first failure: a negative errno, 0 none */
-        unsigned err_line;        /* the line it concerns */
-        char *message;            /* its text without FILE:LINE, malloc'ed (NULL with -ENOMEM) */
+        struct error *error;      /* the caller's: told file, line and text of the first failure; may be NULL */
         /* Each [section] header, name without brackets: return 0 to accept
          * it, or the result of ini_reader_fail(). NULL accepts every name. */
         int (*on_section)(struct ini_reader *r, const char *name, size_t len, void *userdata);
         void *userdata;
 };
 
-/* Record the first failure, at the current line (later ones are ignored:
- * one error, one line). Returns -1, for `return ini_reader_fail(...)`. */
+/* Record the first failure, at file and the current line, in r->err and
+ * r->error (later ones are ignored: one error, one line). Returns -1, for
+ * `return ini_reader_fail(...)` in inih's callbacks. */
 int ini_reader_fail(struct ini_reader *r, int err, const char *fmt, ...) _printf_(3, 4);
 /* The same with a va_list, for callers' own printf-like wrappers. */
 int ini_reader_failv(struct ini_reader *r, int err, const char *fmt, va_list ap) _printf_(3, 0);
 
 /* Run inih over r->buf with the checks above, then handler(user, ...) for
- * each KEY = VALUE. Returns 0, or r->err (-EINVAL with r->message and
- * r->err_line, -ENOMEM). The caller frees r->message. */
+ * each KEY = VALUE. Returns 0, or r->err: -EINVAL with r->error set,
+ * -ENOMEM. */
 int ini_reader_parse(struct ini_reader *r, ini_handler handler, void *user);

@@ -118,27 +118,27 @@ int policy_init(struct policy *ret) {
         return 0;
 }
 
-int policy_parse(const char *file, const char *buf, size_t len, struct policy *ret, unsigned *ret_line,
-                 char **ret_message) {
+int policy_parse(const char *file, const char *buf, size_t len, struct policy *ret, struct error *err) {
         struct policy p;
+        struct error e = {};
         int r = policy_init(&p);
         if (r < 0)
                 return r;
+        /* Our own carrier until the end: an out-of-memory after a
+         * malformed line is what the caller hears, with nothing set. */
         struct parse_state st = { .p = &p };
-        st.ini = (struct ini_reader) { .buf = buf, .len = len, .on_section = on_section };
+        st.ini = (struct ini_reader) { .buf = buf, .len = len, .file = file, .error = &e, .on_section = on_section };
         r = ini_reader_parse(&st.ini, handler, &st);
         if (st.oom || r == -ENOMEM || !(p.file = strdup(file))) {
                 strv_free(st.silence);
-                free(st.ini.message);
+                error_done(&e);
                 policy_done(&p);
                 return -ENOMEM;
         }
         if (r < 0) {
-                *ret_line = st.ini.err_line;
-                *ret_message = st.ini.message;
                 strv_free(st.silence);
                 policy_done(&p);
-                return -EINVAL;
+                return error_move(err, &e);
         }
         if (st.silence) {
                 strv_free(p.silence);
@@ -148,31 +148,33 @@ int policy_parse(const char *file, const char *buf, size_t len, struct policy *r
         return 0;
 }
 
-int policy_load(const char *root, struct policy *ret, unsigned *ret_line, char **ret_message) {
+/* Why the file cannot be read, for the whole file (line 0). */
+static int file_error(int r, struct error *err) {
+        if (r == -ENOMEM)
+                return r;
+        /* What the file is, not what we could not do: a usage error. */
+        if (r == -EISDIR || r == -ELOOP || r == -ENXIO || r == -EFBIG)
+                return error_set(err, -EINVAL, POLICY_FILE, 0, "%s",
+                                 r == -EISDIR  ? "a directory, not a policy file"
+                                 : r == -ELOOP ? "symbolic link loop"
+                                 : r == -ENXIO ? "not a regular file"
+                                               : "larger than 1 MiB: not a policy file");
+        return error_set(err, r, POLICY_FILE, 0, "%s", strerror(-r));
+}
+
+int policy_load(const char *root, struct policy *ret, struct error *err) {
         int fd = sysctld_open(root, POLICY_FILE);
         if (fd == -ENOENT || fd == -ENODEV)
                 return policy_init(ret);
-        if (fd == -EISDIR || fd == -ELOOP || fd == -ENXIO) {
-                *ret_line = 0;
-                *ret_message = strdup(fd == -EISDIR ? "a directory, not a policy file"
-                                      : fd == -ELOOP ? "symbolic link loop"
-                                                     : "not a regular file");
-                return *ret_message ? -EINVAL : -ENOMEM;
-        }
         if (fd < 0)
-                return fd;
+                return file_error(fd, err);
         _cleanup_close_ int f = fd;
         _cleanup_free_ char *buf = NULL;
         size_t len = 0;
         int r = read_full_fd(f, POLICY_SIZE_MAX, 0, &buf, &len);
-        if (r == -EFBIG) {
-                *ret_line = 0;
-                *ret_message = strdup("larger than 1 MiB: not a policy file");
-                return *ret_message ? -EINVAL : -ENOMEM;
-        }
         if (r < 0)
-                return r;
-        return policy_parse(POLICY_FILE, buf, len, ret, ret_line, ret_message);
+                return file_error(r, err);
+        return policy_parse(POLICY_FILE, buf, len, ret, err);
 }
 
 bool policy_silenced(const struct policy *p, const char *finding_id) {

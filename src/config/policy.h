@@ -14,6 +14,7 @@
  * value: both are reported as errors here, never guessed at. */
 #pragma once
 
+#include "error.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -30,15 +31,15 @@ struct policy {
 int policy_init(struct policy *ret);
 
 /* Load root's POLICY_FILE (links followed inside root). Returns 0 (also
- * when it is missing or /dev/null), -ENOMEM, -EINVAL for a malformed file
- * (*ret_line the line, 0 for the whole file, *ret_message malloc'ed), or
- * another negative errno when it exists but cannot be read. *ret is filled
- * on success only. */
-int policy_load(const char *root, struct policy *ret, unsigned *ret_line, char **ret_message);
+ * when it is missing or /dev/null), -ENOMEM, -EINVAL for a malformed file,
+ * or another negative errno when it exists but cannot be read; but for
+ * -ENOMEM, err says where (POLICY_FILE and the line, 0 for the whole
+ * file) and what. *ret is filled on success only. */
+int policy_load(const char *root, struct policy *ret, struct error *err);
 
-/* Parse policy text on top of the defaults; `file` names it. Same returns. */
-int policy_parse(const char *file, const char *buf, size_t len, struct policy *ret, unsigned *ret_line,
-                 char **ret_message);
+/* Parse policy text on top of the defaults; `file` names it in err. Same
+ * returns. */
+int policy_parse(const char *file, const char *buf, size_t len, struct policy *ret, struct error *err);
 
 bool policy_silenced(const struct policy *p, const char *finding_id);
 void policy_done(struct policy *p);

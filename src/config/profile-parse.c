@@ -198,24 +198,19 @@ static int handler(void *user, const char *section, const char *name, const char
 }
 
 int profile_parse_buffer(const char *file, const char *buf, size_t len, unsigned hz, struct profile_file *ret,
-                         char **ret_error) {
+                         struct error *err) {
         struct profile_file f = {};
         struct parser p = { .file = file, .hz = hz, .out = &f };
-        p.ini = (struct ini_reader) { .buf = buf, .len = len, .on_section = on_section, .userdata = &p };
+        /* The reader stops at the first failure, and the handlers record
+         * -ENOMEM only before one: err holds at most the one that counts. */
+        p.ini = (struct ini_reader) { .buf = buf, .len = len, .file = file, .error = err, .on_section = on_section,
+                                      .userdata = &p };
 
         int r = ini_reader_parse(&p.ini, handler, &p);
-        char *error = NULL;
-        if (r == -EINVAL && asprintf(&error, "%s:%u: %s", file, p.ini.err_line, strempty(p.ini.message)) < 0)
-                r = -ENOMEM, error = NULL;
-        if (r == 0 && !f.description) {
-                if (asprintf(&error, "%s: no description in [profile] (say what the profile trades)", file) < 0)
-                        error = NULL;
-                r = -EINVAL;
-        }
-        free(p.ini.message);
+        if (r == 0 && !f.description)
+                r = error_set(err, -EINVAL, file, 0, "no description in [profile] (say what the profile trades)");
         if (r < 0) {
                 profile_file_done(&f);
-                *ret_error = error;
                 return r;
         }
         *ret = f;

@@ -16,7 +16,6 @@
  *     profile_check_expect(), which is pure. */
 #include <dirent.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -70,19 +69,23 @@ bool profile_name_valid(const char *name) {
 struct loader {
         const char *root;
         unsigned hz;
-        char *error;
+        struct error *err;
         struct { dev_t dev; ino_t ino; const char *label; } chain[PROFILE_INCLUDE_MAX + 1];  /* borrowed labels */
         size_t depth;
         struct profile *p;
 };
 
-_printf_(2, 3) static int set_error(char **error, const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        if (vasprintf(error, fmt, ap) < 0)
-                *error = NULL;
-        va_end(ap);
-        return 0;
+/* The include = line that led to a file: what its errors are told at. */
+struct include_site {
+        const char *file;
+        unsigned line;
+        const char *value;
+};
+
+/* A profile file that cannot be opened, as profile_load() returns it:
+ * missing, not ours to read, a link loop, or else not a profile file. */
+static int open_errno(int r) {
+        return r == -ENOENT || r == -EACCES || r == -ELOOP ? r : -EINVAL;
 }
 
 static const char *file_error(int r) {
@@ -179,17 +182,22 @@ static char *nearest_name(const char *root, const char *name) {
         return best;
 }
 
-static int not_found(char **error, const char *root, const char *where, const char *name) {
+/* NAME is on no search directory; from: the include = line, or NULL for
+ * the name the user gave. */
+static int not_found(struct error *err, const char *root, const struct include_site *from, const char *name) {
         struct dir dirs[2];
         search_dirs(dirs);
-        _cleanup_free_ char *near = nearest_name(root, name);
-        if (near)
-                set_error(error, "%s%sno profile '%s' in %s or %s (did you mean '%s'?)", strempty(where),
-                          where ? ": " : "", name, dirs[0].path, dirs[1].path, near);
-        else
-                set_error(error, "%s%sno profile '%s' in %s or %s (tcptune profile list shows them)", strempty(where),
-                          where ? ": " : "", name, dirs[0].path, dirs[1].path);
-        return -ENOENT;
+        _cleanup_free_ char *near = nearest_name(root, name), *hint = NULL;
+        int k = near ? asprintf(&hint, "did you mean '%s'?", near) : asprintf(&hint, "tcptune profile list shows them");
+        if (k < 0) {
+                hint = NULL; /* undefined after a failed asprintf() */
+                return -ENOMEM;
+        }
+        if (from)
+                return error_set(err, -ENOENT, from->file, from->line, "include = %s: no profile '%s' in %s or %s (%s)",
+                                 from->value, name, dirs[0].path, dirs[1].path, hint);
+        return error_set(err, -ENOENT, NULL, 0, "no profile '%s' in %s or %s (%s)", name, dirs[0].path, dirs[1].path,
+                         hint);
 }
 
 static int merge(struct profile *p, const struct profile_file *f) {
@@ -221,17 +229,17 @@ static int merge(struct profile *p, const struct profile_file *f) {
         return 0;
 }
 
-/* from: "FILE:LINE: include = X" of the including line, NULL at the top. */
-static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label, const char *from);
+/* from: the including line, NULL at the top. */
+static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label,
+                     const struct include_site *from);
 
 /* include = VALUE of the file at `path`, line `line`. */
 static int load_include(struct loader *l, const char *path, bool relocated, const char *value, unsigned line) {
-        _cleanup_free_ char *where = NULL, *target = NULL;
+        const struct include_site from = { path, line, value };
+        _cleanup_free_ char *target = NULL;
         bool rel = relocated;
         int fd;
 
-        if (asprintf(&where, "%s:%u: include = %s", path, line, value) < 0)
-                return -ENOMEM;
         if (strchr(value, '/')) {
                 if (*value == '/')
                         target = strdup(value);
@@ -246,26 +254,27 @@ static int load_include(struct loader *l, const char *path, bool relocated, cons
                 fd = open_file(l->root, rel, target);
         } else {
                 if (!profile_name_valid(value))
-                        return set_error(&l->error, "%s: not a profile name ([A-Za-z0-9_.-], no leading dot)", where),
-                               -EINVAL;
+                        return error_set(l->err, -EINVAL, path, line,
+                                         "include = %s: not a profile name ([A-Za-z0-9_.-], no leading dot)", value);
                 int r = find_name(l->root, value, &target, &rel, &fd);
                 if (r == -ENOENT)
-                        return not_found(&l->error, l->root, where, value);
+                        return not_found(l->err, l->root, &from, value);
                 if (r < 0)
                         return r;
                 if (fd == -ENOENT)
-                        return set_error(&l->error, "%s: %s: dangling symbolic link", where, target), -ENOENT;
+                        return error_set(l->err, -ENOENT, path, line, "include = %s: %s: dangling symbolic link", value,
+                                         target);
         }
-        if (fd < 0 && fd != -ENOMEM) {
-                set_error(&l->error, "%s: %s: %s", where, target, file_error(fd));
-                return fd == -ENOENT || fd == -EACCES ? fd : fd == -ELOOP ? -ELOOP : -EINVAL;
-        }
-        if (fd < 0)
+        if (fd == -ENOMEM)
                 return fd;
-        return load_file(l, target, rel, fd, value, where);
+        if (fd < 0)
+                return error_set(l->err, open_errno(fd), path, line, "include = %s: %s: %s",
+                                 value, target, file_error(fd));
+        return load_file(l, target, rel, fd, value, &from);
 }
 
-static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label, const char *from) {
+static int load_file(struct loader *l, const char *path, bool relocated, int fd, const char *label,
+                     const struct include_site *from) {
         _cleanup_close_ int cfd = fd;
         _cleanup_free_ char *buf = NULL;
         _cleanup_(profile_file_done) struct profile_file f = {};
@@ -276,10 +285,8 @@ static int load_file(struct loader *l, const char *path, bool relocated, int fd,
         r = read_file(cfd, &buf, &len, &st);
         if (r == -ENOMEM)
                 return r;
-        if (r < 0) {
-                set_error(&l->error, "%s: %s", path, file_error(r));
-                return r == -EACCES || r == -EIO ? r : -EINVAL;
-        }
+        if (r < 0)
+                return error_set(l->err, r == -EACCES || r == -EIO ? r : -EINVAL, path, 0, "%s", file_error(r));
         for (size_t i = 0; i < l->depth; i++)
                 if (l->chain[i].dev == st.st_dev && l->chain[i].ino == st.st_ino) {
                         _cleanup_free_ char *chain = NULL;
@@ -292,14 +299,15 @@ static int load_file(struct loader *l, const char *path, bool relocated, int fd,
                         fputs(label, m);
                         if (fclose(m) != 0)
                                 return -ENOMEM;
-                        set_error(&l->error, "%s: include loop: %s", from, chain);
-                        return -ELOOP;
+                        /* depth > 0: the chain is of included files. */
+                        return error_set(l->err, -ELOOP, from->file, from->line, "include = %s: include loop: %s",
+                                         from->value, chain);
                 }
         if (l->depth >= PROFILE_INCLUDE_MAX)
-                return set_error(&l->error, "%s: includes nested deeper than %d", from, PROFILE_INCLUDE_MAX),
-                       -EINVAL;
+                return error_set(l->err, -EINVAL, from->file, from->line, "include = %s: includes nested deeper than %d",
+                                 from->value, PROFILE_INCLUDE_MAX);
 
-        r = profile_parse_buffer(path, buf, len, l->hz, &f, &l->error);
+        r = profile_parse_buffer(path, buf, len, l->hz, &f, l->err);
         if (r < 0)
                 return r;
         l->chain[l->depth].dev = st.st_dev;
@@ -337,14 +345,13 @@ static int load_file(struct loader *l, const char *path, bool relocated, int fd,
         return merge(p, &f);
 }
 
-int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, char **ret_error) {
+int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, struct error *err) {
         _cleanup_(profile_freep) struct profile *p = calloc(1, sizeof(*p));
-        struct loader l = { .root = root, .hz = hz, .p = p };
+        struct loader l = { .root = root, .hz = hz, .err = err, .p = p };
         _cleanup_free_ char *path = NULL, *base = NULL;
         bool relocated = false;
         int fd, r;
 
-        *ret_error = NULL;
         if (!p)
                 return -ENOMEM;
         if (strchr(name, '/')) {
@@ -356,34 +363,28 @@ int profile_load(const char *root, const char *name, unsigned hz, struct profile
                         return -ENOMEM;
                 /* A path on the command line: the caller's, not relocated. */
                 fd = open_file(NULL, false, path);
-                if (fd < 0 && fd != -ENOMEM) {
-                        set_error(ret_error, "%s: %s", path, file_error(fd));
-                        return fd == -ENOENT || fd == -EACCES || fd == -ELOOP ? fd : -EINVAL;
-                }
+                if (fd < 0 && fd != -ENOMEM)
+                        return error_set(err, open_errno(fd), path, 0, "%s", file_error(fd));
         } else {
-                if (!profile_name_valid(name)) {
-                        set_error(ret_error, "profile '%s': not a profile name ([A-Za-z0-9_.-], no leading dot)", name);
-                        return -EINVAL;
-                }
+                if (!profile_name_valid(name))
+                        return error_set(err, -EINVAL, NULL, 0,
+                                         "profile '%s': not a profile name ([A-Za-z0-9_.-], no leading dot)", name);
                 if (!(base = strdup(name)))
                         return -ENOMEM;
                 r = find_name(root, name, &path, &relocated, &fd);
                 if (r == -ENOENT)
-                        return not_found(ret_error, root, NULL, name);
+                        return not_found(err, root, NULL, name);
                 if (r < 0)
                         return r;
-                if (fd < 0 && fd != -ENOMEM) {
-                        set_error(ret_error, "%s: %s", path, fd == -ENOENT ? "dangling symbolic link" : file_error(fd));
-                        return fd == -ENOENT || fd == -EACCES || fd == -ELOOP ? fd : -EINVAL;
-                }
+                if (fd < 0 && fd != -ENOMEM)
+                        return error_set(err, open_errno(fd), path, 0, "%s",
+                                         fd == -ENOENT ? "dangling symbolic link" : file_error(fd));
         }
         if (fd < 0)
                 return fd;
         r = load_file(&l, path, relocated, fd, base, NULL);
-        if (r < 0) {
-                *ret_error = l.error;
+        if (r < 0)
                 return r;
-        }
         p->name = TAKE_PTR(base);
         *ret = TAKE_PTR(p);
         return 0;
@@ -467,7 +468,8 @@ int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
                 int r = profile_load(root, e[i].name, 0, &p, &e[i].error);
                 if (r == -ENOMEM)
                         goto oom;
-                e[i].load_error = r;
+                if (r < 0 && !error_is_set(&e[i].error))
+                        (void) error_set(&e[i].error, r, NULL, 0, "%s: %s", e[i].name, strerror(-r));
                 if (p) {
                         e[i].description = TAKE_PTR(p->description);
                         e[i].file = TAKE_PTR(p->file);
@@ -493,7 +495,7 @@ void profile_entries_free(struct profile_entry *e, size_t n) {
                 free(e[i].name);
                 free(e[i].description);
                 free(e[i].file);
-                free(e[i].error);
+                error_done(&e[i].error);
         }
         free(e);
 }

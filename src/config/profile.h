@@ -11,6 +11,7 @@
  * relocated). Paths in messages and structs are as the host sees them. */
 #pragma once
 
+#include "error.h"
 #include "model.h"
 #include "util.h"
 
@@ -51,13 +52,14 @@ struct profile {
 };
 
 /* Find NAME (or a path containing '/') and load it with its includes.
- * Returns 0, or on a malformed profile -EINVAL (or -ELOOP include cycle or
- * symlink loop, -ENOENT not found, -EISDIR/-ENXIO not a regular file,
- * -EFBIG too large, -EACCES/-EIO cannot read, -ENOMEM) and sets *ret_error
- * (malloc'ed, may be NULL on -ENOMEM) to ONE line "FILE:LINE: what is
- * wrong" (LINE omitted when the whole file is at fault). hz: for the
- * ranges of jiffies keys (0: HZ_ASSUMED). *ret is owned by the caller. */
-int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, char **ret_error);
+ * Returns 0, or -EINVAL for a malformed profile or one that is not a
+ * regular file or too large, -ELOOP (include cycle, symlink loop), -ENOENT
+ * (not found), -EACCES/-EIO (cannot read) or -ENOMEM. But for -ENOMEM,
+ * err says where: the file and line at fault (line 0: the whole file; for
+ * an include, the include = line), or no file for a NAME that is not
+ * there. hz: for the ranges of jiffies keys (0: HZ_ASSUMED). *ret is
+ * owned by the caller. */
+int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, struct error *err);
 
 void profile_free(struct profile *p);  /* NULL and half-built objects ok */
 static inline void profile_freep(struct profile **p) {
@@ -79,8 +81,7 @@ struct profile_entry {
         char *name;
         char *description;     /* NULL when the profile did not load */
         char *file;            /* host path of the winning file */
-        char *error;           /* "FILE:LINE: ..." when it did not load, else NULL */
-        int load_error;        /* its negative errno, 0 when loaded */
+        struct error error;    /* why it did not load (error.code its errno); empty when it did */
 };
 
 /* Every profile on the search path (later directory wins a name), sorted
@@ -128,10 +129,10 @@ struct profile_file {
 };
 
 /* Parse the bytes of one profile file named `file` (host path, for
- * messages). Returns 0, -EINVAL with *ret_error set ("FILE:LINE: ..."), or
- * -ENOMEM. Free *ret with profile_file_done(). */
+ * messages). Returns 0, -EINVAL with err set (file, and the line at fault
+ * or 0), or -ENOMEM. Free *ret with profile_file_done(). */
 int profile_parse_buffer(const char *file, const char *buf, size_t len, unsigned hz, struct profile_file *ret,
-                         char **ret_error);
+                         struct error *err);
 void profile_file_done(struct profile_file *f);
 /* Free arrays of settings and expectations with their strings. */
 void profile_settings_free(struct profile_setting *s, size_t n);

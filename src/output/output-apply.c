@@ -72,7 +72,7 @@ int output_apply(const struct output *out, const char *netns, const struct apply
                 for (char *const *i = warnings; i && *i; i++)
                         json_object_array_add(w, json_object_new_string(*i));
                 json_object_object_add(o, "warnings", w);
-                json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
+                json_object_object_add(o, "error", json_error(&res->error));
                 return print_json(out, o);
         }
         FILE *f = out->stream;
@@ -117,7 +117,7 @@ int output_revert(const struct output *out, const char *netns, const struct appl
                 json_object_object_add(o, "changes", changes_json(res));
                 json_object_object_add(o, "changed", json_object_new_boolean(r > 0 && !req->dry_run));
                 json_object_object_add(o, "pending", json_object_new_boolean(r > 0 && req->dry_run));
-                json_object_object_add(o, "error", res->error ? json_object_new_string(res->error) : NULL);
+                json_object_object_add(o, "error", json_error(&res->error));
                 return print_json(out, o);
         }
         FILE *f = out->stream;
@@ -197,7 +197,7 @@ int output_active(const struct output *out, const char *netns, const struct appl
                 json_object_object_add(o, "keys", keys);
                 json_object_object_add(o, "differences", json_object_new_int((int) a->n_differences));
                 json_object_object_add(o, "holds", json_object_new_boolean(r == 0));
-                json_object_object_add(o, "error", a->error ? json_object_new_string(a->error) : NULL);
+                json_object_object_add(o, "error", json_error(&a->error));
                 return print_json(out, o);
         }
         FILE *f = out->stream;

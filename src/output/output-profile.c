@@ -17,7 +17,7 @@ int output_profile_list(const struct output *out, const struct profile_entry *e,
                         json_object_object_add(o, "name", json_object_new_string(e[i].name));
                         json_object_object_add(o, "description", str_or_null(e[i].description));
                         json_object_object_add(o, "file", str_or_null(e[i].file));
-                        json_object_object_add(o, "error", str_or_null(e[i].error));
+                        json_object_object_add(o, "error", json_error(&e[i].error));
                         json_object_array_add(a, o);
                 }
                 json_object_object_add(doc, "profiles", a);

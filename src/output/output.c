@@ -350,6 +350,11 @@ json_object *json_seconds(uint64_t usec) {
                                         format_seconds(usec, buf, sizeof(buf)));
 }
 
+json_object *json_error(const struct error *e) {
+        _cleanup_free_ char *s = error_format(e, /* escape= */ false);
+        return s ? json_object_new_string(s) : NULL;
+}
+
 int json_write_text(FILE *f, const char *s, size_t n) {
         const unsigned char *p = (const unsigned char *) s;
         uint32_t cp;

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 
+#include "error.h"
 #include "util.h"
 
 enum output_format {
@@ -79,6 +80,10 @@ void output_wrap(FILE *f, const char *first, const char *indent, const char *tex
 /* A JSON number holding seconds with microsecond precision, printed
  * without binary noise ("938.7", not "938.70000000000005"). */
 json_object *json_seconds(uint64_t usec);
+/* A module's failure as its one line, "FILE:LINE: message" as written
+ * (error_format(); the document escapes it), or NULL (JSON null) when e
+ * holds none. */
+json_object *json_error(const struct error *e);
 /* Print a document followed by a newline, through json_write_text().
  * Returns 0 or -EIO. */
 int json_print(json_object *o, FILE *f);

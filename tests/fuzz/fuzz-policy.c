@@ -11,21 +11,24 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         unsigned lines = fuzz_count_lines(data, size);
-        unsigned line = UINT32_MAX;
-        char *message = NULL;
+        struct error err = {};
         struct policy p;
 
-        int r = policy_parse(FILE_NAME, (const char *) data, size, &p, &line, &message);
+        int r = policy_parse(FILE_NAME, (const char *) data, size, &p, &err);
         fuzz_oom(r);
         if (r < 0) {
-                fuzz_assert(r == -EINVAL);
-                fuzz_assert(message && *message);
-                fuzz_assert(fuzz_one_line(message));
-                fuzz_assert(line >= 1 && line <= lines);
-                free(message);
+                fuzz_assert(r == -EINVAL && err.code == r);
+                fuzz_assert(err.message && *err.message && fuzz_one_line(err.message));
+                fuzz_assert(err.file && streq(err.file, FILE_NAME));
+                fuzz_assert(err.line >= 1 && err.line <= lines);
+                char *l = error_format(&err, /* escape= */ true);
+                fuzz_oom(l ? 0 : -ENOMEM);
+                fuzz_assert(fuzz_no_control(l));
+                free(l);
+                error_done(&err);
                 return 0;
         }
-        fuzz_assert(!message && line == UINT32_MAX);
+        fuzz_assert(!error_is_set(&err));
         fuzz_assert(p.file && streq(p.file, FILE_NAME));
         for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
                 fuzz_assert(!p.limit_us[s] == !p.limit_text[s]);

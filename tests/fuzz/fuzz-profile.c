@@ -19,25 +19,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         unsigned hz = hzs[size % ELEMENTSOF(hzs)];
         unsigned lines = fuzz_count_lines(data, size);
         struct profile_file f = {};
-        char *error = NULL;
+        struct error err = {};
 
-        int r = profile_parse_buffer(FILE_NAME, (const char *) data, size, hz, &f, &error);
+        int r = profile_parse_buffer(FILE_NAME, (const char *) data, size, hz, &f, &err);
         fuzz_oom(r);
         if (r < 0) {
-                fuzz_assert(r == -EINVAL);
-                fuzz_assert(error);
+                fuzz_assert(r == -EINVAL && err.code == r);
+                fuzz_assert(err.file && streq(err.file, FILE_NAME));
+                fuzz_assert(err.message && fuzz_one_line(err.message));
+                /* A line of the file, or 0: the whole file. */
+                fuzz_assert(err.line <= lines);
+                char *error = error_format(&err, /* escape= */ false);
+                fuzz_oom(error ? 0 : -ENOMEM);
                 fuzz_assert(startswith(error, FILE_NAME ":"));
                 fuzz_assert(fuzz_one_line(error));
-                /* FILE:LINE: names a line of the file (or none: FILE: ...). */
-                const char *p = error + strlen(FILE_NAME ":");
-                if (*p >= '0' && *p <= '9') {
-                        unsigned long l = strtoul(p, NULL, 10);
-                        fuzz_assert(l >= 1 && l <= lines);
-                }
                 free(error);
+                error_done(&err);
                 return 0;
         }
-        fuzz_assert(!error);
+        fuzz_assert(!error_is_set(&err));
         fuzz_assert(f.description);
         fuzz_assert(!f.include || (*f.include && f.include_line >= 1 && f.include_line <= lines));
         for (size_t i = 0; i < f.n_settings; i++) {

@@ -85,13 +85,12 @@ static bool same_state(const struct apply_state *a, const struct apply_state *b)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_free_ char *text = strndup((const char *) data, size);
         struct apply_state s = {};
-        unsigned line = 0;
-        char *why = NULL;
+        struct error err = {};
 
         fuzz_assert(text);
         unsigned lines = fuzz_count_lines((const uint8_t *) text, strlen(text));
         uint64_t t0 = cpu_us();
-        int r = apply_state_parse(text, &s, &line, &why);
+        int r = apply_state_parse(text, APPLY_STATE_DIR "/state", &s, &err);
         uint64_t took = cpu_us() - t0;
         fuzz_oom(r);
         if (size <= TIMED_SIZE_MAX && took > PARSE_CPU_MAX_US) {
@@ -99,18 +98,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 fuzz_assert(took <= PARSE_CPU_MAX_US);
         }
         if (r < 0) {
-                fuzz_assert(r == -EBADMSG);
-                fuzz_assert(line >= 1 && line <= lines + 1);
-                fuzz_assert(why && *why);
-                /* As read_state() in apply-run.c words it. */
-                _cleanup_free_ char *msg = NULL;
-                fuzz_assert(asprintf(&msg, APPLY_STATE_DIR "/state:%u: %s; refusing it", line, why) > 0);
+                fuzz_assert(r == -EBADMSG && err.code == r);
+                fuzz_assert(err.file && streq(err.file, APPLY_STATE_DIR "/state"));
+                fuzz_assert(err.line >= 1 && err.line <= lines + 1);
+                fuzz_assert(err.message && *err.message);
+                /* The record's bytes are escaped in the message itself: it
+                 * also goes to the journal and the JSON document as is. */
+                _cleanup_free_ char *msg = error_format(&err, /* escape= */ false);
+                fuzz_oom(msg ? 0 : -ENOMEM);
+                fuzz_assert(startswith(msg, APPLY_STATE_DIR "/state:"));
                 fuzz_assert(fuzz_no_control(msg));
                 fuzz_assert(utf8_valid(msg, strlen(msg)));
-                free(why);
+                error_done(&err);
                 return 0;
         }
-        fuzz_assert(!why);
+        fuzz_assert(!error_is_set(&err));
         check_state(&s);
 
         /* What was accepted is what apply could have written. */
@@ -119,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fuzz_oom(r);
         fuzz_assert(r == 0);
         struct apply_state t = {};
-        fuzz_oom(apply_state_parse(again, &t, NULL, NULL));
+        fuzz_oom(apply_state_parse(again, APPLY_STATE_DIR "/state", &t, NULL));
         fuzz_assert(same_state(&s, &t));
         apply_state_done(&t);
         apply_state_done(&s);

@@ -145,7 +145,7 @@ static void test_state_roundtrip(void) {
         char *text = NULL;
         test_assert_int(apply_state_format(&s, &text), 0);
         struct apply_state p = {};
-        test_assert_int(apply_state_parse(text, &p, NULL, NULL), 0);
+        test_assert_int(apply_state_parse(text, "state", &p, NULL), 0);
         test_assert_str(p.profile, "roaming");
         test_assert_str(p.profile_file, "/etc/tcptune/profiles.d/roaming.conf");
         test_assert_str(p.dropin, "/etc/sysctl.d/90-tcptune.conf");
@@ -161,10 +161,10 @@ static void test_state_roundtrip(void) {
         test_assert_str(p.set_keys[0], "net.ipv4.tcp_retries2");
         test_assert_str(p.set_values[0], "8");
         apply_state_done(&p);
-        test_assert_int(apply_state_parse("version 1\nset net.ipv4.tcp_retries2\nlive net.ipv4.tcp_retries2 15\n", &p,
-                                          NULL, NULL), -EBADMSG);
-        test_assert_int(apply_state_parse("version 1\nset kernel.panic 1\nlive net.ipv4.tcp_retries2 15\n", &p,
-                                          NULL, NULL), -EBADMSG);
+        test_assert_int(apply_state_parse("version 1\nset net.ipv4.tcp_retries2\nlive net.ipv4.tcp_retries2 15\n",
+                                          "state", &p, NULL), -EBADMSG);
+        test_assert_int(apply_state_parse("version 1\nset kernel.panic 1\nlive net.ipv4.tcp_retries2 15\n", "state",
+                                          &p, NULL), -EBADMSG);
         free(text);
 
         /* A value spanning lines cannot be recorded faithfully: refused. */
@@ -172,11 +172,10 @@ static void test_state_roundtrip(void) {
         test_assert_int(apply_state_format(&s, &text), -EINVAL);
         apply_state_done(&s);
 
-        test_assert_int(apply_state_parse("version 2\n", &p, NULL, NULL), -EBADMSG);
-        test_assert_int(apply_state_parse("profile x\n", &p, NULL, NULL), -EBADMSG);
-        test_assert_int(apply_state_parse("version 1\nprevious-dropin none\nlive net.ipv4.tcp_retries2 15\n", &p, NULL,
-                                          NULL),
-                        0);
+        test_assert_int(apply_state_parse("version 2\n", "state", &p, NULL), -EBADMSG);
+        test_assert_int(apply_state_parse("profile x\n", "state", &p, NULL), -EBADMSG);
+        test_assert_int(apply_state_parse("version 1\nprevious-dropin none\nlive net.ipv4.tcp_retries2 15\n", "state",
+                                          &p, NULL), 0);
         test_assert(!p.had_dropin);
         apply_state_done(&p);
 }
@@ -227,14 +226,16 @@ static void test_state_untrusted(void) {
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 struct apply_state p = {};
-                unsigned line = 0;
-                char *why = NULL;
-                test_assert_int(apply_state_parse(cases[i].text, &p, &line, &why), -EBADMSG);
-                test_assert_int(line, cases[i].line);
+                struct error e = {};
+                test_assert_int(apply_state_parse(cases[i].text, "/var/lib/tcptune/state", &p, &e), -EBADMSG);
+                test_assert_int(e.code, -EBADMSG);
+                test_assert_str(e.file, "/var/lib/tcptune/state");
+                test_assert_int(e.line, cases[i].line);
+                const char *why = e.message;
                 test_assert(why && startswith(why, cases[i].why));
-                if (!why || !startswith(why, cases[i].why) || line != cases[i].line)
-                        fprintf(stderr, "# case %zu: line %u: %s\n", i, line, why ? why : "(null)");
-                free(why);
+                if (!why || !startswith(why, cases[i].why) || e.line != cases[i].line)
+                        fprintf(stderr, "# case %zu: line %u: %s\n", i, e.line, why ? why : "(null)");
+                error_done(&e);
         }
 #undef HEAD
 #undef LIVE
@@ -254,7 +255,7 @@ static void test_state_large(void) {
         struct timespec a, b;
         clock_gettime(CLOCK_MONOTONIC, &a);
         struct apply_state p = {};
-        test_assert_int(apply_state_parse(text, &p, NULL, NULL), 0);
+        test_assert_int(apply_state_parse(text, "state", &p, NULL), 0);
         clock_gettime(CLOCK_MONOTONIC, &b);
         test_assert_int(p.dropin_len, n);
         test_assert(p.dropin_data && p.dropin_data[0] == 0x66 && p.dropin_data[n - 1] == 0x66);
@@ -438,7 +439,8 @@ static void test_apply_rollback(void) {
         struct apply_request req = { .root = root, .profile_name = "bad", .settings = bad, .n_settings = 2 };
         struct apply_result res;
         test_assert_int(apply_run(&req, &res), -ENOENT);
-        test_assert_str(res.error, "net.ipv4.tcp_nothere: no such key on this kernel");
+        test_assert(!res.error.file);
+        test_assert_str(res.error.message, "net.ipv4.tcp_nothere: no such key on this kernel");
         apply_result_done(&res);
         test_assert(!exists("etc/sysctl.d"));
         test_assert(!exists("var/lib/tcptune"));

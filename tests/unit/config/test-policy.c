@@ -5,10 +5,9 @@
 #include "policy.h"
 #include "test.h"
 
-static int parse(const char *text, struct policy *p, unsigned *line, char **msg) {
-        *line = 0;
-        *msg = NULL;
-        return policy_parse(POLICY_FILE, text, strlen(text), p, line, msg);
+static int parse(const char *text, struct policy *p, struct error *err) {
+        *err = (struct error) {};
+        return policy_parse(POLICY_FILE, text, strlen(text), p, err);
 }
 
 static void test_defaults(void) {
@@ -24,12 +23,12 @@ static void test_defaults(void) {
 
 static void test_good(void) {
         struct policy p;
-        unsigned line;
-        char *msg;
+        struct error err;
         int r = parse("# comment\n; other\n[limits]\nestablished = 30s\nidle=10m\nconnect = off\r\n\n"
                       "[findings]\nsilence = drift, netns-differs\nsilence = below-rfc1122\n",
-                      &p, &line, &msg);
+                      &p, &err);
         test_assert_int(r, 0);
+        test_assert(!error_is_set(&err));
         test_assert_int(p.limit_us[SCENARIO_ESTABLISHED], 30 * USEC_PER_SEC);
         test_assert_str(p.limit_text[SCENARIO_ESTABLISHED], "30s");
         test_assert_int(p.limit_us[SCENARIO_IDLE], 10 * 60 * USEC_PER_SEC);
@@ -42,7 +41,7 @@ static void test_good(void) {
         policy_done(&p);
 
         /* "off" removes the default limit. */
-        test_assert_int(parse("[limits]\nestablished = off\n", &p, &line, &msg), 0);
+        test_assert_int(parse("[limits]\nestablished = off\n", &p, &err), 0);
         test_assert_int(p.limit_us[SCENARIO_ESTABLISHED], 0);
         test_assert(p.limit_text[SCENARIO_ESTABLISHED] == NULL);
         policy_done(&p);
@@ -50,15 +49,16 @@ static void test_good(void) {
 
 static void expect_error(const char *text, unsigned want_line, const char *want_substr) {
         struct policy p = {};
-        unsigned line;
-        char *msg;
-        int r = parse(text, &p, &line, &msg);
+        struct error err;
+        int r = parse(text, &p, &err);
         test_assert_int(r, -EINVAL);
-        test_assert_int(line, want_line);
-        test_assert(msg && strstr(msg, want_substr));
-        if (msg && !strstr(msg, want_substr))
-                printf("# message: %s\n", msg);
-        free(msg);
+        test_assert_int(err.code, -EINVAL);
+        test_assert_str(err.file, POLICY_FILE);
+        test_assert_int(err.line, want_line);
+        test_assert(err.message && strstr(err.message, want_substr));
+        if (err.message && !strstr(err.message, want_substr))
+                printf("# message: %s\n", err.message);
+        error_done(&err);
         /* Nothing is filled on failure. */
         test_assert(p.silence == NULL && p.file == NULL);
 }
@@ -82,9 +82,8 @@ static void test_errors(void) {
         expect_error("[limits]\nestablished = 5m\n  idle = 1h\n", 3, "indented line");
         /* An indented comment is fine. */
         struct policy p;
-        unsigned line;
-        char *msg;
-        test_assert_int(parse("[limits]\n   # note\nidle = 1h\n", &p, &line, &msg), 0);
+        struct error err;
+        test_assert_int(parse("[limits]\n   # note\nidle = 1h\n", &p, &err), 0);
         policy_done(&p);
 }
 
@@ -96,9 +95,8 @@ static void test_long_line(void) {
         memset(ok + 10, 'x', 196); /* "#" + 196 = 197 characters */
         memcpy(ok + 206, "\nidle = 1h\n", 12);
         struct policy p;
-        unsigned line;
-        char *msg;
-        test_assert_int(parse(ok, &p, &line, &msg), 0);
+        struct error err;
+        test_assert_int(parse(ok, &p, &err), 0);
         test_assert_int(p.limit_us[SCENARIO_IDLE], 3600 * USEC_PER_SEC);
         policy_done(&p);
 
@@ -113,10 +111,9 @@ static void test_long_line(void) {
 static void test_unterminated(void) {
         static const char text[] = "[limits]\nidle = 1h\n  " "        x = 1\n";
         struct policy p;
-        unsigned line = 0;
-        char *msg = NULL;
+        struct error err = {};
         /* A last line of blanks, with more blanks after the buffer. */
-        test_assert_int(policy_parse(POLICY_FILE, text, strlen("[limits]\nidle = 1h\n  "), &p, &line, &msg), 0);
+        test_assert_int(policy_parse(POLICY_FILE, text, strlen("[limits]\nidle = 1h\n  "), &p, &err), 0);
         test_assert_int(p.limit_us[SCENARIO_IDLE], 3600 * USEC_PER_SEC);
         policy_done(&p);
 
@@ -126,10 +123,10 @@ static void test_unterminated(void) {
         char *exact = malloc(strlen(bare));
         test_assert(exact);
         memcpy(exact, bare, strlen(bare));
-        test_assert_int(policy_parse(POLICY_FILE, exact, strlen(bare), &p, &line, &msg), -EINVAL);
-        test_assert_int(line, 2);
-        test_assert_str(msg, "expected KEY = VALUE");
-        free(msg);
+        test_assert_int(policy_parse(POLICY_FILE, exact, strlen(bare), &p, &err), -EINVAL);
+        test_assert_int(err.line, 2);
+        test_assert_str(err.message, "expected KEY = VALUE");
+        error_done(&err);
         free(exact);
 }
 
@@ -148,8 +145,7 @@ static void put(const char *rel, const char *text) {
 static void test_load(void) {
         char tmpl[] = "/tmp/tcptune-policy-XXXXXX", *d, *p = NULL, *q = NULL;
         struct policy pol;
-        unsigned line;
-        char *msg = NULL;
+        struct error err = {};
         d = mkdtemp(tmpl);
         test_assert(d != NULL);
         tmpdir = d;
@@ -158,7 +154,8 @@ static void test_load(void) {
         test_assert(asprintf(&p, "%s/etc/tcptune", d) > 0 && mkdir(p, 0755) == 0);
 
         /* Missing: the defaults, no file. */
-        test_assert_int(policy_load(d, &pol, &line, &msg), 0);
+        test_assert_int(policy_load(d, &pol, &err), 0);
+        test_assert(!error_is_set(&err));
         test_assert(pol.file == NULL);
         test_assert_int(pol.limit_us[SCENARIO_ESTABLISHED], 300 * USEC_PER_SEC);
         policy_done(&pol);
@@ -167,30 +164,49 @@ static void test_load(void) {
         /* An absolute link resolves inside the root, never on the host. */
         test_assert(asprintf(&q, "%s/etc/tcptune/tcptune.conf", d) > 0);
         test_assert(symlink("/etc/tcptune/real.conf", q) == 0);
-        test_assert_int(policy_load(d, &pol, &line, &msg), 0);
+        test_assert_int(policy_load(d, &pol, &err), 0);
         test_assert_int(pol.limit_us[SCENARIO_CONNECT], 20 * USEC_PER_SEC);
         policy_done(&pol);
 
         /* A malformed file: -EINVAL with the line. */
         put("etc/tcptune/real.conf", "[limits]\nconnect = soon\n");
-        test_assert_int(policy_load(d, &pol, &line, &msg), -EINVAL);
-        test_assert_int(line, 2);
-        free(msg);
+        test_assert_int(policy_load(d, &pol, &err), -EINVAL);
+        test_assert_int(err.line, 2);
+        {
+                _cleanup_free_ char *l = error_format(&err, /* escape= */ true);
+                test_assert_str(l, POLICY_FILE ":2: connect = soon: not a duration (try 5m, 30s or off)");
+        }
+        error_done(&err);
 
         /* A link to a file missing in the root is no policy, as a missing file. */
         unlink(q);
         test_assert(symlink("/nonexistent/tcptune.conf", q) == 0);
-        test_assert_int(policy_load(d, &pol, &line, &msg), 0);
+        test_assert_int(policy_load(d, &pol, &err), 0);
         policy_done(&pol);
 
         /* A directory is a malformed policy. */
         unlink(q);
         test_assert(mkdir(q, 0755) == 0);
-        msg = NULL;
-        test_assert_int(policy_load(d, &pol, &line, &msg), -EINVAL);
-        test_assert(msg && strstr(msg, "directory"));
-        free(msg);
+        test_assert_int(policy_load(d, &pol, &err), -EINVAL);
+        test_assert_str(err.file, POLICY_FILE);
+        test_assert_int(err.line, 0);
+        test_assert_str(err.message, "a directory, not a policy file");
+        error_done(&err);
         rmdir(q);
+
+        /* Too large is what the file is: -EINVAL for the whole file. */
+        {
+                _cleanup_free_ char *big = malloc(2 * 1024 * 1024 + 1);
+                test_assert(big);
+                memset(big, '#', 2 * 1024 * 1024);
+                big[2 * 1024 * 1024] = '\0';
+                put("etc/tcptune/tcptune.conf", big);
+        }
+        test_assert_int(policy_load(d, &pol, &err), -EINVAL);
+        test_assert_str(err.message, "larger than 1 MiB: not a policy file");
+        test_assert_int(err.line, 0);
+        error_done(&err);
+        unlink(q);
 
         free(p);
         free(q);

@@ -94,12 +94,23 @@ static const struct parse_case {
         { HEAD "tcp_retries2 = 6\0\n", 250, NULL },  /* the NUL is past the length given: see test_binary */
 };
 
+/* The line a user would read, as written (the tests compare raw text);
+ * empties e. NULL when e holds nothing. */
+static char *take_line(struct error *e) {
+        char *l = error_format(e, /* escape= */ false);
+        error_done(e);
+        return l;
+}
+
 static void test_parse_table(void) {
         for (size_t i = 0; i < ELEMENTSOF(parse_cases); i++) {
                 const struct parse_case *c = &parse_cases[i];
                 struct profile_file f = {};
-                char *err = NULL;
-                int r = profile_parse_buffer("t.ini", c->text, strlen(c->text), c->hz, &f, &err);
+                struct error e = {};
+                int r = profile_parse_buffer("t.ini", c->text, strlen(c->text), c->hz, &f, &e);
+                if (r < 0)
+                        test_assert_int(e.code, r);
+                char *err = take_line(&e);
                 if (c->error) {
                         if (r != -EINVAL)
                                 printf("# case %zu: %s\n", i, c->text);
@@ -117,12 +128,12 @@ static void test_parse_table(void) {
 }
 
 static void parse_ok(const char *text, size_t len, struct profile_file *f) {
-        char *err = NULL;
-        int r = profile_parse_buffer("t.ini", text, len, 250, f, &err);
+        struct error e = {};
+        int r = profile_parse_buffer("t.ini", text, len, 250, f, &e);
         test_assert_int(r, 0);
+        _cleanup_free_ char *err = take_line(&e);
         if (err)
                 printf("# %s\n", err);
-        free(err);
 }
 
 static void test_values_and_lines(void) {
@@ -182,19 +193,21 @@ static void test_crlf_bom(void) {
 
         /* a BOM anywhere else is not a BOM */
         static const char bom2[] = "[profile]\n\xef\xbb\xbf" "description = d\n";
-        char *err = NULL;
-        test_assert_int(profile_parse_buffer("t.ini", bom2, strlen(bom2), 250, &f, &err), -EINVAL);
-        test_assert_str(err, "t.ini:2: expected KEY = VALUE");
-        free(err);
+        struct error e = {};
+        test_assert_int(profile_parse_buffer("t.ini", bom2, strlen(bom2), 250, &f, &e), -EINVAL);
+        test_assert_str(e.file, "t.ini");
+        test_assert_int(e.line, 2);
+        test_assert_str(e.message, "expected KEY = VALUE");
+        error_done(&e);
 }
 
 static void test_binary(void) {
         static const char text[] = HEAD "tcp_retries2 = 6\0garbage\n";
         struct profile_file f = {};
-        char *err = NULL;
-        test_assert_int(profile_parse_buffer("t.ini", text, sizeof(text) - 1, 250, &f, &err), -EINVAL);
+        struct error e = {};
+        test_assert_int(profile_parse_buffer("t.ini", text, sizeof(text) - 1, 250, &f, &e), -EINVAL);
+        _cleanup_free_ char *err = take_line(&e);
         test_assert_str(err, "t.ini:4: NUL byte: binary data, not a text file");
-        free(err);
 }
 
 static void test_long_lines(void) {
@@ -202,13 +215,15 @@ static void test_long_lines(void) {
         char line[400];
         for (size_t len = 190; len <= 260; len++) {
                 struct profile_file f = {};
+                struct error e = {};
                 char *err = NULL, *text = NULL;
                 size_t prefix = strlen("description = ");
                 memset(line, 'x', sizeof(line));
                 memcpy(line, "description = ", prefix);
                 line[len] = '\0';
                 test_assert(asprintf(&text, "[profile]\n%s\n", line) > 0);
-                int r = profile_parse_buffer("t.ini", text, strlen(text), 250, &f, &err);
+                int r = profile_parse_buffer("t.ini", text, strlen(text), 250, &f, &e);
+                err = take_line(&e);
                 if (len <= 197) {
                         test_assert_int(r, 0);
                         test_assert_int(strlen(strempty(f.description)), len - prefix);
@@ -262,22 +277,24 @@ static void cleanup_tree(void) {
 
 static char *load_error(const char *name, int want_r) {
         struct profile *p = NULL;
-        char *err = NULL;
-        int r = profile_load(tmp, name, 250, &p, &err);
+        struct error e = {};
+        int r = profile_load(tmp, name, 250, &p, &e);
         test_assert_int(r, want_r);
+        test_assert_int(e.code, want_r);
         test_assert(p == NULL);
-        return err;
+        return take_line(&e);
 }
 
 static void test_include_override(void) {
         struct profile *p = NULL;
-        char *err = NULL, *want = NULL;
+        struct error err = {};
+        char *want = NULL;
         write_file(shipped, "base.ini", "[profile]\ndescription = base\n[sysctl]\ntcp_retries2 = 15\n"
                                         "tcp_keepalive_time = 7200\n[expect]\nestablished_max = 16m\n");
         write_file(etc, "child.ini", "[profile]\ndescription = child\ninclude = base\n[sysctl]\n"
                                      "tcp_syn_retries = 3\ntcp_keepalive_time = 60\n");
         test_assert_int(profile_load(tmp, "child", 250, &p, &err), 0);
-        test_assert(err == NULL);
+        test_assert(!error_is_set(&err));
         if (!p)
                 return;
         test_assert_str(p->name, "child");
@@ -433,8 +450,10 @@ static void test_lookup_errors(void) {
         }
         /* a path on the command line is not relocated */
         struct profile *p = NULL;
+        struct error e = {};
         test_assert(asprintf(&path, "%s/base.ini", shipped) > 0);
-        test_assert_int(profile_load("/nonexistent-root", path, 250, &p, &err), 0);
+        test_assert_int(profile_load("/nonexistent-root", path, 250, &p, &e), 0);
+        test_assert(!error_is_set(&e));
         if (p)
                 test_assert_str(p->name, "base");
         profile_free(p);
@@ -454,11 +473,13 @@ static void test_list(void) {
                         base = true;
                         test_assert_str(e[i].description, "local base");
                         test_assert_str(e[i].file, "/etc/tcptune/profiles.d/base.ini");
-                        test_assert_int(e[i].load_error, 0);
+                        test_assert(!error_is_set(&e[i].error));
                 }
                 if (streq(e[i].name, "a")) {
                         loop = true;
-                        test_assert_int(e[i].load_error, -ELOOP);
+                        test_assert_int(e[i].error.code, -ELOOP);
+                        test_assert_str(e[i].error.file, "/etc/tcptune/profiles.d/b.ini");
+                        test_assert_int(e[i].error.line, 4);
                         test_assert(e[i].description == NULL);
                         test_assert_str(e[i].file, "/etc/tcptune/profiles.d/a.ini");
                 }
@@ -483,11 +504,11 @@ static void test_list(void) {
 static struct profile *inline_profile(const char *text) {
         write_file(etc, "inline.ini", text);
         struct profile *p = NULL;
-        char *err = NULL;
-        test_assert_int(profile_load(tmp, "inline", 250, &p, &err), 0);
+        struct error e = {};
+        test_assert_int(profile_load(tmp, "inline", 250, &p, &e), 0);
+        _cleanup_free_ char *err = take_line(&e);
         if (err)
                 printf("# %s\n", err);
-        free(err);
         return p;
 }
 
@@ -542,10 +563,11 @@ static void test_shipped_profiles(void) {
                         struct profile *p = NULL;
                         struct profile_expect_result *res = NULL;
                         struct model_input base;
-                        char *err = NULL;
+                        struct error e = {};
                         size_t n = 0;
                         /* an empty root: only the shipped directory */
-                        test_assert_int(profile_load(tmp, names[i], hzs[h], &p, &err), 0);
+                        test_assert_int(profile_load(tmp, names[i], hzs[h], &p, &e), 0);
+                        char *err = take_line(&e);
                         if (err)
                                 printf("# %s\n", err);
                         free(err);

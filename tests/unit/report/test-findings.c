@@ -111,11 +111,9 @@ static void test_slow_established(void) {
 static void test_policy_limits(void) {
         struct fixture x;
         setup(&x);
-        unsigned line;
-        char *msg;
         const char *text = "[limits]\nestablished = off\nconnect = 30s\n";
         policy_done(&x.policy);
-        test_assert_int(policy_parse("p", text, strlen(text), &x.policy, &line, &msg), 0);
+        test_assert_int(policy_parse("p", text, strlen(text), &x.policy, NULL), 0);
         x.results[SCENARIO_ESTABLISHED].detect_max_us = 3600 * USEC_PER_SEC;
         x.results[SCENARIO_CONNECT].detect_max_us = 30 * USEC_PER_SEC;
         x.results[SCENARIO_CONNECT].detect_min_us = 29 * USEC_PER_SEC;
@@ -183,12 +181,11 @@ static void test_profile_per_limit(void) {
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 struct fixture x;
-                unsigned line;
-                char *msg = NULL, *text = NULL;
+                char *text = NULL;
                 setup(&x);
                 policy_done(&x.policy);
                 test_assert(asprintf(&text, "[limits]\nestablished = %s\n", cases[i].limit) > 0);
-                test_assert_int(policy_parse("p", text, strlen(text), &x.policy, &line, &msg), 0);
+                test_assert_int(policy_parse("p", text, strlen(text), &x.policy, NULL), 0);
                 /* Over every limit, and under 100 s: both rules fire. */
                 x.results[SCENARIO_ESTABLISHED] = (struct model_result) {
                         .detect_us = 7200 * USEC_PER_SEC, .detect_min_us = 10 * USEC_PER_SEC,
@@ -209,7 +206,6 @@ static void test_profile_per_limit(void) {
                 }
                 test_assert_int(x.f.count[SEVERITY_WARNING], cases[i].rfc == SEVERITY_WARNING ? 2 : 1);
                 free(text);
-                free(msg);
                 teardown(&x);
         }
 }
