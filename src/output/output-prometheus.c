@@ -7,34 +7,21 @@
 #include "parse.h"
 #include "tunables.h"
 
+/* The exposition format's escapes for a label value. */
+static const char *label_escape(uint32_t cp) {
+        return cp == '\\' ? "\\\\" : cp == '"' ? "\\\"" : cp == '\n' ? "\\n" : NULL;
+}
+
+/* A byte that is not UTF-8 becomes \\xNN: the exposition format is
+ * UTF-8, and node_exporter drops a whole file over one bad byte. */
+static const struct escape_policy label_policy = {
+        .byte_prefix = "\\\\x",
+        .replace = label_escape,
+        .max_per_byte = 5,
+};
+
 char *prometheus_escape_label(const char *s) {
-        /* At most 5 bytes out per byte in: a byte that is not UTF-8
-         * becomes \\xNN (the exposition format is UTF-8, and node_exporter
-         * drops a whole file over one bad byte). */
-        size_t n = strlen(s);
-        char *r = malloc(5 * n + 1), *q = r;
-        if (!r)
-                return NULL;
-        for (size_t i = 0; i < n;) {
-                const unsigned char *c = (const unsigned char *) s + i;
-                uint32_t cp;
-                size_t u = utf8_decode(c, n - i, &cp);
-                if (!u) {
-                        q += sprintf(q, "\\\\x%02x", *c);
-                        i++;
-                        continue;
-                }
-                if (*c == '\\' || *c == '"' || *c == '\n') {
-                        *q++ = '\\';
-                        *q++ = *c == '\n' ? 'n' : (char) *c;
-                } else {
-                        memcpy(q, c, u);
-                        q += u;
-                }
-                i += u;
-        }
-        *q = '\0';
-        return r;
+        return escape_alloc(s, strlen(s), &label_policy, NULL);
 }
 
 const char *prometheus_seconds(uint64_t usec, char *buf, size_t size) {

@@ -350,22 +350,19 @@ json_object *json_seconds(uint64_t usec) {
                                         format_seconds(usec, buf, sizeof(buf)));
 }
 
+/* Serialised JSON: only bytes that are not UTF-8 are rewritten. */
+static const struct escape_policy json_policy = {
+        .byte_prefix = "\\\\x",
+        .max_per_byte = 5,
+};
+
+static int put_file(void *userdata, const char *bytes, size_t len) {
+        return fwrite(bytes, 1, len, userdata) == len ? 0 : -EIO;
+}
+
 int json_write_text(FILE *f, const char *s, size_t n) {
-        const unsigned char *p = (const unsigned char *) s;
-        uint32_t cp;
-        for (size_t i = 0, k; i < n; i += k) {
-                /* A run of UTF-8 as it is, then one byte that is not. */
-                size_t start = i;
-                while (i < n && (k = utf8_decode(p + i, n - i, &cp)))
-                        i += k;
-                if (i > start && fwrite(p + start, 1, i - start, f) != i - start)
-                        return -EIO;
-                if (i == n)
-                        break;
-                if (fprintf(f, "\\\\x%02x", p[i]) < 0)
-                        return -EIO;
-                k = 1;
-        }
+        if (escape_walk(s, n, &json_policy, put_file, f) < 0)
+                return -EIO;
         return ferror(f) ? -EIO : 0;
 }
 
