@@ -199,115 +199,162 @@ static void print_wrapped(FILE *f, const char *text, size_t max, const char *lea
 #define LAST_MIN 20
 #define SHRINK_MIN 12
 
-void table_print(const struct table *t, const struct output *out, const char *indent) {
-        FILE *f = out->stream;
-        size_t n = t->n_columns, max = out->width ? out->width : OUTPUT_WIDTH;
-        size_t ind = width(strempty(indent));
-        _cleanup_free_ size_t *w = calloc(n, sizeof(size_t));
+/* How table_print() lays a table out. */
+struct table_layout {
+        size_t *w;          /* each column's width, after shrinking */
+        size_t max;         /* the line's width */
+        size_t indent_cols; /* the indent's width */
+        bool below;         /* the last column goes under its row */
+        /* The column that wraps, where it starts and the room it has. */
+        size_t wrap_col, wrap_start, wrap_room;
+};
+
+/* Each column's widest cell, header included. malloc'ed; NULL on OOM. */
+static size_t *column_widths(const struct table *t) {
+        size_t n = t->n_columns, *w = calloc(n, sizeof(size_t));
         if (!w)
-                return;
+                return NULL;
         for (size_t r = 0; r < t->n_rows; r++)
                 for (size_t c = 0; c < n; c++) {
                         size_t x = width(t->cells[r * n + c]);
                         if (x > w[c])
                                 w[c] = x;
                 }
+        return w;
+}
+
+/* Shorten the columns marked with table_shrink(), widest first and none
+ * under SHRINK_MIN, until *start (where the last column starts) is at
+ * most limit or nothing is left to shorten. */
+static void shrink_columns(const struct table *t, size_t *w, size_t *start, size_t limit) {
+        size_t n = t->n_columns;
+        while (*start > limit) {
+                size_t widest = n;
+                for (size_t c = 0; c + 1 < n; c++)
+                        if (t->shrink[c] && w[c] > SHRINK_MIN && (widest == n || w[c] > w[widest]))
+                                widest = c;
+                if (widest == n)
+                        break;
+                size_t cut = *start - limit, room = w[widest] - SHRINK_MIN;
+                cut = cut < room ? cut : room;
+                w[widest] -= cut;
+                *start -= cut;
+        }
+}
+
+/* Whether a word of the last column, past the header, would not fit on a
+ * line from start (or memory ran out): words cut in the middle read
+ * worse than a line of their own. */
+static bool last_column_word_overflows(const struct table *t, size_t start, size_t max) {
+        size_t n = t->n_columns;
+        for (size_t r = 1; r < t->n_rows; r++)
+                for (const char *p = t->cells[r * n + n - 1]; *p;) {
+                        size_t len = strcspn(p, " ");
+                        _cleanup_free_ char *word = strndup(p, len);
+                        if (!word || start + width(word) > max)
+                                return true;
+                        p += len;
+                        p += strspn(p, " ");
+                }
+        return false;
+}
+
+/* Shrink columns so that the last one fits beside the others, or make
+ * room for the others alone when it cannot. *start: where the last column
+ * starts. Returns whether the last column goes under its row. */
+static bool fit_columns(const struct table *t, size_t *w, size_t max, size_t *start) {
+        size_t n = t->n_columns;
+        if (n <= 1 || *start + w[n - 1] <= max)
+                return false;
+        size_t want = w[n - 1] < LAST_MIN ? w[n - 1] : LAST_MIN;
+        /* Shortening aims to leave the last column half the line. */
+        size_t aim = w[n - 1] < max / 2 ? w[n - 1] : max / 2;
+        shrink_columns(t, w, start, max - aim);
+        if (*start + want > max) {
+                /* Under its row the last column leaves the others the line. */
+                shrink_columns(t, w, start, max + 2);
+                return true;
+        }
+        return last_column_word_overflows(t, *start, max);
+}
+
+/* The last column under its row: "    header: value", the header in
+ * lower case, the value wrapped in the room after it. */
+static void print_under_row(FILE *f, const char *indent, const char *header, const char *s, size_t max) {
+        _cleanup_free_ char *lead = NULL;
+        if (asprintf(&lead, "%s    %s: ", strempty(indent), header) < 0)
+                return;
+        for (char *p = lead; *p; p++)
+                *p = (char) (*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        fputc('\n', f);
+        fputs(lead, f);
+        size_t lw = width(lead);
+        print_wrapped(f, s, max > lw ? max - lw : 1, "", lw);
+}
+
+/* Row r as l lays it out. */
+static void print_row(const struct table *t, size_t r, const struct table_layout *l, FILE *f, const char *indent) {
+        size_t n = t->n_columns;
+        /* Padding is written only when something follows it: no line ends
+         * in spaces. */
+        size_t pending = 0;
+        fputs(strempty(indent), f);
+        for (size_t c = 0; c < n; c++) {
+                const char *s = t->cells[r * n + c];
+                bool last = c + 1 == n, before_below = l->below && c + 2 == n;
+                if (last && l->below) {
+                        if (r > 0 && !streq(s, "-") && *s)
+                                print_under_row(f, indent, t->cells[c], s, l->max);
+                        break;
+                }
+                _cleanup_free_ char *cut = width(s) > l->w[c] ? abbreviate(s, l->w[c]) : NULL;
+                if (cut)
+                        s = cut;
+                size_t pad = l->w[c] - width(s);
+                if (*s) {
+                        fprintf(f, "%*s", (int) pending, "");
+                        pending = 0;
+                }
+                if (c == l->wrap_col && !t->right[c] && width(s) > l->wrap_room && l->wrap_room > 0) {
+                        print_wrapped(f, s, l->wrap_room, strempty(indent), l->wrap_start - l->indent_cols);
+                        if (last)
+                                break;
+                        continue;
+                }
+                if (t->right[c])
+                        fprintf(f, "%*s%s", (int) pad, "", s);
+                else {
+                        fputs(s, f);
+                        pending += pad;
+                }
+                if (!last && !before_below)
+                        pending += 2;
+        }
+        fputc('\n', f);
+}
+
+void table_print(const struct table *t, const struct output *out, const char *indent) {
+        size_t n = t->n_columns;
+        _cleanup_free_ size_t *w = column_widths(t);
+        if (!w)
+                return;
+        struct table_layout l = {
+                .w = w,
+                .max = out->width ? out->width : OUTPUT_WIDTH,
+                .indent_cols = width(strempty(indent)),
+        };
         /* Columns before the last, with their gaps. */
-        size_t start = ind;
+        size_t start = l.indent_cols;
         for (size_t c = 0; c + 1 < n; c++)
                 start += w[c] + 2;
-        bool below = false;
-        if (n > 1 && start + w[n - 1] > max) {
-                size_t want = w[n - 1] < LAST_MIN ? w[n - 1] : LAST_MIN;
-                /* Shortening aims to leave the last column half the line. */
-                size_t aim = w[n - 1] < max / 2 ? w[n - 1] : max / 2;
-                while (start + aim > max) {
-                        size_t widest = n;
-                        for (size_t c = 0; c + 1 < n; c++)
-                                if (t->shrink[c] && w[c] > SHRINK_MIN && (widest == n || w[c] > w[widest]))
-                                        widest = c;
-                        if (widest == n)
-                                break;
-                        size_t cut = start + aim - max, room = w[widest] - SHRINK_MIN;
-                        cut = cut < room ? cut : room;
-                        w[widest] -= cut;
-                        start -= cut;
-                }
-                below = start + want > max;
-                /* Under its row the last column leaves the others the line. */
-                while (below && start - 2 > max) {
-                        size_t widest = n;
-                        for (size_t c = 0; c + 1 < n; c++)
-                                if (t->shrink[c] && w[c] > SHRINK_MIN && (widest == n || w[c] > w[widest]))
-                                        widest = c;
-                        if (widest == n)
-                                break;
-                        size_t cut = start - 2 - max, room = w[widest] - SHRINK_MIN;
-                        cut = cut < room ? cut : room;
-                        w[widest] -= cut;
-                        start -= cut;
-                }
-                /* Words cut in the middle read worse than a line of their own. */
-                for (size_t r = 1; r < t->n_rows && !below; r++)
-                        for (const char *p = t->cells[r * n + n - 1]; *p && !below;) {
-                                size_t len = strcspn(p, " ");
-                                _cleanup_free_ char *word = strndup(p, len);
-                                below = !word || start + width(word) > max;
-                                p += len;
-                                p += strspn(p, " ");
-                        }
-        }
+        l.below = fit_columns(t, w, l.max, &start);
         /* The column that wraps: the last, or the one before it when the
          * last goes under the row. */
-        size_t wrap_col = below ? n - 2 : n - 1, wrap_start = below ? start - 2 - w[n - 2] : start;
-        size_t wrap_room = wrap_start >= max ? 0 : max - wrap_start;
-        for (size_t r = 0; r < t->n_rows; r++) {
-                /* Padding is written only when something follows it: no
-                 * line ends in spaces. */
-                size_t pending = 0;
-                fputs(strempty(indent), f);
-                for (size_t c = 0; c < n; c++) {
-                        const char *s = t->cells[r * n + c];
-                        bool last = c + 1 == n, before_below = below && c + 2 == n;
-                        if (last && below) {
-                                if (r > 0 && !streq(s, "-") && *s) {
-                                        _cleanup_free_ char *lead = NULL;
-                                        if (asprintf(&lead, "%s    %s: ", strempty(indent), t->cells[c]) < 0)
-                                                break;
-                                        for (char *p = lead; *p; p++)
-                                                *p = (char) (*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-                                        fputc('\n', f);
-                                        fputs(lead, f);
-                                        size_t lw = width(lead);
-                                        print_wrapped(f, s, max > lw ? max - lw : 1, "", lw);
-                                }
-                                break;
-                        }
-                        _cleanup_free_ char *cut = width(s) > w[c] ? abbreviate(s, w[c]) : NULL;
-                        if (cut)
-                                s = cut;
-                        size_t pad = w[c] - width(s);
-                        if (*s) {
-                                fprintf(f, "%*s", (int) pending, "");
-                                pending = 0;
-                        }
-                        if (c == wrap_col && !t->right[c] && width(s) > wrap_room && wrap_room > 0) {
-                                print_wrapped(f, s, wrap_room, strempty(indent), wrap_start - ind);
-                                if (last)
-                                        break;
-                                continue;
-                        }
-                        if (t->right[c])
-                                fprintf(f, "%*s%s", (int) pad, "", s);
-                        else {
-                                fputs(s, f);
-                                pending += pad;
-                        }
-                        if (!last && !before_below)
-                                pending += 2;
-                }
-                fputc('\n', f);
-        }
+        l.wrap_col = l.below ? n - 2 : n - 1;
+        l.wrap_start = l.below ? start - 2 - w[n - 2] : start;
+        l.wrap_room = l.wrap_start >= l.max ? 0 : l.max - l.wrap_start;
+        for (size_t r = 0; r < t->n_rows; r++)
+                print_row(t, r, &l, out->stream, indent);
 }
 
 void table_free(struct table *t) {
