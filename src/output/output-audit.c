@@ -368,15 +368,6 @@ static int emit_text(const struct output *out, const struct audit_report *rep) {
         return 0;
 }
 
-/* Text from a process (its comm, cgroup path): JSON strings must be
- * UTF-8, so other bytes become \xNN. */
-static json_object *json_string_safe(const char *s) {
-        if (utf8_valid(s, strlen(s)))
-                return json_object_new_string(s);
-        _cleanup_free_ char *e = escape_text(s, SIZE_MAX);
-        return json_object_new_string(e ? e : "?");
-}
-
 static json_object *findings_json(const struct findings *f) {
         json_object *a = json_object_new_array();
         for (size_t i = 0; i < f->n; i++) {
@@ -509,8 +500,8 @@ static int emit_json(const struct output *out, const struct audit_report *rep) {
                         json_object *o = json_object_new_object();
                         json_object_object_add(o, "netns", json_object_new_string(ns->label));
                         json_object_object_add(o, "path", ns->path ? json_object_new_string(ns->path) : NULL);
-                        json_object_object_add(o, "process", ns->process ? json_string_safe(ns->process) : NULL);
-                        json_object_object_add(o, "cgroup", ns->cgroup ? json_string_safe(ns->cgroup) : NULL);
+                        json_object_object_add(o, "process", json_string_safe(ns->process));
+                        json_object_object_add(o, "cgroup", json_string_safe(ns->cgroup));
                         json_object_object_add(o, "error", ns->error ? json_object_new_string(strerror(-ns->error)) : NULL);
                         ns_json(o, ns, first->in.hz);
                         json_object_array_add(a, o);

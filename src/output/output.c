@@ -397,6 +397,15 @@ json_object *json_seconds(uint64_t usec) {
                                         format_seconds(usec, buf, sizeof(buf)));
 }
 
+json_object *json_string_safe(const char *s) {
+        if (!s)
+                return NULL;
+        if (utf8_valid(s, strlen(s)))
+                return json_object_new_string(s);
+        _cleanup_free_ char *e = escape_text(s, SIZE_MAX);
+        return json_object_new_string(e ? e : "?");
+}
+
 /* Serialised JSON: only bytes that are not UTF-8 are rewritten. */
 static const struct escape_policy json_policy = {
         .byte_prefix = "\\\\x",

@@ -79,6 +79,10 @@ void output_wrap(FILE *f, const char *first, const char *indent, const char *tex
 /* A JSON number holding seconds with microsecond precision, printed
  * without binary noise ("938.7", not "938.70000000000005"). */
 json_object *json_seconds(uint64_t usec);
+/* A JSON string of text from outside (a file, a process's comm or cgroup
+ * path): as it is when UTF-8, else escape_text()'d, control characters
+ * and other bytes as \xNN ("?" on OOM). NULL for s NULL (JSON null). */
+json_object *json_string_safe(const char *s);
 /* Print a document followed by a newline, through json_write_text().
  * Returns 0 or -EIO. */
 int json_print(json_object *o, FILE *f);
