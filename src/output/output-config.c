@@ -39,16 +39,23 @@ static char *safe_line(const char *s) {
         return buf;
 }
 
+/* What an entry and an override share: an assignment at FILE:LINE, from
+ * a glob or not. The caller adds the rest. */
+static json_object *assignment_json(const char *key, const char *value, const char *file, unsigned line,
+                                    const char *pattern) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "key", json_string_safe(key));
+        json_object_object_add(o, "value", json_string_safe(value));
+        json_object_object_add(o, "file", json_string_safe(file));
+        json_object_object_add(o, "line", json_object_new_int64(line));
+        json_object_object_add(o, "pattern", json_string_safe(pattern));
+        return o;
+}
+
 static json_object *entry_json(const struct config_row *row) {
         const struct sysctld_entry *e = row->entry;
         const struct sysctld_check *c = &row->check;
-        json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "key", json_string_safe(e->key));
-        json_object_object_add(o, "value", json_string_safe(e->value));
-        json_object_object_add(o, "file", json_string_safe(e->file));
-        json_object_object_add(o, "line", json_object_new_int64(e->line));
-        json_object_object_add(o, "pattern", json_string_safe(e->pattern));
+        json_object *o = assignment_json(e->key, e->value, e->file, e->line, e->pattern);
         json_object_object_add(o, "ignore_failure", json_object_new_boolean(e->ignore_failure));
         /* null: a key whose rules tcptune does not know; true is earned. */
         json_object_object_add(o, "valid", c->checked || !c->valid ? json_object_new_boolean(c->valid) : NULL);
@@ -69,6 +76,17 @@ static size_t shown_index(const struct config_report *rep, size_t i) {
         return k;
 }
 
+static json_object *override_json(const struct config_report *rep, const struct sysctld_override *v) {
+        const struct sysctld_entry *w = &rep->s->entries[v->winner];
+        json_object *o = assignment_json(v->key, v->value, v->file, v->line, v->pattern);
+        json_object_object_add(o, "winner_file", json_string_safe(w->file));
+        json_object_object_add(o, "winner_line", json_object_new_int64(w->line));
+        /* Overlapping globs: this write happened too, before entry N. */
+        json_object_object_add(o, "written_before",
+                               v->written ? json_object_new_int64((int64_t) shown_index(rep, v->before)) : NULL);
+        return o;
+}
+
 static int output_json(const struct output *out, const struct config_report *rep) {
         const struct sysctld *s = rep->s;
         json_object *doc = json_object_new_object(), *a;
@@ -86,21 +104,8 @@ static int output_json(const struct output *out, const struct config_report *rep
         a = json_object_new_array();
         for (size_t i = 0; i < s->n_overrides; i++) {
                 const struct sysctld_override *v = &s->overrides[i];
-                const struct sysctld_entry *w = &s->entries[v->winner];
-                if (!config_report_shows(rep, v->key))
-                        continue;
-                json_object *o = json_object_new_object();
-                json_object_object_add(o, "key", json_string_safe(v->key));
-                json_object_object_add(o, "value", json_string_safe(v->value));
-                json_object_object_add(o, "file", json_string_safe(v->file));
-                json_object_object_add(o, "line", json_object_new_int64(v->line));
-                json_object_object_add(o, "pattern", json_string_safe(v->pattern));
-                json_object_object_add(o, "winner_file", json_string_safe(w->file));
-                json_object_object_add(o, "winner_line", json_object_new_int64(w->line));
-                /* Overlapping globs: this write happened too, before entry N. */
-                json_object_object_add(o, "written_before",
-                                       v->written ? json_object_new_int64((int64_t) shown_index(rep, v->before)) : NULL);
-                json_object_array_add(a, o);
+                if (config_report_shows(rep, v->key))
+                        json_object_array_add(a, override_json(rep, v));
         }
         json_object_object_add(doc, "overrides", a);
 
