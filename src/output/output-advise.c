@@ -41,22 +41,14 @@ static char *snippet(const struct advise_report *rep) {
         return out;
 }
 
-static json_object *tolerance_json(const struct model_result *r) {
-        return r->has_outage && r->outage.tolerance_us != UINT64_MAX ? json_seconds(r->outage.tolerance_us) : NULL;
-}
-
-static json_object *wait_json(const struct model_result *r) {
-        return r->has_outage ? json_seconds(r->outage.wait_max_us) : NULL;
-}
-
 /* "an outage (address change, failover) shorter than X is survived;
  * after it, traffic resumes within Y", the words audit uses too. */
 static void print_tolerance(const struct output *out, const char *lead, const struct model_result *r,
                             const char *tail) {
         if (!r->has_outage)
                 return;
-        _cleanup_free_ char *x = r->outage.tolerance_us == UINT64_MAX ? strdup("any") : format_duration(r->outage.tolerance_us),
-                            *y = format_duration(r->outage.wait_max_us), *line = NULL;
+        _cleanup_free_ char *x = output_model_tolerance_text(&r->outage), *y = format_duration(r->outage.wait_max_us),
+                            *line = NULL;
         if (asprintf(&line, "%san outage (address change, failover) shorter than %s is survived; after it, traffic "
                             "resumes within %s%s", lead, strempty(x), strempty(y), tail) < 0)
                 return;
@@ -96,10 +88,10 @@ static json_object *scenario_json(const struct advise_scenario *a) {
         json_object_object_add(o, "proposed", a->possible ? range_json(&a->proposed) : NULL);
         /* An outage shorter than the last transmission before the
          * earliest abort is survived (docs/MODEL.md §15). */
-        json_object_object_add(o, "survives_outage_s", a->possible ? tolerance_json(&a->proposed) : NULL);
-        json_object_object_add(o, "resume_within_s", a->possible ? wait_json(&a->proposed) : NULL);
-        json_object_object_add(o, "current_survives_outage_s", tolerance_json(&a->current));
-        json_object_object_add(o, "current_resume_within_s", wait_json(&a->current));
+        json_object_object_add(o, "survives_outage_s", a->possible ? output_model_survives_json(&a->proposed) : NULL);
+        json_object_object_add(o, "resume_within_s", a->possible ? output_model_resume_json(&a->proposed) : NULL);
+        json_object_object_add(o, "current_survives_outage_s", output_model_survives_json(&a->current));
+        json_object_object_add(o, "current_resume_within_s", output_model_resume_json(&a->current));
         json_object_object_add(o, "floor_s", a->possible ? NULL : json_seconds(a->floor_us));
         json_object_object_add(o, "probes_per_hour", per_hour_json(a->probe_every_us));
         json_object_object_add(o, "current_probes_per_hour", per_hour_json(a->current_probe_every_us));

@@ -80,10 +80,8 @@ static void ns_json(json_object *o, const struct audit_ns *ns, unsigned hz) {
                 for (unsigned s = 0; s < _SCENARIO_MAX; s++) {
                         const struct model_result *r = &ns->results[s];
                         json_object *x = output_model_result_json(r, false);
-                        bool any = r->has_outage && r->outage.tolerance_us != UINT64_MAX;
-                        json_object_object_add(x, "survives_outage_s", any ? json_seconds(r->outage.tolerance_us) : NULL);
-                        json_object_object_add(x, "resume_within_s",
-                                               r->has_outage ? json_seconds(r->outage.wait_max_us) : NULL);
+                        json_object_object_add(x, "survives_outage_s", output_model_survives_json(r));
+                        json_object_object_add(x, "resume_within_s", output_model_resume_json(r));
                         json_object_array_add(sc, x);
                 }
                 for (size_t i = 0; i < n && i < ns->live.n; i++)

@@ -156,9 +156,7 @@ static int print_outages(const struct output *out, const struct audit_ns *ns) {
                 const struct model_result *r = &ns->results[s];
                 if (!r->has_outage)
                         continue;
-                _cleanup_free_ char *x = r->outage.tolerance_us == UINT64_MAX ? strdup("any")
-                                                                              : format_duration(r->outage.tolerance_us),
-                                    *y = format_duration(r->outage.wait_max_us);
+                _cleanup_free_ char *x = output_model_tolerance_text(&r->outage), *y = format_duration(r->outage.wait_max_us);
                 const char *cells[] = { scenario_to_string(s), x, y };
                 if (table_add_row(t, cells) < 0)
                         return -ENOMEM;
