@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* What every emitter shares: aligned text tables, colour that appears only
- * on a terminal and never with NO_COLOR, JSON printing with numbers in
- * seconds. Output contracts live in the output-*.c emitters. */
+/* What every emitter shares: aligned text tables and wrapping
+ * (output-text.c), colour that appears only on a terminal and never with
+ * NO_COLOR, JSON printing with numbers in seconds (output.c). Output
+ * contracts live in the output-*.c emitters. */
 #pragma once
 
 #include <json-c/json.h>
