@@ -45,26 +45,62 @@ bool escape_is_control(uint32_t cp) {
                cp == 0x2028 || cp == 0x2029 || cp == 0xfeff;       /* line breaks, BOM */
 }
 
-char *escape_text(const char *s, size_t max) {
-        size_t n = strlen(s), end = n < max ? n : max;
-        char *q = malloc(4 * end + 4), *w = q;
+int escape_walk(const char *s, size_t n, const struct escape_policy *p,
+                int (*put)(void *userdata, const char *bytes, size_t len), void *userdata) {
+        const unsigned char *b = (const unsigned char *) s;
+        size_t run = 0; /* where the run of bytes kept as they are starts */
+        int r;
+        for (size_t i = 0; i < n;) {
+                uint32_t cp;
+                size_t u = utf8_decode(b + i, n - i, &cp);
+                const char *with = u && p->replace ? p->replace(cp) : NULL;
+                bool hex = !u || (p->as_bytes && p->as_bytes(cp));
+                if (!hex && !with) {
+                        i += u;
+                        continue;
+                }
+                if (i > run && (r = put(userdata, s + run, i - run)) < 0)
+                        return r;
+                if (hex) /* each byte of a refused code point, or the one byte that is not UTF-8 */
+                        for (size_t k = 0; k < (u ? u : 1); k++) {
+                                static const char hex_digits[] = "0123456789abcdef";
+                                const char x[] = { hex_digits[b[i + k] >> 4], hex_digits[b[i + k] & 0xf] };
+                                if ((r = put(userdata, p->byte_prefix, strlen(p->byte_prefix))) < 0 ||
+                                    (r = put(userdata, x, sizeof(x))) < 0)
+                                        return r;
+                        }
+                else if ((r = put(userdata, with, strlen(with))) < 0)
+                        return r;
+                i += u ? u : 1;
+                run = i;
+        }
+        return n > run ? put(userdata, s + run, n - run) : 0;
+}
+
+static int put_memory(void *userdata, const char *bytes, size_t len) {
+        char **w = userdata;
+        memcpy(*w, bytes, len);
+        *w += len;
+        return 0;
+}
+
+char *escape_alloc(const char *s, size_t n, const struct escape_policy *p, const char *suffix) {
+        char *q = malloc(p->max_per_byte * n + strlen(strempty(suffix)) + 1), *w = q;
         if (!q)
                 return NULL;
-        for (size_t i = 0; i < end;) {
-                const unsigned char *c = (const unsigned char *) s + i;
-                uint32_t cp;
-                size_t u = utf8_decode(c, end - i, &cp);
-                if (u && !escape_is_control(cp)) {
-                        memcpy(w, c, u);
-                        w += u;
-                        i += u;
-                } else {
-                        /* each byte of a control or a broken sequence */
-                        for (size_t k = 0; k < (u ? u : 1); k++)
-                                w += sprintf(w, "\\x%02x", c[k]);
-                        i += u ? u : 1;
-                }
-        }
-        strcpy(w, n > max ? "..." : "");
+        (void) escape_walk(s, n, p, put_memory, &w);
+        strcpy(w, strempty(suffix));
         return q;
+}
+
+/* A terminal: controls (escape_is_control()) as the bytes they are. */
+static const struct escape_policy terminal = {
+        .byte_prefix = "\\x",
+        .as_bytes = escape_is_control,
+        .max_per_byte = 4,
+};
+
+char *escape_text(const char *s, size_t max) {
+        size_t n = strlen(s);
+        return escape_alloc(s, n < max ? n : max, &terminal, n > max ? "..." : "");
 }

@@ -105,90 +105,102 @@ int root_open_walk(const struct root *r, const char *abs, int flags, mode_t mode
 #define ROOT_MAX_LINKS 40  /* as the kernel's MAXSYMLINKS */
 #define ROOT_MAX_DEPTH 256
 
+/* Where walk_in_root() is: the directories opened on the way down, and
+ * what is left of the path. */
+struct walk {
+        int fds[ROOT_MAX_DEPTH];  /* fds[0]: the tree's top; fds[depth]: the current directory */
+        size_t depth;
+        unsigned links;           /* symlinks followed so far */
+        char *path;               /* owned: the path being walked, cut into components as it goes */
+        char *next;               /* in path: what is left */
+};
+
+/* The current directory, opened with the caller's flags: the path ended
+ * in "", "." or "..". Returns the fd or a negative errno. */
+static int walk_open_here(const struct walk *w, int flags, mode_t mode) {
+        int fd = openat(w->fds[w->depth], ".", flags, mode);
+        return fd < 0 ? -errno : fd;
+}
+
+/* A symlink: its target spliced in front of what is left; an absolute one
+ * restarts at the tree's top. Returns 0, -ELOOP past ROOT_MAX_LINKS, or
+ * -ENOMEM. */
+static int walk_follow(struct walk *w, const char *target) {
+        char *joined;
+        if (++w->links > ROOT_MAX_LINKS)
+                return -ELOOP;
+        if (asprintf(&joined, "%s/%s", target, w->next) < 0)
+                return -ENOMEM;
+        free(w->path);
+        w->path = w->next = joined;
+        if (target[0] == '/')
+                while (w->depth > 0)
+                        close(w->fds[w->depth--]);
+        return 0;
+}
+
+/* Component c of the path; last: nothing but slashes follows it. The last
+ * one is opened with the caller's flags, others as directories the walk
+ * goes down into. Returns true when the walk ends, with *ret its fd or a
+ * negative errno; false to go on. */
+static bool walk_component(struct walk *w, const char *c, bool last, int flags, mode_t mode, int *ret) {
+        if (streq(c, "..") && w->depth > 0)
+                close(w->fds[w->depth--]); /* never above the top */
+        if (*c == '\0' || streq(c, ".") || streq(c, "..")) {
+                if (last)
+                        *ret = walk_open_here(w, flags, mode);
+                return last;
+        }
+        int at = w->fds[w->depth];
+        int fd = last ? openat(at, c, flags | O_NOFOLLOW, mode)
+                      : openat(at, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int e = errno;
+        char target[PATH_MAX];
+        ssize_t n = fd < 0 && (e == ELOOP || e == ENOTDIR) ? readlinkat(at, c, target, sizeof(target) - 1) : -1;
+        if (n >= 0) {
+                target[n] = '\0';
+                *ret = walk_follow(w, target);
+                return *ret < 0;
+        }
+        if (fd < 0 || last) {
+                *ret = fd < 0 ? -e : fd;
+                return true;
+        }
+        if (w->depth + 1 >= ROOT_MAX_DEPTH) {
+                close(fd);
+                *ret = -ENAMETOOLONG;
+                return true;
+        }
+        w->fds[++w->depth] = fd;
+        return false;
+}
+
 /* ROOT_IN_ROOT without openat2: components resolved one at a time; a
  * symlink's target is spliced in front of what is left (an absolute one
  * restarts at the tree's top) and ".." never climbs above the top, as
  * RESOLVE_IN_ROOT does. */
 static int walk_in_root(int rootfd, const char *rel, int flags, mode_t mode) {
-        int fds[ROOT_MAX_DEPTH];
-        size_t depth = 0;
-        unsigned links = 0;
+        struct walk w = { .path = strdup(rel) };
         int ret;
-        char *left = strdup(rel);
-        if (!left)
+        if (!w.path)
                 return -ENOMEM;
-        if ((fds[0] = dup(rootfd)) < 0) {
-                free(left);
+        if ((w.fds[0] = dup(rootfd)) < 0) {
+                free(w.path);
                 return -errno;
         }
+        w.next = w.path;
         for (;;) {
-                char *c = left, *rest;
-                c += strspn(c, "/");
-                rest = c + strcspn(c, "/");
+                char *c = w.next + strspn(w.next, "/"), *rest = c + strcspn(c, "/");
                 bool last = rest[strspn(rest, "/")] == '\0';
                 if (*rest)
                         *rest++ = '\0';
-                if (*c == '\0' || streq(c, ".")) {
-                        if (last) {
-                                ret = openat(fds[depth], ".", flags, mode);
-                                ret = ret < 0 ? -errno : ret;
-                                goto out;
-                        }
-                } else if (streq(c, "..")) {
-                        if (depth > 0)
-                                close(fds[depth--]);
-                        if (last) {
-                                ret = openat(fds[depth], ".", flags, mode);
-                                ret = ret < 0 ? -errno : ret;
-                                goto out;
-                        }
-                } else {
-                        int fd = last ? openat(fds[depth], c, flags | O_NOFOLLOW, mode)
-                                      : openat(fds[depth], c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        int e = errno;
-                        char target[PATH_MAX];
-                        ssize_t n = fd < 0 && (e == ELOOP || e == ENOTDIR)
-                                            ? readlinkat(fds[depth], c, target, sizeof(target) - 1) : -1;
-                        if (n >= 0) {
-                                /* a symlink: splice its target in front of the rest */
-                                char *joined;
-                                target[n] = '\0';
-                                if (++links > ROOT_MAX_LINKS) {
-                                        ret = -ELOOP;
-                                        goto out;
-                                }
-                                if (asprintf(&joined, "%s/%s", target, rest) < 0) {
-                                        ret = -ENOMEM;
-                                        goto out;
-                                }
-                                free(left);
-                                left = joined;
-                                if (target[0] == '/')
-                                        while (depth > 0)
-                                                close(fds[depth--]);
-                                continue;
-                        }
-                        if (fd < 0) {
-                                ret = -e;
-                                goto out;
-                        }
-                        if (last) {
-                                ret = fd;
-                                goto out;
-                        }
-                        if (depth + 1 >= ROOT_MAX_DEPTH) {
-                                close(fd);
-                                ret = -ENAMETOOLONG;
-                                goto out;
-                        }
-                        fds[++depth] = fd;
-                }
-                memmove(left, rest, strlen(rest) + 1);
+                w.next = rest;
+                if (walk_component(&w, c, last, flags, mode, &ret))
+                        break;
         }
-out:
-        for (size_t i = 0; i <= depth; i++)
-                close(fds[i]);
-        free(left);
+        for (size_t i = 0; i <= w.depth; i++)
+                close(w.fds[i]);
+        free(w.path);
         return ret;
 }
 

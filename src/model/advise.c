@@ -38,6 +38,22 @@ static bool search_u(struct model_input *in, unsigned *field, unsigned lo, unsig
         return false;
 }
 
+/* The largest v in [lo, hi] for which *field = v * unit_us fits, lo
+ * being known to fit (fitting is monotone in these knobs): a binary
+ * search. Leaves *field at the last value tried. */
+static uint64_t largest_fitting(struct model_input *in, uint64_t *field, uint64_t lo, uint64_t hi, uint64_t unit_us,
+                                enum scenario s, uint64_t target, struct model_result *r) {
+        while (lo < hi) {
+                uint64_t mid = lo + (hi - lo + 1) / 2;
+                *field = mid * unit_us;
+                if (fits(in, s, target, r))
+                        lo = mid;
+                else
+                        hi = mid - 1;
+        }
+        return lo;
+}
+
 static bool search_seconds(struct model_input *in, uint64_t *field, uint64_t lo_s, uint64_t hi_s, enum scenario s,
                            uint64_t target, struct model_result *r) {
         if (hi_s < lo_s)
@@ -45,14 +61,7 @@ static bool search_seconds(struct model_input *in, uint64_t *field, uint64_t lo_
         *field = lo_s * USEC_PER_SEC;
         if (!fits(in, s, target, r))
                 return false;
-        while (lo_s < hi_s) { /* binary search: largest fitting */
-                uint64_t mid = lo_s + (hi_s - lo_s + 1) / 2;
-                *field = mid * USEC_PER_SEC;
-                if (fits(in, s, target, r))
-                        lo_s = mid;
-                else
-                        hi_s = mid - 1;
-        }
+        lo_s = largest_fitting(in, field, lo_s, hi_s, USEC_PER_SEC, s, target, r);
         *field = lo_s * USEC_PER_SEC;
         return fits(in, s, target, r);
 }
@@ -99,12 +108,106 @@ double advise_probes_per_hour(uint64_t every_us) {
         return every_us ? (double) USEC_PER_HOUR / (double) every_us : 0;
 }
 
+/* The target is met as things are: the model's latest detection. */
+static bool already_met(const struct model_result *current, uint64_t target) {
+        return !current->never && current->detect_max_us <= target;
+}
+
 static const unsigned rto_max_steps_ms[] = { 120000, 60000, 30000, 20000, 10000, 5000, 2000, 1000 };
+
+/* established, zero-window, orphan: fewer retransmissions (orphans keep
+ * at least one); at the current rto_max first, then lower ones where the
+ * kernel has tcp_rto_max_ms. */
+static bool propose_retries(const struct model_input *base, struct model_input *in, enum scenario s, uint64_t T,
+                            bool have_rto_max, struct advise_scenario *a) {
+        bool orphan = s == SCENARIO_ORPHAN;
+        unsigned *knob = orphan ? &in->orphan_retries : &in->retries2;
+        const char *key = orphan ? "net.ipv4.tcp_orphan_retries" : "net.ipv4.tcp_retries2";
+        unsigned cur = *knob ? *knob : (orphan ? 8 : 0);
+        unsigned lo = orphan ? 1 : 0;
+        bool ok = search_u(in, knob, lo, cur, s, T, &a->proposed);
+        for (size_t i = 0; i < ELEMENTSOF(rto_max_steps_ms) && !ok && have_rto_max; i++) {
+                uint64_t m = (uint64_t) rto_max_steps_ms[i] * USEC_PER_MSEC;
+                if (m >= base->rto_max_us)
+                        continue;
+                in->rto_max_us = m;
+                ok = search_u(in, knob, lo, cur, s, T, &a->proposed);
+        }
+        add_change(a, base, in, key);
+        add_change(a, base, in, "net.ipv4.tcp_rto_max_ms");
+        if (!ok)
+                a->reason = s == SCENARIO_ESTABLISHED
+                                    ? "below two RTOs the kernel cannot notice; set TCP_USER_TIMEOUT or an "
+                                      "application heartbeat"
+                                    : "below what the retransmission timer allows";
+        return ok;
+}
+
+/* idle: keepalive settings with the fewest probes an hour
+ * (search_keepalive()), the probe count and interval bounded by today's. */
+static bool propose_keepalive(const struct model_input *base, struct model_input *in, uint64_t T,
+                              struct advise_scenario *a) {
+        unsigned pmax = base->keepalive_probes;
+        pmax = pmax < ADVISE_KEEPALIVE_PROBES_MIN   ? ADVISE_KEEPALIVE_PROBES_MIN
+               : pmax > ADVISE_KEEPALIVE_PROBES_MAX ? ADVISE_KEEPALIVE_PROBES_MAX
+                                                    : pmax;
+        uint64_t imax = base->keepalive_intvl_us / USEC_PER_SEC;
+        bool ok = search_keepalive(in, T, pmax, imax ? imax : 1, &a->proposed);
+        a->current_probe_every_us = base->keepalive_time_us;
+        a->probe_every_us = ok ? in->keepalive_time_us : 0;
+        add_change(a, base, in, "net.ipv4.tcp_keepalive_time");
+        add_change(a, base, in, "net.ipv4.tcp_keepalive_intvl");
+        add_change(a, base, in, "net.ipv4.tcp_keepalive_probes");
+        if (!ok)
+                a->reason = "keepalive ticks are whole seconds: use an application heartbeat";
+        return ok;
+}
+
+/* connect: fewer SYN retries; where that is not enough and the kernel
+ * has tcp_syn_linear_timeouts, fewer linear ones, then none. */
+static bool propose_syn_retries(const struct model_input *base, struct model_input *in, uint64_t T,
+                                bool have_syn_linear, struct advise_scenario *a) {
+        const enum scenario s = SCENARIO_CONNECT;
+        bool ok = search_u(in, &in->syn_retries, 1, base->syn_retries, s, T, &a->proposed);
+        if (!ok && have_syn_linear && base->syn_linear_timeouts > 0) {
+                ok = search_u(in, &in->syn_linear_timeouts, 0, base->syn_linear_timeouts, s, T, &a->proposed);
+                if (!ok) {
+                        in->syn_linear_timeouts = 0;
+                        ok = search_u(in, &in->syn_retries, 1, base->syn_retries, s, T, &a->proposed);
+                }
+        }
+        add_change(a, base, in, "net.ipv4.tcp_syn_retries");
+        add_change(a, base, in, "net.ipv4.tcp_syn_linear_timeouts");
+        if (!ok)
+                a->reason = "the first SYN retransmission alone takes 1 s: use a connect() timeout in "
+                            "the application (non-blocking connect and poll)";
+        return ok;
+}
+
+/* accept: fewer SYN-ACK retries. */
+static bool propose_synack_retries(const struct model_input *base, struct model_input *in, uint64_t T,
+                                   struct advise_scenario *a) {
+        bool ok = search_u(in, &in->synack_retries, 0, base->synack_retries, SCENARIO_ACCEPT, T, &a->proposed);
+        add_change(a, base, in, "net.ipv4.tcp_synack_retries");
+        if (!ok)
+                a->reason = "the first SYN-ACK timeout is 1 s";
+        return ok;
+}
+
+/* fin-wait-2: a shorter tcp_fin_timeout, in whole seconds. */
+static bool propose_fin_timeout(const struct model_input *base, struct model_input *in, uint64_t T,
+                                struct advise_scenario *a) {
+        bool ok = search_seconds(in, &in->fin_timeout_us, 1, base->fin_timeout_us / USEC_PER_SEC, SCENARIO_FIN_WAIT_2,
+                                 T, &a->proposed);
+        add_change(a, base, in, "net.ipv4.tcp_fin_timeout");
+        if (!ok)
+                a->reason = "FIN-WAIT-2 lasts at least 3.5 RTO";
+        return ok;
+}
 
 static void advise_one(const struct model_input *base, enum scenario s, uint64_t T, bool have_rto_max,
                        bool have_syn_linear, struct advise_scenario *a) {
         struct model_input in = *base;
-        struct model_result *r = &a->proposed;
         bool ok = false;
 
         a->scenario = s;
@@ -114,7 +217,7 @@ static void advise_one(const struct model_input *base, enum scenario s, uint64_t
         in.outage_us = 0;
         (void) model_run(&in, s, &a->current);
         in.outage = false;
-        if (!a->current.never && a->current.detect_max_us <= T) {
+        if (already_met(&a->current, T)) {
                 a->already_within = a->possible = true;
                 a->proposed = a->current;
                 return;
@@ -122,71 +225,20 @@ static void advise_one(const struct model_input *base, enum scenario s, uint64_t
         switch (s) {
         case SCENARIO_ESTABLISHED:
         case SCENARIO_ZERO_WINDOW:
-        case SCENARIO_ORPHAN: {
-                unsigned *knob = s == SCENARIO_ORPHAN ? &in.orphan_retries : &in.retries2;
-                const char *key = s == SCENARIO_ORPHAN ? "net.ipv4.tcp_orphan_retries" : "net.ipv4.tcp_retries2";
-                unsigned cur = *knob ? *knob : (s == SCENARIO_ORPHAN ? 8 : 0);
-                unsigned lo = s == SCENARIO_ORPHAN ? 1 : 0;
-                /* The current rto_max first; lower ones only where the kernel has the knob. */
-                ok = search_u(&in, knob, lo, cur, s, T, r);
-                for (size_t i = 0; i < ELEMENTSOF(rto_max_steps_ms) && !ok && have_rto_max; i++) {
-                        uint64_t m = (uint64_t) rto_max_steps_ms[i] * USEC_PER_MSEC;
-                        if (m >= base->rto_max_us)
-                                continue;
-                        in.rto_max_us = m;
-                        ok = search_u(&in, knob, lo, cur, s, T, r);
-                }
-                add_change(a, base, &in, key);
-                add_change(a, base, &in, "net.ipv4.tcp_rto_max_ms");
-                if (!ok)
-                        a->reason = s == SCENARIO_ESTABLISHED
-                                            ? "below two RTOs the kernel cannot notice; set TCP_USER_TIMEOUT or an "
-                                              "application heartbeat"
-                                            : "below what the retransmission timer allows";
+        case SCENARIO_ORPHAN:
+                ok = propose_retries(base, &in, s, T, have_rto_max, a);
                 break;
-        }
-        case SCENARIO_IDLE: {
-                unsigned pmax = base->keepalive_probes;
-                pmax = pmax < ADVISE_KEEPALIVE_PROBES_MIN ? ADVISE_KEEPALIVE_PROBES_MIN
-                       : pmax > ADVISE_KEEPALIVE_PROBES_MAX ? ADVISE_KEEPALIVE_PROBES_MAX
-                                                            : pmax;
-                uint64_t imax = base->keepalive_intvl_us / USEC_PER_SEC;
-                ok = search_keepalive(&in, T, pmax, imax ? imax : 1, r);
-                a->current_probe_every_us = base->keepalive_time_us;
-                a->probe_every_us = ok ? in.keepalive_time_us : 0;
-                add_change(a, base, &in, "net.ipv4.tcp_keepalive_time");
-                add_change(a, base, &in, "net.ipv4.tcp_keepalive_intvl");
-                add_change(a, base, &in, "net.ipv4.tcp_keepalive_probes");
-                if (!ok)
-                        a->reason = "keepalive ticks are whole seconds: use an application heartbeat";
+        case SCENARIO_IDLE:
+                ok = propose_keepalive(base, &in, T, a);
                 break;
-        }
         case SCENARIO_CONNECT:
-                ok = search_u(&in, &in.syn_retries, 1, base->syn_retries, s, T, r);
-                if (!ok && have_syn_linear && base->syn_linear_timeouts > 0) {
-                        ok = search_u(&in, &in.syn_linear_timeouts, 0, base->syn_linear_timeouts, s, T, r);
-                        if (!ok) {
-                                in.syn_linear_timeouts = 0;
-                                ok = search_u(&in, &in.syn_retries, 1, base->syn_retries, s, T, r);
-                        }
-                }
-                add_change(a, base, &in, "net.ipv4.tcp_syn_retries");
-                add_change(a, base, &in, "net.ipv4.tcp_syn_linear_timeouts");
-                if (!ok)
-                        a->reason = "the first SYN retransmission alone takes 1 s: use a connect() timeout in "
-                                    "the application (non-blocking connect and poll)";
+                ok = propose_syn_retries(base, &in, T, have_syn_linear, a);
                 break;
         case SCENARIO_ACCEPT:
-                ok = search_u(&in, &in.synack_retries, 0, base->synack_retries, s, T, r);
-                add_change(a, base, &in, "net.ipv4.tcp_synack_retries");
-                if (!ok)
-                        a->reason = "the first SYN-ACK timeout is 1 s";
+                ok = propose_synack_retries(base, &in, T, a);
                 break;
         case SCENARIO_FIN_WAIT_2:
-                ok = search_seconds(&in, &in.fin_timeout_us, 1, base->fin_timeout_us / USEC_PER_SEC, s, T, r);
-                add_change(a, base, &in, "net.ipv4.tcp_fin_timeout");
-                if (!ok)
-                        a->reason = "FIN-WAIT-2 lasts at least 3.5 RTO";
+                ok = propose_fin_timeout(base, &in, T, a);
                 break;
         default:
                 break;
@@ -194,10 +246,9 @@ static void advise_one(const struct model_input *base, enum scenario s, uint64_t
         a->possible = ok;
         if (ok) {
                 in.outage = true;
-                (void) model_run(&in, s, r);
-        }
-        if (!ok) {
-                a->floor_us = r->detect_max_us; /* the most aggressive setting tried */
+                (void) model_run(&in, s, &a->proposed);
+        } else {
+                a->floor_us = a->proposed.detect_max_us; /* the most aggressive setting tried */
                 a->n_changes = 0;
         }
 }
@@ -212,21 +263,16 @@ static void app_user_timeout(const struct model_input *in, uint64_t target_us, s
         a->scenario = SCENARIO_ESTABLISHED;
         a->option = "TCP_USER_TIMEOUT";
         (void) model_run(in, SCENARIO_ESTABLISHED, &a->current);
-        if (!a->current.never && a->current.detect_max_us <= target_us) {
+        if (already_met(&a->current, target_us)) {
                 a->already_within = a->possible = true;
                 a->proposed = a->current;
                 return;
         }
         x.user_timeout_us = USEC_PER_MSEC;
         a->possible = fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed);
-        while (a->possible && lo < hi) {
-                uint64_t mid = lo + (hi - lo + 1) / 2;
-                x.user_timeout_us = mid * USEC_PER_MSEC;
-                if (fits(&x, SCENARIO_ESTABLISHED, target_us, &a->proposed))
-                        lo = mid;
-                else
-                        hi = mid - 1;
-        }
+        if (a->possible)
+                lo = largest_fitting(&x, &x.user_timeout_us, lo, hi, USEC_PER_MSEC, SCENARIO_ESTABLISHED, target_us,
+                                     &a->proposed);
         x.user_timeout_us = lo * USEC_PER_MSEC;
         (void) model_run(&x, SCENARIO_ESTABLISHED, &a->proposed);
         snprintf(a->value, sizeof(a->value), "%llu ms", (unsigned long long) lo);
@@ -240,7 +286,7 @@ static void app_keepalive(const struct model_input *in, uint64_t target_us, stru
         a->scenario = SCENARIO_IDLE;
         a->option = "SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT";
         (void) model_run(in, SCENARIO_IDLE, &a->current);
-        if (!a->current.never && a->current.detect_max_us <= target_us) {
+        if (already_met(&a->current, target_us)) {
                 a->already_within = a->possible = true;
                 a->proposed = a->current;
                 return;

@@ -167,39 +167,68 @@ static const char *active_dropin_text(enum apply_active_dropin d) {
         }
 }
 
+static json_object *active_keys_json(const struct apply_active *a) {
+        json_object *keys = json_object_new_array();
+        for (size_t i = 0; i < a->n_keys; i++) {
+                json_object *k = json_object_new_object();
+                json_object_object_add(k, "key", json_object_new_string(a->keys[i].key));
+                json_object_object_add(k, "want", json_object_new_string(a->keys[i].want));
+                json_object_object_add(k, "live", a->keys[i].live ? json_object_new_string(a->keys[i].live) : NULL);
+                json_object_object_add(k, "holds", json_object_new_boolean(a->keys[i].holds));
+                json_object_array_add(keys, k);
+        }
+        return keys;
+}
+
+/* ok: a profile is recorded and was read; else the profile's fields are null. */
+static int print_active_json(const struct output *out, const char *netns, const struct apply_active *a, int r,
+                             const char *when) {
+        bool ok = !a->none && r >= 0;
+        json_object *o = json_object_new_object(), *d = NULL;
+        json_object_object_add(o, "netns", netns ? json_object_new_string(netns) : NULL);
+        json_object_object_add(o, "profile", ok ? json_object_new_string(a->profile) : NULL);
+        json_object_object_add(o, "profile_file", ok && a->profile_file ? json_object_new_string(a->profile_file) : NULL);
+        json_object_object_add(o, "applied_at", ok ? json_object_new_string(when) : NULL);
+        if (ok) {
+                d = json_object_new_object();
+                json_object_object_add(d, "path", a->dropin_path ? json_object_new_string(a->dropin_path) : NULL);
+                json_object_object_add(d, "state", json_object_new_string(apply_active_dropin_to_string(a->dropin)));
+        }
+        json_object_object_add(o, "dropin", d);
+        json_object_object_add(o, "keys", active_keys_json(a));
+        json_object_object_add(o, "differences", json_object_new_int((int) a->n_differences));
+        json_object_object_add(o, "holds", json_object_new_boolean(r == 0));
+        json_object_object_add(o, "error", json_error(&a->error));
+        return print_json(out, o);
+}
+
+/* "all N as applied", or each key whose live value is not as applied. */
+static void print_active_keys(FILE *f, const struct apply_active *a) {
+        size_t drifted = 0;
+        int w = 0;
+        for (size_t i = 0; i < a->n_keys; i++)
+                if (!a->keys[i].holds) {
+                        int l = (int) strlen(a->keys[i].key);
+                        w = l > w ? l : w;
+                        drifted++;
+                }
+        if (drifted == 0) {
+                fprintf(f, "live values: all %zu as applied\n", a->n_keys);
+                return;
+        }
+        fputs("live values not as applied:\n", f);
+        for (size_t i = 0; i < a->n_keys; i++)
+                if (!a->keys[i].holds)
+                        fprintf(f, "  %-*s  %s, applied %s\n", w, a->keys[i].key,
+                                a->keys[i].live ? a->keys[i].live : "(unreadable)", a->keys[i].want);
+}
+
 int output_active(const struct output *out, const char *netns, const struct apply_active *a, int r) {
         char when[32] = "";
         if (!a->none && r >= 0)
                 format_utc(a->applied_usec, when);
-        if (out->format == FORMAT_JSON) {
-                bool ok = !a->none && r >= 0;
-                json_object *o = json_object_new_object(), *keys = json_object_new_array();
-                json_object_object_add(o, "netns", netns ? json_object_new_string(netns) : NULL);
-                json_object_object_add(o, "profile", ok ? json_object_new_string(a->profile) : NULL);
-                json_object_object_add(o, "profile_file",
-                                       ok && a->profile_file ? json_object_new_string(a->profile_file) : NULL);
-                json_object_object_add(o, "applied_at", ok ? json_object_new_string(when) : NULL);
-                json_object *d = NULL;
-                if (ok) {
-                        d = json_object_new_object();
-                        json_object_object_add(d, "path", a->dropin_path ? json_object_new_string(a->dropin_path) : NULL);
-                        json_object_object_add(d, "state", json_object_new_string(apply_active_dropin_to_string(a->dropin)));
-                }
-                json_object_object_add(o, "dropin", d);
-                for (size_t i = 0; i < a->n_keys; i++) {
-                        json_object *k = json_object_new_object();
-                        json_object_object_add(k, "key", json_object_new_string(a->keys[i].key));
-                        json_object_object_add(k, "want", json_object_new_string(a->keys[i].want));
-                        json_object_object_add(k, "live", a->keys[i].live ? json_object_new_string(a->keys[i].live) : NULL);
-                        json_object_object_add(k, "holds", json_object_new_boolean(a->keys[i].holds));
-                        json_object_array_add(keys, k);
-                }
-                json_object_object_add(o, "keys", keys);
-                json_object_object_add(o, "differences", json_object_new_int((int) a->n_differences));
-                json_object_object_add(o, "holds", json_object_new_boolean(r == 0));
-                json_object_object_add(o, "error", json_error(&a->error));
-                return print_json(out, o);
-        }
+        if (out->format == FORMAT_JSON)
+                return print_active_json(out, netns, a, r, when);
         FILE *f = out->stream;
         if (a->none) {
                 fputs("no profile applied: tcptune has recorded no apply here\n", f);
@@ -215,23 +244,7 @@ int output_active(const struct output *out, const char *netns, const struct appl
                 fprintf(f, "drop-in %s: %s\n", a->dropin_path, active_dropin_text(a->dropin));
         else
                 fputs("drop-in: " NETNS_NOTE "\n", f);
-        size_t drifted = 0;
-        int w = 0;
-        for (size_t i = 0; i < a->n_keys; i++)
-                if (!a->keys[i].holds) {
-                        int l = (int) strlen(a->keys[i].key);
-                        w = l > w ? l : w;
-                        drifted++;
-                }
-        if (drifted == 0)
-                fprintf(f, "live values: all %zu as applied\n", a->n_keys);
-        else {
-                fputs("live values not as applied:\n", f);
-                for (size_t i = 0; i < a->n_keys; i++)
-                        if (!a->keys[i].holds)
-                                fprintf(f, "  %-*s  %s, applied %s\n", w, a->keys[i].key,
-                                        a->keys[i].live ? a->keys[i].live : "(unreadable)", a->keys[i].want);
-        }
+        print_active_keys(f, a);
         if (r == 0)
                 fprintf(f, "%s holds\n", a->profile);
         else

@@ -39,34 +39,30 @@ static char *safe_line(const char *s) {
         return buf;
 }
 
-/* Text from a file: JSON strings must be UTF-8, so other bytes become
- * \xNN (with the control characters, which JSON could carry). */
-static json_object *json_str(const char *s) {
-        if (!s)
-                return NULL;
-        if (utf8_valid(s, strlen(s)))
-                return json_object_new_string(s);
-        _cleanup_free_ char *e = escape_text(s, SIZE_MAX);
-        return json_object_new_string(e ? e : "?");
+/* What an entry and an override share: an assignment at FILE:LINE, from
+ * a glob or not. The caller adds the rest. */
+static json_object *assignment_json(const char *key, const char *value, const char *file, unsigned line,
+                                    const char *pattern) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "key", json_string_safe(key));
+        json_object_object_add(o, "value", json_string_safe(value));
+        json_object_object_add(o, "file", json_string_safe(file));
+        json_object_object_add(o, "line", json_object_new_int64(line));
+        json_object_object_add(o, "pattern", json_string_safe(pattern));
+        return o;
 }
 
 static json_object *entry_json(const struct config_row *row) {
         const struct sysctld_entry *e = row->entry;
         const struct sysctld_check *c = &row->check;
-        json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "key", json_str(e->key));
-        json_object_object_add(o, "value", json_str(e->value));
-        json_object_object_add(o, "file", json_str(e->file));
-        json_object_object_add(o, "line", json_object_new_int64(e->line));
-        json_object_object_add(o, "pattern", json_str(e->pattern));
+        json_object *o = assignment_json(e->key, e->value, e->file, e->line, e->pattern);
         json_object_object_add(o, "ignore_failure", json_object_new_boolean(e->ignore_failure));
         /* null: a key whose rules tcptune does not know; true is earned. */
         json_object_object_add(o, "valid", c->checked || !c->valid ? json_object_new_boolean(c->valid) : NULL);
-        json_object_object_add(o, "problem", json_str(c->problem));
-        json_object_object_add(o, "note", json_str(c->note));
-        json_object_object_add(o, "held", json_str(c->held));
-        json_object_object_add(o, "live", json_str(c->live));
+        json_object_object_add(o, "problem", json_string_safe(c->problem));
+        json_object_object_add(o, "note", json_string_safe(c->note));
+        json_object_object_add(o, "held", json_string_safe(c->held));
+        json_object_object_add(o, "live", json_string_safe(c->live));
         json_object_object_add(o, "drift", json_object_new_boolean(c->drift));
         return o;
 }
@@ -80,13 +76,24 @@ static size_t shown_index(const struct config_report *rep, size_t i) {
         return k;
 }
 
+static json_object *override_json(const struct config_report *rep, const struct sysctld_override *v) {
+        const struct sysctld_entry *w = &rep->s->entries[v->winner];
+        json_object *o = assignment_json(v->key, v->value, v->file, v->line, v->pattern);
+        json_object_object_add(o, "winner_file", json_string_safe(w->file));
+        json_object_object_add(o, "winner_line", json_object_new_int64(w->line));
+        /* Overlapping globs: this write happened too, before entry N. */
+        json_object_object_add(o, "written_before",
+                               v->written ? json_object_new_int64((int64_t) shown_index(rep, v->before)) : NULL);
+        return o;
+}
+
 static int output_json(const struct output *out, const struct config_report *rep) {
         const struct sysctld *s = rep->s;
         json_object *doc = json_object_new_object(), *a;
 
         a = json_object_new_array();
         for (size_t i = 0; i < s->n_files; i++)
-                json_object_array_add(a, json_str(s->files[i]));
+                json_object_array_add(a, json_string_safe(s->files[i]));
         json_object_object_add(doc, "files", a);
 
         a = json_object_new_array();
@@ -97,29 +104,16 @@ static int output_json(const struct output *out, const struct config_report *rep
         a = json_object_new_array();
         for (size_t i = 0; i < s->n_overrides; i++) {
                 const struct sysctld_override *v = &s->overrides[i];
-                const struct sysctld_entry *w = &s->entries[v->winner];
-                if (!config_report_shows(rep, v->key))
-                        continue;
-                json_object *o = json_object_new_object();
-                json_object_object_add(o, "key", json_str(v->key));
-                json_object_object_add(o, "value", json_str(v->value));
-                json_object_object_add(o, "file", json_str(v->file));
-                json_object_object_add(o, "line", json_object_new_int64(v->line));
-                json_object_object_add(o, "pattern", json_str(v->pattern));
-                json_object_object_add(o, "winner_file", json_str(w->file));
-                json_object_object_add(o, "winner_line", json_object_new_int64(w->line));
-                /* Overlapping globs: this write happened too, before entry N. */
-                json_object_object_add(o, "written_before",
-                                       v->written ? json_object_new_int64((int64_t) shown_index(rep, v->before)) : NULL);
-                json_object_array_add(a, o);
+                if (config_report_shows(rep, v->key))
+                        json_object_array_add(a, override_json(rep, v));
         }
         json_object_object_add(doc, "overrides", a);
 
         a = json_object_new_array();
         for (size_t i = 0; i < s->n_shadowed; i++) {
                 json_object *o = json_object_new_object();
-                json_object_object_add(o, "file", json_str(s->shadowed[i].file));
-                json_object_object_add(o, "by", json_str(s->files[s->shadowed[i].by]));
+                json_object_object_add(o, "file", json_string_safe(s->shadowed[i].file));
+                json_object_object_add(o, "by", json_string_safe(s->files[s->shadowed[i].by]));
                 json_object_array_add(a, o);
         }
         json_object_object_add(doc, "shadowed", a);
@@ -127,9 +121,9 @@ static int output_json(const struct output *out, const struct config_report *rep
         a = json_object_new_array();
         for (size_t i = 0; i < s->n_diags; i++) {
                 json_object *o = json_object_new_object();
-                json_object_object_add(o, "file", json_str(s->diags[i].file));
+                json_object_object_add(o, "file", json_string_safe(s->diags[i].file));
                 json_object_object_add(o, "line", s->diags[i].line ? json_object_new_int64(s->diags[i].line) : NULL);
-                json_object_object_add(o, "message", json_str(s->diags[i].message));
+                json_object_object_add(o, "message", json_string_safe(s->diags[i].message));
                 json_object_array_add(a, o);
         }
         json_object_object_add(doc, "diagnostics", a);
@@ -207,9 +201,9 @@ int output_config_cat(const struct output *out, const struct config_cat *cat) {
                 for (size_t i = 0; i < cat->n_files; i++) {
                         const struct config_cat_file *f = &cat->files[i];
                         json_object *o = json_object_new_object(), *lines = json_object_new_array();
-                        json_object_object_add(o, "file", json_str(f->file));
+                        json_object_object_add(o, "file", json_string_safe(f->file));
                         for (size_t l = 0; l < f->n_lines; l++)
-                                json_object_array_add(lines, json_str(f->lines[l]));
+                                json_object_array_add(lines, json_string_safe(f->lines[l]));
                         json_object_object_add(o, "lines", lines);
                         if (f->error < 0)
                                 json_object_object_add(o, "error", json_object_new_string(strerror(-f->error)));

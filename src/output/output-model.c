@@ -16,6 +16,18 @@ const char *output_range(const struct model_result *r, char *buf, size_t size) {
         return buf;
 }
 
+char *output_model_tolerance_text(const struct model_outage *o) {
+        return o->tolerance_us == UINT64_MAX ? strdup("any") : format_duration(o->tolerance_us);
+}
+
+json_object *output_model_survives_json(const struct model_result *r) {
+        return r->has_outage && r->outage.tolerance_us != UINT64_MAX ? json_seconds(r->outage.tolerance_us) : NULL;
+}
+
+json_object *output_model_resume_json(const struct model_result *r) {
+        return r->has_outage ? json_seconds(r->outage.wait_max_us) : NULL;
+}
+
 /* The "outage" object of a scenario (--outage): resume_* null when the
  * connection does not survive it. */
 static json_object *output_model_outage_json(const struct model_result *r) {
@@ -259,7 +271,7 @@ static int print_outage(const struct output *out, const struct model_report *rep
                 if (!r->has_outage)
                         continue;
                 _cleanup_free_ char *lo = format_duration(o->resume_min_us), *hi = format_duration(o->resume_max_us),
-                                    *tol = o->tolerance_us == UINT64_MAX ? strdup("any") : format_duration(o->tolerance_us);
+                                    *tol = output_model_tolerance_text(o);
                 if (o->survives)
                         snprintf(range, sizeof(range), "%s .. %s", strempty(lo), strempty(hi));
                 const char *cells[] = { scenario_to_string(r->scenario), o->survives ? "yes" : "no", range, tol };

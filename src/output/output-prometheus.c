@@ -7,34 +7,21 @@
 #include "parse.h"
 #include "tunables.h"
 
+/* The exposition format's escapes for a label value. */
+static const char *label_escape(uint32_t cp) {
+        return cp == '\\' ? "\\\\" : cp == '"' ? "\\\"" : cp == '\n' ? "\\n" : NULL;
+}
+
+/* A byte that is not UTF-8 becomes \\xNN: the exposition format is
+ * UTF-8, and node_exporter drops a whole file over one bad byte. */
+static const struct escape_policy label_policy = {
+        .byte_prefix = "\\\\x",
+        .replace = label_escape,
+        .max_per_byte = 5,
+};
+
 char *prometheus_escape_label(const char *s) {
-        /* At most 5 bytes out per byte in: a byte that is not UTF-8
-         * becomes \\xNN (the exposition format is UTF-8, and node_exporter
-         * drops a whole file over one bad byte). */
-        size_t n = strlen(s);
-        char *r = malloc(5 * n + 1), *q = r;
-        if (!r)
-                return NULL;
-        for (size_t i = 0; i < n;) {
-                const unsigned char *c = (const unsigned char *) s + i;
-                uint32_t cp;
-                size_t u = utf8_decode(c, n - i, &cp);
-                if (!u) {
-                        q += sprintf(q, "\\\\x%02x", *c);
-                        i++;
-                        continue;
-                }
-                if (*c == '\\' || *c == '"' || *c == '\n') {
-                        *q++ = '\\';
-                        *q++ = *c == '\n' ? 'n' : (char) *c;
-                } else {
-                        memcpy(q, c, u);
-                        q += u;
-                }
-                i += u;
-        }
-        *q = '\0';
-        return r;
+        return escape_alloc(s, strlen(s), &label_policy, NULL);
 }
 
 const char *prometheus_seconds(uint64_t usec, char *buf, size_t size) {
@@ -74,32 +61,32 @@ static void emit_detect(FILE *f, const struct audit_report *rep, char *const *la
         }
 }
 
+/* One of the two outage families: a sample per scenario that transmits,
+ * its tolerance or (wait) its longest wait after the outage. */
+static void emit_outage_family(FILE *f, const struct audit_report *rep, char *const *labels, const char *name,
+                               const char *help, bool wait) {
+        family(f, name, help);
+        for (size_t i = 0; i < rep->n_ns; i++)
+                for (unsigned s = 0; readable(&rep->ns[i]) && s < _SCENARIO_MAX; s++) {
+                        const struct model_result *r = &rep->ns[i].results[s];
+                        char buf[32];
+                        if (r->has_outage)
+                                fprintf(f, "%s{netns=\"%s\",scenario=\"%s\"} %s\n", name, labels[i], scenario_to_string(s),
+                                        prometheus_seconds(wait ? r->outage.wait_max_us : r->outage.tolerance_us, buf,
+                                                           sizeof(buf)));
+                }
+}
+
 /* docs/MODEL.md §15: an outage shorter than the first is survived, and
  * traffic resumes within the second after it. Scenarios that send
  * nothing an outage could hold up (fin-wait-2) have no sample. */
 static void emit_outage(FILE *f, const struct audit_report *rep, char *const *labels) {
-        family(f, "tcptune_survivable_outage_seconds",
-               "Longest outage (address change, failover) a connection survives, per scenario.");
-        for (size_t i = 0; i < rep->n_ns; i++)
-                for (unsigned s = 0; readable(&rep->ns[i]) && s < _SCENARIO_MAX; s++) {
-                        const struct model_result *r = &rep->ns[i].results[s];
-                        char buf[32];
-                        if (r->has_outage)
-                                fprintf(f, "tcptune_survivable_outage_seconds{netns=\"%s\",scenario=\"%s\"} %s\n",
-                                        labels[i], scenario_to_string(s),
-                                        prometheus_seconds(r->outage.tolerance_us, buf, sizeof(buf)));
-                }
-        family(f, "tcptune_outage_resume_within_seconds",
-               "After a survived outage, the longest wait until traffic resumes, per scenario.");
-        for (size_t i = 0; i < rep->n_ns; i++)
-                for (unsigned s = 0; readable(&rep->ns[i]) && s < _SCENARIO_MAX; s++) {
-                        const struct model_result *r = &rep->ns[i].results[s];
-                        char buf[32];
-                        if (r->has_outage)
-                                fprintf(f, "tcptune_outage_resume_within_seconds{netns=\"%s\",scenario=\"%s\"} %s\n",
-                                        labels[i], scenario_to_string(s),
-                                        prometheus_seconds(r->outage.wait_max_us, buf, sizeof(buf)));
-                }
+        emit_outage_family(f, rep, labels, "tcptune_survivable_outage_seconds",
+                           "Longest outage (address change, failover) a connection survives, per scenario.",
+                           /* wait= */ false);
+        emit_outage_family(f, rep, labels, "tcptune_outage_resume_within_seconds",
+                           "After a survived outage, the longest wait until traffic resumes, per scenario.",
+                           /* wait= */ true);
 }
 
 /* The failing sockets of each namespace the audit read them in (none

@@ -236,29 +236,22 @@ static void print_row(FILE *f, const struct row *r, const size_t *w, const char 
         fputs(killed ? "  killed\n" : "\n", f);
 }
 
-static int ns_text(FILE *f, const struct sockets_ns *ns, bool use_color, size_t width, bool heading,
-                   enum output_sockets_kill kill) {
-        _cleanup_free_ char *label = escape_text(ns->label, 200);
-        if (!label)
-                return -ENOMEM;
-        if (heading)
-                fprintf(f, "%snetns %s%s\n", color(use_color, COLOR_BOLD), label, color(use_color, COLOR_OFF));
-        if (ns->error < 0) {
-                fprintf(f, "  cannot read: %s\n", strerror(-ns->error));
-                return 0;
-        }
-        size_t w[_COL_MAX];
+/* Each column's widest cell, headers included. */
+static void column_widths(const struct sockets_ns *ns, size_t w[static _COL_MAX]) {
+        struct row r;
         for (int c = 0; c < _COL_MAX; c++)
                 w[c] = strlen(headers[c]);
-        struct row r;
         for (size_t i = 0; i < ns->n_entries; i++) {
                 row_of(ns, &ns->entries[i], &r);
                 for (int c = 0; c < _COL_MAX; c++)
                         if (strlen(r.cell[c]) > w[c])
                                 w[c] = strlen(r.cell[c]);
         }
-        /* Too wide: first one space between columns, then the addresses
-         * give, IPv4 ones last. */
+}
+
+/* Too wide: first one space between columns, then the addresses give,
+ * IPv4 ones last. Returns the gap between columns. */
+static const char *fit_columns(size_t w[static _COL_MAX], size_t width, enum output_sockets_kill kill) {
         const char *gap = "  ";
         size_t cells = kill == OUTPUT_SOCKETS_KILLED ? 8 : 0;
         for (int c = COL_STATE; c < _COL_MAX; c++)
@@ -280,17 +273,26 @@ static int ns_text(FILE *f, const struct sockets_ns *ns, bool use_color, size_t 
                 else
                         w[COL_LOCAL] = half, w[COL_REMOTE] = avail - half;
         }
-        if (ns->n_entries) {
-                struct row h;
-                for (int c = 0; c < _COL_MAX; c++)
-                        snprintf(h.cell[c], sizeof(h.cell[c]), "%s", headers[c]);
-                print_row(f, &h, w, gap, use_color, true, false);
-        }
+        return gap;
+}
+
+/* The header and a row per socket listed; nothing when none is. */
+static void print_table(FILE *f, const struct sockets_ns *ns, const size_t *w, const char *gap, bool use_color) {
+        struct row r;
+        if (!ns->n_entries)
+                return;
+        for (int c = 0; c < _COL_MAX; c++)
+                snprintf(r.cell[c], sizeof(r.cell[c]), "%s", headers[c]);
+        print_row(f, &r, w, gap, use_color, true, false);
         for (size_t i = 0; i < ns->n_entries; i++) {
                 row_of(ns, &ns->entries[i], &r);
                 print_row(f, &r, w, gap, use_color, false, ns->entries[i].killed);
         }
-        /* The assumptions once, each distinct one (they are static strings). */
+}
+
+/* How many are failing, then the assumptions once, each distinct one
+ * (they are static strings). */
+static void print_summary(FILE *f, const struct sockets_ns *ns, size_t width) {
         const char *seen[16];
         size_t n_seen = 0;
         for (size_t i = 0; i < ns->n_entries; i++)
@@ -310,15 +312,38 @@ static int ns_text(FILE *f, const struct sockets_ns *ns, bool use_color, size_t 
         fputs(ns->n_entries < ns->total ? "; --all lists every one.\n" : ".\n", f);
         for (size_t j = 0; j < n_seen; j++)
                 output_wrap(f, j ? "         " : "Assumed: ", "         ", seen[j], width);
-        if (kill != OUTPUT_SOCKETS_NO_KILL) {
-                size_t n = 0;
-                for (size_t i = 0; i < ns->n_entries; i++)
-                        n += ns->entries[i].killed;
-                if (kill == OUTPUT_SOCKETS_DRY_RUN)
-                        fprintf(f, "Would kill %zu socket%s (--dry-run).\n", ns->n_entries, ns->n_entries == 1 ? "" : "s");
-                else
-                        fprintf(f, "Killed %zu of %zu socket%s.\n", n, ns->n_entries, ns->n_entries == 1 ? "" : "s");
+}
+
+/* --kill: what was, or would be, killed. */
+static void print_kills(FILE *f, const struct sockets_ns *ns, enum output_sockets_kill kill) {
+        size_t n = 0;
+        if (kill == OUTPUT_SOCKETS_NO_KILL)
+                return;
+        for (size_t i = 0; i < ns->n_entries; i++)
+                n += ns->entries[i].killed;
+        if (kill == OUTPUT_SOCKETS_DRY_RUN)
+                fprintf(f, "Would kill %zu socket%s (--dry-run).\n", ns->n_entries, ns->n_entries == 1 ? "" : "s");
+        else
+                fprintf(f, "Killed %zu of %zu socket%s.\n", n, ns->n_entries, ns->n_entries == 1 ? "" : "s");
+}
+
+static int ns_text(FILE *f, const struct sockets_ns *ns, bool use_color, size_t width, bool heading,
+                   enum output_sockets_kill kill) {
+        _cleanup_free_ char *label = escape_text(ns->label, 200);
+        if (!label)
+                return -ENOMEM;
+        if (heading)
+                fprintf(f, "%snetns %s%s\n", color(use_color, COLOR_BOLD), label, color(use_color, COLOR_OFF));
+        if (ns->error < 0) {
+                fprintf(f, "  cannot read: %s\n", strerror(-ns->error));
+                return 0;
         }
+        size_t w[_COL_MAX];
+        column_widths(ns, w);
+        const char *gap = fit_columns(w, width, kill);
+        print_table(f, ns, w, gap, use_color);
+        print_summary(f, ns, width);
+        print_kills(f, ns, kill);
         return 0;
 }
 

@@ -52,298 +52,6 @@ size_t output_width_wanted(FILE *f) {
         return v > OUTPUT_WIDTH ? (size_t) v : OUTPUT_WIDTH;
 }
 
-struct table {
-        size_t n_columns, n_rows, cap_rows;
-        char **cells; /* row-major, row 0 is the header */
-        bool *right;
-        bool *shrink;
-};
-
-struct table *table_new(size_t n_columns, const char *const *headers) {
-        struct table *t = calloc(1, sizeof(*t));
-        if (!t)
-                return NULL;
-        t->n_columns = n_columns;
-        t->right = calloc(n_columns, sizeof(bool));
-        t->shrink = calloc(n_columns, sizeof(bool));
-        if (!t->right || !t->shrink || table_add_row(t, headers) < 0) {
-                table_free(t);
-                return NULL;
-        }
-        return t;
-}
-
-int table_add_row(struct table *t, const char *const *cells) {
-        /* Grow geometrically: a row at a time is quadratic wherever realloc
-         * moves the block (ASan's always does: config --all on a tree of
-         * 80,000 entries spent minutes copying). */
-        if (t->n_rows >= t->cap_rows) {
-                size_t cap = t->cap_rows ? t->cap_rows * 2 : 16;
-                char **nc = reallocarray(t->cells, cap * t->n_columns, sizeof(char *));
-                if (!nc)
-                        return -ENOMEM;
-                t->cells = nc;
-                t->cap_rows = cap;
-        }
-        char **row = t->cells + t->n_rows * t->n_columns;
-        for (size_t i = 0; i < t->n_columns; i++) {
-                row[i] = strdup(cells[i] ? cells[i] : "-");
-                if (!row[i]) {
-                        while (i > 0)
-                                free(row[--i]);
-                        return -ENOMEM;
-                }
-        }
-        t->n_rows++;
-        return 0;
-}
-
-void table_align_right(struct table *t, size_t column) {
-        if (column < t->n_columns)
-                t->right[column] = true;
-}
-
-/* Display width: count UTF-8 lead bytes, so "µs" is two columns; colour
- * sequences ("\033[1;31m") take none. */
-static size_t width(const char *s) {
-        size_t w = 0;
-        for (; *s; s++) {
-                if (*s == '\033' && s[1] == '[') {
-                        while (s[1] && s[1] != 'm')
-                                s++;
-                        if (s[1])
-                                s++;
-                        continue;
-                }
-                if (((unsigned char) *s & 0xC0) != 0x80)
-                        w++;
-        }
-        return w;
-}
-
-void table_shrink(struct table *t, size_t column) {
-        if (column < t->n_columns)
-                t->shrink[column] = true;
-}
-
-/* The longest prefix of s that takes at most max columns, in bytes. */
-static size_t prefix_bytes(const char *s, size_t max) {
-        size_t w = 0, i = 0;
-        while (s[i]) {
-                size_t n = 1;
-                while (s[i + n] && ((unsigned char) s[i + n] & 0xC0) == 0x80)
-                        n++;
-                if (w + 1 > max)
-                        break;
-                w++;
-                i += n;
-        }
-        return i;
-}
-
-/* s in at most max columns: "..." and its end, cut after a '/' or '.'
- * where one is near, since the end of a path or key says most. */
-static char *abbreviate(const char *s, size_t max) {
-        size_t w = width(s);
-        if (w <= max)
-                return strdup(s);
-        if (max <= 3)
-                return strndup("...", max);
-        const char *tail = s;
-        /* Skip the first w - (max - 3) characters. */
-        for (size_t skip = w - (max - 3); skip > 0 && *tail; skip--) {
-                tail++;
-                while (((unsigned char) *tail & 0xC0) == 0x80)
-                        tail++;
-        }
-        for (const char *p = tail; *p && p - tail < 8; p++)
-                if (p > tail && (p[-1] == '/' || p[-1] == '.')) {
-                        tail = p;
-                        break;
-                }
-        char *r = NULL;
-        return asprintf(&r, "...%s", tail) < 0 ? NULL : r;
-}
-
-/* Print text in lines of at most max columns, breaking at spaces (a word
- * longer than a line is cut); lines after the first start with lead. */
-static void print_wrapped(FILE *f, const char *text, size_t max, const char *lead, size_t lead_cols) {
-        bool first = true;
-        const char *p = text;
-        if (max == 0)
-                max = 1;
-        do {
-                size_t take = prefix_bytes(p, max);
-                if (p[take]) {
-                        /* Break at the last space that fits, if any. */
-                        size_t sp = take;
-                        while (sp > 0 && p[sp] != ' ')
-                                sp--;
-                        if (sp > 0)
-                                take = sp;
-                }
-                if (!first)
-                        fprintf(f, "\n%s%*s", lead, (int) lead_cols, "");
-                fprintf(f, "%.*s", (int) take, p);
-                first = false;
-                p += take;
-                while (*p == ' ')
-                        p++;
-        } while (*p);
-}
-
-/* Fit the table into `columns`: first wrap the last column in the room the
- * others leave; when that is under LAST_MIN, shorten the columns marked
- * with table_shrink(), widest first; when that is not enough either, the
- * last column goes under its row, as "header: value". */
-#define LAST_MIN 20
-#define SHRINK_MIN 12
-
-void table_print(const struct table *t, const struct output *out, const char *indent) {
-        FILE *f = out->stream;
-        size_t n = t->n_columns, max = out->width ? out->width : OUTPUT_WIDTH;
-        size_t ind = width(strempty(indent));
-        _cleanup_free_ size_t *w = calloc(n, sizeof(size_t));
-        if (!w)
-                return;
-        for (size_t r = 0; r < t->n_rows; r++)
-                for (size_t c = 0; c < n; c++) {
-                        size_t x = width(t->cells[r * n + c]);
-                        if (x > w[c])
-                                w[c] = x;
-                }
-        /* Columns before the last, with their gaps. */
-        size_t start = ind;
-        for (size_t c = 0; c + 1 < n; c++)
-                start += w[c] + 2;
-        bool below = false;
-        if (n > 1 && start + w[n - 1] > max) {
-                size_t want = w[n - 1] < LAST_MIN ? w[n - 1] : LAST_MIN;
-                /* Shortening aims to leave the last column half the line. */
-                size_t aim = w[n - 1] < max / 2 ? w[n - 1] : max / 2;
-                while (start + aim > max) {
-                        size_t widest = n;
-                        for (size_t c = 0; c + 1 < n; c++)
-                                if (t->shrink[c] && w[c] > SHRINK_MIN && (widest == n || w[c] > w[widest]))
-                                        widest = c;
-                        if (widest == n)
-                                break;
-                        size_t cut = start + aim - max, room = w[widest] - SHRINK_MIN;
-                        cut = cut < room ? cut : room;
-                        w[widest] -= cut;
-                        start -= cut;
-                }
-                below = start + want > max;
-                /* Under its row the last column leaves the others the line. */
-                while (below && start - 2 > max) {
-                        size_t widest = n;
-                        for (size_t c = 0; c + 1 < n; c++)
-                                if (t->shrink[c] && w[c] > SHRINK_MIN && (widest == n || w[c] > w[widest]))
-                                        widest = c;
-                        if (widest == n)
-                                break;
-                        size_t cut = start - 2 - max, room = w[widest] - SHRINK_MIN;
-                        cut = cut < room ? cut : room;
-                        w[widest] -= cut;
-                        start -= cut;
-                }
-                /* Words cut in the middle read worse than a line of their own. */
-                for (size_t r = 1; r < t->n_rows && !below; r++)
-                        for (const char *p = t->cells[r * n + n - 1]; *p && !below;) {
-                                size_t len = strcspn(p, " ");
-                                _cleanup_free_ char *word = strndup(p, len);
-                                below = !word || start + width(word) > max;
-                                p += len;
-                                p += strspn(p, " ");
-                        }
-        }
-        /* The column that wraps: the last, or the one before it when the
-         * last goes under the row. */
-        size_t wrap_col = below ? n - 2 : n - 1, wrap_start = below ? start - 2 - w[n - 2] : start;
-        size_t wrap_room = wrap_start >= max ? 0 : max - wrap_start;
-        for (size_t r = 0; r < t->n_rows; r++) {
-                /* Padding is written only when something follows it: no
-                 * line ends in spaces. */
-                size_t pending = 0;
-                fputs(strempty(indent), f);
-                for (size_t c = 0; c < n; c++) {
-                        const char *s = t->cells[r * n + c];
-                        bool last = c + 1 == n, before_below = below && c + 2 == n;
-                        if (last && below) {
-                                if (r > 0 && !streq(s, "-") && *s) {
-                                        _cleanup_free_ char *lead = NULL;
-                                        if (asprintf(&lead, "%s    %s: ", strempty(indent), t->cells[c]) < 0)
-                                                break;
-                                        for (char *p = lead; *p; p++)
-                                                *p = (char) (*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-                                        fputc('\n', f);
-                                        fputs(lead, f);
-                                        size_t lw = width(lead);
-                                        print_wrapped(f, s, max > lw ? max - lw : 1, "", lw);
-                                }
-                                break;
-                        }
-                        _cleanup_free_ char *cut = width(s) > w[c] ? abbreviate(s, w[c]) : NULL;
-                        if (cut)
-                                s = cut;
-                        size_t pad = w[c] - width(s);
-                        if (*s) {
-                                fprintf(f, "%*s", (int) pending, "");
-                                pending = 0;
-                        }
-                        if (c == wrap_col && !t->right[c] && width(s) > wrap_room && wrap_room > 0) {
-                                print_wrapped(f, s, wrap_room, strempty(indent), wrap_start - ind);
-                                if (last)
-                                        break;
-                                continue;
-                        }
-                        if (t->right[c])
-                                fprintf(f, "%*s%s", (int) pad, "", s);
-                        else {
-                                fputs(s, f);
-                                pending += pad;
-                        }
-                        if (!last && !before_below)
-                                pending += 2;
-                }
-                fputc('\n', f);
-        }
-}
-
-void table_free(struct table *t) {
-        if (!t)
-                return;
-        for (size_t i = 0; i < t->n_rows * t->n_columns; i++)
-                free(t->cells[i]);
-        free(t->cells);
-        free(t->right);
-        free(t->shrink);
-        free(t);
-}
-
-void output_wrap(FILE *f, const char *first, const char *indent, const char *text, size_t columns) {
-        size_t col = width(first), start = col, max = columns > col ? columns : col + 1;
-        fputs(first, f);
-        for (const char *p = text; *p;) {
-                size_t w = strcspn(p, " ");
-                if (col > start && col + 1 + w > max) {
-                        fputc('\n', f);
-                        fputs(indent, f);
-                        col = start = width(indent);
-                }
-                if (col > start) {
-                        fputc(' ', f);
-                        col++;
-                }
-                fprintf(f, "%.*s", (int) w, p);
-                col += w;
-                p += w;
-                while (*p == ' ')
-                        p++;
-        }
-        fputc('\n', f);
-}
-
 json_object *json_seconds(uint64_t usec) {
         char buf[32];
         return json_object_new_double_s((double) usec / (double) USEC_PER_SEC,
@@ -355,22 +63,28 @@ json_object *json_error(const struct error *e) {
         return s ? json_object_new_string(s) : NULL;
 }
 
+json_object *json_string_safe(const char *s) {
+        if (!s)
+                return NULL;
+        if (utf8_valid(s, strlen(s)))
+                return json_object_new_string(s);
+        _cleanup_free_ char *e = escape_text(s, SIZE_MAX);
+        return json_object_new_string(e ? e : "?");
+}
+
+/* Serialised JSON: only bytes that are not UTF-8 are rewritten. */
+static const struct escape_policy json_policy = {
+        .byte_prefix = "\\\\x",
+        .max_per_byte = 5,
+};
+
+static int put_file(void *userdata, const char *bytes, size_t len) {
+        return fwrite(bytes, 1, len, userdata) == len ? 0 : -EIO;
+}
+
 int json_write_text(FILE *f, const char *s, size_t n) {
-        const unsigned char *p = (const unsigned char *) s;
-        uint32_t cp;
-        for (size_t i = 0, k; i < n; i += k) {
-                /* A run of UTF-8 as it is, then one byte that is not. */
-                size_t start = i;
-                while (i < n && (k = utf8_decode(p + i, n - i, &cp)))
-                        i += k;
-                if (i > start && fwrite(p + start, 1, i - start, f) != i - start)
-                        return -EIO;
-                if (i == n)
-                        break;
-                if (fprintf(f, "\\\\x%02x", p[i]) < 0)
-                        return -EIO;
-                k = 1;
-        }
+        if (escape_walk(s, n, &json_policy, put_file, f) < 0)
+                return -EIO;
         return ferror(f) ? -EIO : 0;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* What every emitter shares: aligned text tables, colour that appears only
- * on a terminal and never with NO_COLOR, JSON printing with numbers in
- * seconds. Output contracts live in the output-*.c emitters. */
+/* What every emitter shares: aligned text tables and wrapping
+ * (output-text.c), colour that appears only on a terminal and never with
+ * NO_COLOR, JSON printing with numbers in seconds (output.c). Output
+ * contracts live in the output-*.c emitters. */
 #pragma once
 
 #include <json-c/json.h>
@@ -84,6 +85,10 @@ json_object *json_seconds(uint64_t usec);
  * (error_format(); the document escapes it), or NULL (JSON null) when e
  * holds none. */
 json_object *json_error(const struct error *e);
+/* A JSON string of text from outside (a file, a process's comm or cgroup
+ * path): as it is when UTF-8, else escape_text()'d, control characters
+ * and other bytes as \xNN ("?" on OOM). NULL for s NULL (JSON null). */
+json_object *json_string_safe(const char *s);
 /* Print a document followed by a newline, through json_write_text().
  * Returns 0 or -EIO. */
 int json_print(json_object *o, FILE *f);
