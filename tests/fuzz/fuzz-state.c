@@ -93,6 +93,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         int r = apply_state_parse(text, APPLY_STATE_DIR "/state", &s, &err);
         uint64_t took = cpu_us() - t0;
         fuzz_oom(r);
+        /* A slow parse is timed twice more and the fastest counts: page
+         * faults and ASan's allocator can charge one run 20 ms of CPU on a
+         * loaded machine (seen once in 2.4 M runs, for 525 bytes that then
+         * parsed in 0 ms), while a superlinear parse is slow every time. */
+        for (int retry = 0; retry < 2 && size <= TIMED_SIZE_MAX && took > PARSE_CPU_MAX_US; retry++) {
+                struct apply_state again = {};
+                struct error again_err = {};
+                uint64_t t1 = cpu_us();
+                (void) apply_state_parse(text, APPLY_STATE_DIR "/state", &again, &again_err);
+                uint64_t t2 = cpu_us() - t1;
+                took = t2 < took ? t2 : took;
+                apply_state_done(&again);
+                error_done(&again_err);
+        }
         if (size <= TIMED_SIZE_MAX && took > PARSE_CPU_MAX_US) {
                 fprintf(stderr, "apply_state_parse() took %" PRIu64 " us for %zu bytes\n", took, size);
                 fuzz_assert(took <= PARSE_CPU_MAX_US);
