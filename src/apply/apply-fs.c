@@ -18,14 +18,14 @@
 #include "fileio.h"
 #include "root.h"
 
-int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_created) {
+int applyfs_open_dir(const struct root *root, const char *dir, bool create, bool *ret_created) {
         _cleanup_free_ char *copy = strdup(dir);
         bool created = false;
 
         if (!copy)
                 return -ENOMEM;
         /* The root itself is the user's choice and may be a link. */
-        int fd = root_path_open_dir(root, O_RDONLY);
+        int fd = root_path_open_dir(root->path, O_RDONLY);
         if (fd < 0)
                 return -errno;
         char *save = NULL;
@@ -146,7 +146,7 @@ void applyfs_clean_temps(int dfd, const char *name) {
         closedir(d);
 }
 
-int applyfs_lock(const char *root, uint64_t timeout_usec) {
+int applyfs_lock(const struct root *root, uint64_t timeout_usec) {
         _cleanup_close_ int dfd = applyfs_open_dir(root, APPLY_LOCK_DIR, /* create= */ true, NULL);
         if (dfd < 0)
                 return dfd;

@@ -71,11 +71,11 @@ int cmd_advise(struct context *ctx, int argc, char **argv) {
                 return EXIT_USAGE;
         }
 
-        if (live_read(ctx->root, &live) < 0)
+        if (live_read(&ctx->root, &live) < 0)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         /* A value that exists but cannot be read is modelled as the
          * kernel default: say so, and fail once the figures are out. */
-        bool unreadable = cmd_report_live(ctx->root, &live, context_kernel(ctx)->hz);
+        bool unreadable = cmd_report_live(&ctx->root, &live, context_kernel(ctx)->hz);
         const struct kernel_info *k = context_kernel(ctx);
         live_model_input(&live, k, &in, NULL);
         if (cmd_parse_assumptions(&in, rtt, rto, segments) != EXIT_OK)

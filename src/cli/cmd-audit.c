@@ -21,7 +21,7 @@
 static int load_policy(struct context *ctx, struct policy *ret) {
         _cleanup_free_ char *msg = NULL;
         unsigned line = 0;
-        int r = policy_load(ctx->root, ret, &line, &msg);
+        int r = policy_load(&ctx->root, ret, &line, &msg);
         if (r == -EINVAL) {
                 _cleanup_free_ char *safe = escape_text(msg, 300);
                 if (line)
@@ -129,7 +129,7 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct audit_a
                 return log_error("audit: unexpected argument '%s'", argv[optind]), EXIT_USAGE;
         if (a->all_netns && ctx->netns)
                 return log_error("audit: --all-netns and --netns exclude each other"), EXIT_USAGE;
-        if (a->all_netns && ctx->root)
+        if (a->all_netns && !root_is_host(&ctx->root))
                 return log_error("audit: --all-netns reads the kernel's namespaces and cannot be used with --root"),
                        EXIT_USAGE;
         if (ctx->output.format != FORMAT_TEXT)
@@ -150,10 +150,10 @@ static int collect(struct context *ctx, const struct audit_args *a, struct polic
          * table: without it the kernel config is inflated only up to
          * CONFIG_HZ (measured: ~0.1 ms of a ~1.5 ms run). */
         if (!ctx->kernel_loaded) {
-                (void) kernel_info_read_full(ctx->root, /* want_cc= */ a->all, &ctx->kernel);
+                (void) kernel_info_read_full(&ctx->root, /* want_cc= */ a->all, &ctx->kernel);
                 ctx->kernel_loaded = true;
         }
-        r = audit_run(ctx->root, context_kernel(ctx), policy, ctx->netns, a->all_netns, rep);
+        r = audit_run(&ctx->root, context_kernel(ctx), policy, ctx->netns, a->all_netns, rep);
         if (r == -ENOMEM)
                 return log_error("out of memory"), EXIT_OPERATION;
         if (r < 0)
@@ -171,7 +171,7 @@ static int collect(struct context *ctx, const struct audit_args *a, struct polic
 static int log_unreadable(struct context *ctx, const struct audit_report *rep) {
         int status = EXIT_OK;
         for (size_t i = 0; i < rep->n_ns; i++)
-                if (live_report_errors(ctx->root, &rep->ns[i].live, NULL) > 0)
+                if (live_report_errors(&ctx->root, &rep->ns[i].live, NULL) > 0)
                         status = EXIT_OPERATION;
         for (size_t i = 0; rep->sysctld && i < rep->sysctld->n_diags; i++) {
                 const struct sysctld_diag *d = &rep->sysctld->diags[i];

@@ -33,7 +33,7 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
         struct model_input base;
         size_t n;
 
-        int r = profile_load(ctx->root, name, ctx_hz(ctx), &p, &error);
+        int r = profile_load(&ctx->root, name, ctx_hz(ctx), &p, &error);
         if (r == -ENOMEM)
                 return log_error("out of memory"), EXIT_OPERATION;
         if (r < 0) {
@@ -75,7 +75,7 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
 static int collect(struct context *ctx, const struct profile *p, bool boot, struct profile_report *rep) {
         int status = EXIT_OK;
         /* Not with --netns: sysctl.d configures the host's namespace at boot. */
-        int r = profile_report_collect(ctx->root, context_kernel(ctx), p, boot && !ctx->netns, rep);
+        int r = profile_report_collect(&ctx->root, context_kernel(ctx), p, boot && !ctx->netns, rep);
         const struct sysctld *s = rep->boot_config;
         if (s && sysctld_refused(s))
                 return cmd_sysctld_refused(s);
@@ -93,7 +93,7 @@ static int collect(struct context *ctx, const struct profile *p, bool boot, stru
         for (size_t i = 0; i < rep->n_rows; i++) {
                 const struct profile_row *row = &rep->rows[i];
                 if (row->live_error && row->live_error != -ENOENT) {
-                        _cleanup_free_ char *path = sysctl_path(ctx->root, row->setting->key);
+                        _cleanup_free_ char *path = sysctl_path(&ctx->root, row->setting->key);
                         log_error("%s: %s", path ? path : row->setting->key, strerror(-row->live_error));
                         status = EXIT_OPERATION;
                 }
@@ -172,7 +172,7 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
         int r = parse_args("list", argc, argv, NULL);
         if (r != EXIT_OK)
                 return r == HELP_SHOWN ? EXIT_OK : r;
-        r = profile_list(ctx->root, &e, &n);
+        r = profile_list(&ctx->root, &e, &n);
         if (r == -ENOMEM)
                 return log_error("out of memory"), EXIT_OPERATION;
         if (r < 0) {
@@ -227,7 +227,7 @@ static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
         for (size_t i = 0; i < p->n_settings; i++) {
                 const struct profile_setting *set = &p->settings[i];
                 _cleanup_free_ char *live = NULL;
-                r = sysctl_read(ctx->root, set->key, &live);
+                r = sysctl_read(&ctx->root, set->key, &live);
                 if (r == -ENOENT && set->optional)
                         continue;
                 if (r == -ENOENT)

@@ -134,7 +134,7 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct args *a
                 return bad_value("sockets: unexpected argument", argv[optind], "not an option");
         if (ctx->output.format == FORMAT_PROMETHEUS)
                 return log_error("sockets: --format prometheus is not available here (try text or json)"), EXIT_USAGE;
-        if (ctx->root)
+        if (!root_is_host(&ctx->root))
                 return log_error("sockets: reads the running kernel's sockets and cannot be used with --root"),
                        EXIT_USAGE;
         if (a->all_netns && ctx->netns)
@@ -212,10 +212,10 @@ int cmd_sockets(struct context *ctx, int argc, char **argv) {
                 ctx->output.color = false;
 
         if (!ctx->kernel_loaded) {
-                (void) kernel_info_read_full(NULL, /* want_cc= */ false, &ctx->kernel);
+                (void) kernel_info_read_full(&ctx->root, /* want_cc= */ false, &ctx->kernel);
                 ctx->kernel_loaded = true;
         }
-        r = sockets_run(context_kernel(ctx), &a.filter, ctx->netns, a.all_netns, &rep);
+        r = sockets_run(&ctx->root, context_kernel(ctx), &a.filter, ctx->netns, a.all_netns, &rep);
         if (r == -ENOMEM)
                 return log_error("out of memory"), EXIT_OPERATION;
         if (r < 0)

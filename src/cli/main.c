@@ -74,15 +74,21 @@ static void help(FILE *f) {
 /* One global option, before or after the command: --root, --netns,
  * --json, --format. Returns EXIT_OK or EXIT_USAGE, having logged. */
 static int set_global(struct context *ctx, int opt, const char *arg) {
+        struct root root;
         struct stat st;
         int r;
         switch (opt) {
         case ARG_ROOT:
-                if (stat(arg, &st) < 0)
-                        return cmd_fail(EXIT_USAGE, "--root '%s': %s", arg, strerror(errno));
-                if (!S_ISDIR(st.st_mode))
+                /* Opened here, once, before --netns's setns(): every path
+                 * below it starts at this fd (root.h). "" names no
+                 * directory, though root_open() takes it for the host. */
+                r = *arg ? root_open(arg, &root) : -ENOENT;
+                if (r == -ENOTDIR && stat(arg, &st) == 0)
                         return cmd_fail(EXIT_USAGE, "--root '%s': not a directory", arg);
-                ctx->root = arg;
+                if (r < 0)
+                        return cmd_fail(EXIT_USAGE, "--root '%s': %s", arg, strerror(-r));
+                root_done(&ctx->root);
+                ctx->root = root;
                 break;
         case ARG_NETNS:
                 ctx->netns = arg;
@@ -273,7 +279,8 @@ static int run_help(struct context *ctx, int argc, char **argv) {
 
 int main(int argc, char **argv) {
         size_t written = 0;
-        struct context ctx = {
+        _cleanup_(context_done) struct context ctx = {
+                .root = { .fd = -1 },
                 .output = { .stream = stdout, .format = FORMAT_TEXT, .width = OUTPUT_WIDTH },
         };
         bool json = json_requested(argc, argv);
@@ -286,6 +293,8 @@ int main(int argc, char **argv) {
         const char *name = optind < argc ? argv[optind] : "audit";
         if (streq(name, "__complete")) {
                 /* Hidden: the word lists behind completions/ (complete.c). */
+                if ((r = context_open_root(&ctx)) != EXIT_OK)
+                        return finish(r, json, 0);
                 const char *names[ELEMENTSOF(commands) + 2];
                 for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                         names[i] = commands[i].name;
@@ -307,6 +316,9 @@ int main(int argc, char **argv) {
         if (!cmd && !builtin)
                 return finish(unknown_command(name), json, 0);
 
+        /* The host's "/" unless --root opened a tree: before setns(). */
+        if ((r = context_open_root(&ctx)) != EXIT_OK)
+                return finish(r, json, 0);
         if (ctx.netns) {
                 r = cmd_enter_netns(ctx.netns);
                 if (r != EXIT_OK)
@@ -338,7 +350,6 @@ int main(int argc, char **argv) {
         } else
                 r = cmd->run(&ctx, cargc, cargv);
 
-        kernel_info_done(&ctx.kernel);
         if (fclose(counted) != 0 && r == EXIT_OK)
                 r = cmd_fail(EXIT_OPERATION, "cannot write output: %s", strerror(errno ? errno : EIO));
         return finish(r, json, written);

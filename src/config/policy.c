@@ -148,7 +148,7 @@ int policy_parse(const char *file, const char *buf, size_t len, struct policy *r
         return 0;
 }
 
-int policy_load(const char *root, struct policy *ret, unsigned *ret_line, char **ret_message) {
+int policy_load(const struct root *root, struct policy *ret, unsigned *ret_line, char **ret_message) {
         int fd = sysctld_open(root, POLICY_FILE);
         if (fd == -ENOENT || fd == -ENODEV)
                 return policy_init(ret);

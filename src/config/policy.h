@@ -14,6 +14,7 @@
  * value: both are reported as errors here, never guessed at. */
 #pragma once
 
+#include "root.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -34,7 +35,7 @@ int policy_init(struct policy *ret);
  * (*ret_line the line, 0 for the whole file, *ret_message malloc'ed), or
  * another negative errno when it exists but cannot be read. *ret is filled
  * on success only. */
-int policy_load(const char *root, struct policy *ret, unsigned *ret_line, char **ret_message);
+int policy_load(const struct root *root, struct policy *ret, unsigned *ret_line, char **ret_message);
 
 /* Parse policy text on top of the defaults; `file` names it. Same returns. */
 int policy_parse(const char *file, const char *buf, size_t len, struct policy *ret, unsigned *ret_line,

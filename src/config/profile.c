@@ -68,7 +68,7 @@ bool profile_name_valid(const char *name) {
 }
 
 struct loader {
-        const char *root;
+        const struct root *root;
         unsigned hz;
         char *error;
         struct { dev_t dev; ino_t ino; const char *label; } chain[PROFILE_INCLUDE_MAX + 1];  /* borrowed labels */
@@ -98,7 +98,7 @@ static const char *file_error(int r) {
 }
 
 /* Open a file of the search path or an include: relocated under root or not. */
-static int open_file(const char *root, bool relocated, const char *path) {
+static int open_file(const struct root *root, bool relocated, const char *path) {
         if (relocated)
                 return sysctld_open(root, path);
         /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
@@ -121,7 +121,7 @@ static int read_file(int fd, char **ret, size_t *ret_len, struct stat *ret_st) {
 
 /* Where NAME lives: the last search directory that has NAME.ini (whatever
  * it is: a directory there is an error, not a reason to look further). */
-static int find_name(const char *root, const char *name, char **ret_path, bool *ret_relocated, int *ret_fd) {
+static int find_name(const struct root *root, const char *name, char **ret_path, bool *ret_relocated, int *ret_fd) {
         struct dir dirs[2];
         size_t n = search_dirs(dirs);
         for (size_t i = n; i-- > 0;) {
@@ -133,8 +133,8 @@ static int find_name(const char *root, const char *name, char **ret_path, bool *
                         /* A dangling link is something, not nothing. */
                         struct stat st;
                         _cleanup_free_ char *full = NULL;
-                        bool under = dirs[i].relocated && !root_path_is_host(root);
-                        if (asprintf(&full, "%s%s", under ? root : "", path) < 0)
+                        bool under = dirs[i].relocated && !root_is_host(root);
+                        if (asprintf(&full, "%s%s", under ? root_prefix(root) : "", path) < 0)
                                 return -ENOMEM;
                         if (lstat(full, &st) < 0)
                                 continue;
@@ -149,15 +149,15 @@ static int find_name(const char *root, const char *name, char **ret_path, bool *
 
 /* The profile name on the search path nearest to name, or NULL: only
  * file names, nothing loaded (a broken include must not recurse here). */
-static char *nearest_name(const char *root, const char *name) {
+static char *nearest_name(const struct root *root, const char *name) {
         struct dir dirs[2];
         size_t nd = search_dirs(dirs);
         char *best = NULL;
         unsigned best_d = SUGGEST_FAR;
         for (size_t i = 0; i < nd; i++) {
                 _cleanup_free_ char *full = NULL;
-                bool under = dirs[i].relocated && root && *root && !streq(root, "/");
-                if (asprintf(&full, "%s%s", under ? root : "", dirs[i].path) < 0)
+                bool under = dirs[i].relocated && !root_is_host(root);
+                if (asprintf(&full, "%s%s", under ? root_prefix(root) : "", dirs[i].path) < 0)
                         break;
                 DIR *d = opendir(full);
                 for (struct dirent *de; d && (de = readdir(d));) {
@@ -179,7 +179,7 @@ static char *nearest_name(const char *root, const char *name) {
         return best;
 }
 
-static int not_found(char **error, const char *root, const char *where, const char *name) {
+static int not_found(char **error, const struct root *root, const char *where, const char *name) {
         struct dir dirs[2];
         search_dirs(dirs);
         _cleanup_free_ char *near = nearest_name(root, name);
@@ -337,7 +337,7 @@ static int load_file(struct loader *l, const char *path, bool relocated, int fd,
         return merge(p, &f);
 }
 
-int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, char **ret_error) {
+int profile_load(const struct root *root, const char *name, unsigned hz, struct profile **ret, char **ret_error) {
         _cleanup_(profile_freep) struct profile *p = calloc(1, sizeof(*p));
         struct loader l = { .root = root, .hz = hz, .p = p };
         _cleanup_free_ char *path = NULL, *base = NULL;
@@ -412,7 +412,7 @@ static int cmp_entry(const void *a, const void *b) {
         return strcmp(((const struct profile_entry *) a)->name, ((const struct profile_entry *) b)->name);
 }
 
-int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
+int profile_list(const struct root *root, struct profile_entry **ret, size_t *ret_n) {
         struct dir dirs[2];
         size_t nd = search_dirs(dirs), n = 0, opened = 0;
         struct profile_entry *e = NULL;
@@ -420,8 +420,8 @@ int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
 
         for (size_t i = 0; i < nd; i++) {
                 _cleanup_free_ char *full = NULL;
-                bool under = dirs[i].relocated && !root_path_is_host(root);
-                if (asprintf(&full, "%s%s", under ? root : "", dirs[i].path) < 0)
+                bool under = dirs[i].relocated && !root_is_host(root);
+                if (asprintf(&full, "%s%s", under ? root_prefix(root) : "", dirs[i].path) < 0)
                         goto oom;
                 DIR *d = opendir(full);
                 if (!d) {

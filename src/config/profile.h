@@ -12,6 +12,7 @@
 #pragma once
 
 #include "model.h"
+#include "root.h"
 #include "util.h"
 
 /* A profile file larger than this is refused (not read on without bound). */
@@ -57,7 +58,7 @@ struct profile {
  * (malloc'ed, may be NULL on -ENOMEM) to ONE line "FILE:LINE: what is
  * wrong" (LINE omitted when the whole file is at fault). hz: for the
  * ranges of jiffies keys (0: HZ_ASSUMED). *ret is owned by the caller. */
-int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, char **ret_error);
+int profile_load(const struct root *root, const char *name, unsigned hz, struct profile **ret, char **ret_error);
 
 void profile_free(struct profile *p);  /* NULL and half-built objects ok */
 static inline void profile_freep(struct profile **p) {
@@ -90,7 +91,7 @@ struct profile_entry {
  * opened it returns -ENOENT (or opendir's other error, like -EACCES, for
  * one that exists) and sets nothing. Otherwise returns 0 or -ENOMEM; free
  * with profile_entries_free(). */
-int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n);
+int profile_list(const struct root *root, struct profile_entry **ret, size_t *ret_n);
 void profile_entries_free(struct profile_entry *e, size_t n);
 
 struct profile_expect_result {

@@ -341,7 +341,7 @@ static bool in_list(const char *list, const char *name) {
  * tcp_allowed_congestion_control lists: tcp_set_default_congestion_control()
  * refuses the others with EPERM. Only the initial namespace has
  * net.core.netdev_max_backlog. */
-static int check_cc(const char *root, const char *value, char **ret_problem) {
+static int check_cc(const struct root *root, const char *value, char **ret_problem) {
         _cleanup_free_ char *avail = NULL, *allowed = NULL, *core = NULL, *backlog = NULL;
         struct stat st;
 
@@ -385,7 +385,7 @@ static int int_problem(const struct sysctld_entry *e, const struct held *h, unsi
         return asprintf(ret, "%s is out of range (%ld-%ld)", e->value, lo, hi) < 0 ? -ENOMEM : 0;
 }
 
-int sysctld_check_entry(const char *root, const struct sysctld_entry *e, unsigned hz, bool *ret_needs_hz,
+int sysctld_check_entry(const struct root *root, const struct sysctld_entry *e, unsigned hz, bool *ret_needs_hz,
                         struct sysctld_check *ret) {
         _cleanup_free_ char *path = sysctl_path(root, e->key), *sub = sysctl_key_to_subpath(e->key);
         const struct tunable *t = tunable_find(e->key);
@@ -513,7 +513,7 @@ void sysctld_check_done(struct sysctld_check *c) {
  * Linear in entries + overrides: each entry's written overrides are
  * chained once, latest first (a scan of all overrides per entry took 3 s
  * for a 40,000-line drop-in). */
-int sysctld_settle(struct sysctld *s, const char *root) {
+int sysctld_settle(struct sysctld *s, const struct root *root) {
         _cleanup_free_ size_t *last = NULL, *prev = NULL;
         int r;
 

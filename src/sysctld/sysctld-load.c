@@ -48,9 +48,8 @@ static char *readlink_fd(int fd) {
         }
 }
 
-static int open_root(const char *root) {
-        int fd = root_path_open_dir(root, O_PATH);
-        return fd < 0 ? -errno : fd;
+static int open_root(const struct root *root) {
+        return root_path_open_dir(root->path, O_PATH);
 }
 
 /* Resolve host path `path` under root_fd. Returns an O_PATH fd and the
@@ -156,7 +155,7 @@ static int open_in(int root_fd, const char *path, char **ret_resolved, unsigned 
         return reopen(fd, O_RDONLY);
 }
 
-int sysctld_open(const char *root, const char *file) {
+int sysctld_open(const struct root *root, const char *file) {
         _cleanup_close_ int root_fd = open_root(root);
         _cleanup_free_ char *resolved = NULL;
         unsigned links;
@@ -351,11 +350,11 @@ static int check_sysctl_conf(struct sysctld *s, int root_fd) {
                                 "/etc/sysctl.d (Debian's 99-sysctl.conf), and there is none");
 }
 
-int sysctld_load(const char *root, struct sysctld **ret) {
+int sysctld_load(const struct root *root, struct sysctld **ret) {
         return sysctld_load_prefix(root, NULL, ret);
 }
 
-int sysctld_load_prefix(const char *root, const char *glob_prefix, struct sysctld **ret) {
+int sysctld_load_prefix(const struct root *root, const char *glob_prefix, struct sysctld **ret) {
         _cleanup_(sysctld_freep) struct sysctld *s = sysctld_new();
         _cleanup_close_ int root_fd = open_root(root);
         int dir_fds[ELEMENTSOF(dirs)] = { -1, -1, -1, -1, -1 };

@@ -156,9 +156,11 @@ static void test_load(void) {
         test_assert(asprintf(&p, "%s/etc", d) > 0 && mkdir(p, 0755) == 0);
         free(p);
         test_assert(asprintf(&p, "%s/etc/tcptune", d) > 0 && mkdir(p, 0755) == 0);
+        struct root rt;
+        test_assert_int(root_open(d, &rt), 0);
 
         /* Missing: the defaults, no file. */
-        test_assert_int(policy_load(d, &pol, &line, &msg), 0);
+        test_assert_int(policy_load(&rt, &pol, &line, &msg), 0);
         test_assert(pol.file == NULL);
         test_assert_int(pol.limit_us[SCENARIO_ESTABLISHED], 300 * USEC_PER_SEC);
         policy_done(&pol);
@@ -167,31 +169,32 @@ static void test_load(void) {
         /* An absolute link resolves inside the root, never on the host. */
         test_assert(asprintf(&q, "%s/etc/tcptune/tcptune.conf", d) > 0);
         test_assert(symlink("/etc/tcptune/real.conf", q) == 0);
-        test_assert_int(policy_load(d, &pol, &line, &msg), 0);
+        test_assert_int(policy_load(&rt, &pol, &line, &msg), 0);
         test_assert_int(pol.limit_us[SCENARIO_CONNECT], 20 * USEC_PER_SEC);
         policy_done(&pol);
 
         /* A malformed file: -EINVAL with the line. */
         put("etc/tcptune/real.conf", "[limits]\nconnect = soon\n");
-        test_assert_int(policy_load(d, &pol, &line, &msg), -EINVAL);
+        test_assert_int(policy_load(&rt, &pol, &line, &msg), -EINVAL);
         test_assert_int(line, 2);
         free(msg);
 
         /* A link to a file missing in the root is no policy, as a missing file. */
         unlink(q);
         test_assert(symlink("/nonexistent/tcptune.conf", q) == 0);
-        test_assert_int(policy_load(d, &pol, &line, &msg), 0);
+        test_assert_int(policy_load(&rt, &pol, &line, &msg), 0);
         policy_done(&pol);
 
         /* A directory is a malformed policy. */
         unlink(q);
         test_assert(mkdir(q, 0755) == 0);
         msg = NULL;
-        test_assert_int(policy_load(d, &pol, &line, &msg), -EINVAL);
+        test_assert_int(policy_load(&rt, &pol, &line, &msg), -EINVAL);
         test_assert(msg && strstr(msg, "directory"));
         free(msg);
         rmdir(q);
 
+        root_done(&rt);
         free(p);
         free(q);
         char *cmd = NULL;

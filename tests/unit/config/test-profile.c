@@ -226,6 +226,7 @@ static void test_long_lines(void) {
 
 /* A scratch tree: root/etc/tcptune/profiles.d and a shipped directory. */
 static char tmp[64], shipped[128], etc[128];
+static struct root tmp_root = { .fd = -1 };  /* tmp, opened once by setup_tree() */
 
 static void write_file(const char *dir, const char *name, const char *text) {
         char *path = NULL;
@@ -249,10 +250,12 @@ static void setup_tree(void) {
         test_assert_int(system(cmd), 0);
         free(cmd);
         setenv("TCPTUNE_PROFILES_DIR", shipped, 1);
+        test_assert_int(root_open(tmp, &tmp_root), 0);
 }
 
 static void cleanup_tree(void) {
         char *cmd = NULL;
+        root_done(&tmp_root);
         if (!startswith(tmp, "/tmp/tcptune-test-profile-"))
                 return;
         test_assert(asprintf(&cmd, "rm -rf '%s'", tmp) > 0);
@@ -263,7 +266,7 @@ static void cleanup_tree(void) {
 static char *load_error(const char *name, int want_r) {
         struct profile *p = NULL;
         char *err = NULL;
-        int r = profile_load(tmp, name, 250, &p, &err);
+        int r = profile_load(&tmp_root, name, 250, &p, &err);
         test_assert_int(r, want_r);
         test_assert(p == NULL);
         return err;
@@ -276,7 +279,7 @@ static void test_include_override(void) {
                                         "tcp_keepalive_time = 7200\n[expect]\nestablished_max = 16m\n");
         write_file(etc, "child.ini", "[profile]\ndescription = child\ninclude = base\n[sysctl]\n"
                                      "tcp_syn_retries = 3\ntcp_keepalive_time = 60\n");
-        test_assert_int(profile_load(tmp, "child", 250, &p, &err), 0);
+        test_assert_int(profile_load(&tmp_root, "child", 250, &p, &err), 0);
         test_assert(err == NULL);
         if (!p)
                 return;
@@ -308,7 +311,7 @@ static void test_include_override(void) {
 
         /* a later directory wins a name */
         write_file(etc, "base.ini", "[profile]\ndescription = local base\n");
-        test_assert_int(profile_load(tmp, "base", 250, &p, &err), 0);
+        test_assert_int(profile_load(&tmp_root, "base", 250, &p, &err), 0);
         if (p) {
                 test_assert_str(p->description, "local base");
                 test_assert_str(p->file, "/etc/tcptune/profiles.d/base.ini");
@@ -316,7 +319,7 @@ static void test_include_override(void) {
         profile_free(p);
         /* a path include, relative to the including file */
         write_file(etc, "bypath.ini", "[profile]\ndescription = p\ninclude = ../../../shipped/base.ini\n");
-        test_assert_int(profile_load(tmp, "bypath", 250, &p, &err), 0);
+        test_assert_int(profile_load(&tmp_root, "bypath", 250, &p, &err), 0);
         if (p)
                 test_assert_int(p->n_settings, 2);
         profile_free(p);
@@ -431,10 +434,11 @@ static void test_lookup_errors(void) {
                 test_assert_str(err, specials[i].error);
                 free(err);
         }
-        /* a path on the command line is not relocated */
+        /* a path on the command line is not relocated (under tmp it
+         * would name tmp/tmp/.../base.ini, which is not there) */
         struct profile *p = NULL;
         test_assert(asprintf(&path, "%s/base.ini", shipped) > 0);
-        test_assert_int(profile_load("/nonexistent-root", path, 250, &p, &err), 0);
+        test_assert_int(profile_load(&tmp_root, path, 250, &p, &err), 0);
         if (p)
                 test_assert_str(p->name, "base");
         profile_free(p);
@@ -444,7 +448,7 @@ static void test_lookup_errors(void) {
 static void test_list(void) {
         struct profile_entry *e = NULL;
         size_t n = 0;
-        test_assert_int(profile_list(tmp, &e, &n), 0);
+        test_assert_int(profile_list(&tmp_root, &e, &n), 0);
         /* names sorted, each once; broken ones carry their error */
         for (size_t i = 1; i < n; i++)
                 test_assert(strcmp(e[i - 1].name, e[i].name) < 0);
@@ -466,16 +470,20 @@ static void test_list(void) {
         test_assert(base && loop);
         profile_entries_free(e, n);
 
-        /* no directory of the search path at all: an error, not an empty list */
+        /* no directory of the search path at all: an error, not an empty
+         * list (shipped as the root has no etc/tcptune/profiles.d) */
         _cleanup_free_ char *none = NULL;
+        struct root bare;
         test_assert(asprintf(&none, "%s/no-such-dir", tmp) > 0);
+        test_assert_int(root_open(shipped, &bare), 0);
         setenv("TCPTUNE_PROFILES_DIR", none, 1);
         e = NULL;
         n = 0;
-        test_assert_int(profile_list(none, &e, &n), -ENOENT);
+        test_assert_int(profile_list(&bare, &e, &n), -ENOENT);
         test_assert(e == NULL && n == 0);
+        root_done(&bare);
         /* one of them is enough, even empty */
-        test_assert_int(profile_list(tmp, &e, &n), 0);
+        test_assert_int(profile_list(&tmp_root, &e, &n), 0);
         profile_entries_free(e, n);
         setenv("TCPTUNE_PROFILES_DIR", shipped, 1);
 }
@@ -484,7 +492,7 @@ static struct profile *inline_profile(const char *text) {
         write_file(etc, "inline.ini", text);
         struct profile *p = NULL;
         char *err = NULL;
-        test_assert_int(profile_load(tmp, "inline", 250, &p, &err), 0);
+        test_assert_int(profile_load(&tmp_root, "inline", 250, &p, &err), 0);
         if (err)
                 printf("# %s\n", err);
         free(err);
@@ -545,7 +553,7 @@ static void test_shipped_profiles(void) {
                         char *err = NULL;
                         size_t n = 0;
                         /* an empty root: only the shipped directory */
-                        test_assert_int(profile_load(tmp, names[i], hzs[h], &p, &err), 0);
+                        test_assert_int(profile_load(&tmp_root, names[i], hzs[h], &p, &err), 0);
                         if (err)
                                 printf("# %s\n", err);
                         free(err);
