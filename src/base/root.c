@@ -146,6 +146,13 @@ static int walk_in_root(int rootfd, const char *rel, int flags, mode_t mode) {
                         int fd = last ? openat(fds[depth], c, flags | O_NOFOLLOW, mode)
                                       : openat(fds[depth], c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                         int e = errno;
+                        struct stat st;
+                        /* O_PATH | O_NOFOLLOW opens a link itself: follow it as openat2 would. */
+                        if (fd >= 0 && last && (flags & O_PATH) && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+                                close(fd);
+                                fd = -1;
+                                e = ELOOP;
+                        }
                         char target[PATH_MAX];
                         ssize_t n = fd < 0 && (e == ELOOP || e == ENOTDIR)
                                             ? readlinkat(fds[depth], c, target, sizeof(target) - 1) : -1;
@@ -217,7 +224,9 @@ int root_open_at(const struct root *r, const char *abs, int flags, mode_t mode, 
          * too, so both paths answer alike. */
         if (how == ROOT_NO_SYMLINKS && has_dotdot(abs))
                 return -EXDEV;
-        flags |= O_CLOEXEC | O_NOCTTY;
+        /* openat2() refuses O_PATH with any flag that open(2) would just
+         * drop for it (O_NOCTTY among them): add those only without. */
+        flags |= (flags & O_PATH) ? O_CLOEXEC : O_CLOEXEC | O_NOCTTY;
 
         struct open_how oh = {
                 .flags = (uint64_t) flags,

@@ -67,7 +67,8 @@ enum root_resolve {
 };
 
 /* Open `abs` (absolute, as the host names it) beneath the open root r.
- * flags are open(2)'s; O_CLOEXEC and O_NOCTTY are always added. Returns
+ * flags are open(2)'s; O_CLOEXEC is always added, and O_NOCTTY but to
+ * O_PATH (which takes only O_DIRECTORY and O_NOFOLLOW beside). Returns
  * the fd or a negative errno: -ELOOP (a symlink where none may be),
  * -EXDEV (an escape attempt), -ENOENT, -EACCES, -EBADF (r not open), ... */
 int root_open_at(const struct root *r, const char *abs, int flags, mode_t mode, enum root_resolve how);

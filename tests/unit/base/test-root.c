@@ -183,6 +183,12 @@ static void check_no_symlinks(bool walk) {
         test_assert_int(OPEN("/proc/sys/../../outside/victim", O_RDONLY), -EXDEV);
         test_assert_int(OPEN("/../outside/victim", O_RDONLY), -EXDEV);
         test_assert_int(OPEN("/proc/sys/net/ipv4/missing", O_RDONLY), -ENOENT);
+        /* O_PATH, as for a directory to fstatat() in */
+        int fd = OPEN("/proc/sys/net/ipv4", O_PATH | O_DIRECTORY);
+        struct stat st;
+        test_assert(fd >= 0 && fstatat(fd, "tcp_retries2", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode));
+        if (fd >= 0)
+                close(fd);
 #undef OPEN
         root_done(&r);
         /* Nothing was truncated through a link. */
@@ -219,6 +225,18 @@ static void check_in_root(bool walk) {
         test_assert_int(OPEN("/proc/sys/net/ipv4/up"), -ENOENT);
         test_assert_int(OPEN("/../../outside/victim") >= 0, 1);
         test_assert_int(OPEN("/proc/sys/net/ipv4/loop"), -ELOOP);
+        int fd = walk ? root_open_walk_in_root(&r, "/proc/sys/net/ipv6", O_PATH | O_DIRECTORY, 0)
+                      : root_open_at(&r, "/proc/sys/net/ipv6", O_PATH | O_DIRECTORY, 0, ROOT_IN_ROOT);
+        struct stat st;
+        test_assert(fd >= 0 && fstatat(fd, "victim", &st, 0) == 0 && S_ISREG(st.st_mode));
+        if (fd >= 0)
+                close(fd);
+        /* O_PATH on a link follows it too, inside the tree */
+        fd = walk ? root_open_walk_in_root(&r, "/proc/sys/net/ipv4/abs", O_PATH, 0)
+                  : root_open_at(&r, "/proc/sys/net/ipv4/abs", O_PATH, 0, ROOT_IN_ROOT);
+        test_assert(fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode));
+        if (fd >= 0)
+                close(fd);
 #undef OPEN
         root_done(&r);
 }
