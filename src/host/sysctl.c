@@ -17,6 +17,13 @@ char *sysctl_path(const struct root *root, const char *canonical) {
         return root_display(root, abs);
 }
 
+int sysctl_stat(const struct root *root, const char *canonical, struct stat *ret) {
+        _cleanup_free_ char *sub = sysctl_key_to_subpath(canonical), *abs = NULL;
+        if (!sub || asprintf(&abs, "/proc/sys/%s", sub) < 0)
+                return -ENOMEM;
+        return root_stat(root, abs, 0, ret);
+}
+
 /* Open the key's file below root, no symbolic link followed on the way
  * (a --root tree is not trusted: proc/sys/net/ipv4 -> /elsewhere must not
  * be written through). root itself is the user's choice and may be one. */

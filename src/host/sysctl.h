@@ -14,6 +14,11 @@ char *sysctl_path(const struct root *root, const char *canonical);
  * root_open_at() below root: no symbolic link is followed between
  * root and the file (-ELOOP), and a key cannot leave root's /proc/sys. */
 
+/* stat(2) of the key's file (a key may be a directory) as root_stat()
+ * answers it: whether the key exists and its mode, for checks that do not
+ * read it. Returns 0 or a negative errno (-ENOENT, -ENOTDIR, -EACCES). */
+int sysctl_stat(const struct root *root, const char *canonical, struct stat *ret);
+
 /* Read a live value: open, one read(), close (stdio could issue a second
  * read and see a changed value). Whitespace is normalised, so vectors come
  * back "4096 131072 6291456". Returns 0, -ENOENT when the key does not exist

@@ -342,7 +342,7 @@ static bool in_list(const char *list, const char *name) {
  * refuses the others with EPERM. Only the initial namespace has
  * net.core.netdev_max_backlog. */
 static int check_cc(const struct root *root, const char *value, char **ret_problem) {
-        _cleanup_free_ char *avail = NULL, *allowed = NULL, *core = NULL, *backlog = NULL;
+        _cleanup_free_ char *avail = NULL, *allowed = NULL;
         struct stat st;
 
         if (tunable_check_value(tunable_find("net.ipv4.tcp_congestion_control"), value, 0, NULL) < 0)
@@ -350,11 +350,11 @@ static int check_cc(const struct root *root, const char *value, char **ret_probl
         if (sysctl_read(root, "net.ipv4.tcp_available_congestion_control", &avail) >= 0 && !in_list(avail, value))
                 return asprintf(ret_problem, "'%s' is not available (%s); only a module tcp_%s could provide it",
                                 value, avail, value) < 0 ? -ENOMEM : 0;
-        core = sysctl_path(root, "net.core");
-        backlog = sysctl_path(root, "net.core.netdev_max_backlog");
-        if (!core || !backlog)
+        int core = sysctl_stat(root, "net.core", &st);
+        int backlog = sysctl_stat(root, "net.core.netdev_max_backlog", &st);
+        if (core == -ENOMEM || backlog == -ENOMEM)
                 return -ENOMEM;
-        if (stat(core, &st) < 0 || stat(backlog, &st) >= 0)
+        if (core < 0 || backlog >= 0)
                 return 0;
         if (sysctl_read(root, "net.ipv4.tcp_allowed_congestion_control", &allowed) >= 0 && !in_list(allowed, value))
                 return asprintf(ret_problem,
@@ -387,14 +387,14 @@ static int int_problem(const struct sysctld_entry *e, const struct held *h, unsi
 
 int sysctld_check_entry(const struct root *root, const struct sysctld_entry *e, unsigned hz, bool *ret_needs_hz,
                         struct sysctld_check *ret) {
-        _cleanup_free_ char *path = sysctl_path(root, e->key), *sub = sysctl_key_to_subpath(e->key);
+        _cleanup_free_ char *sub = sysctl_key_to_subpath(e->key);
         const struct tunable *t = tunable_find(e->key);
         struct sysctld_check c = {};
         struct held h = {};
         struct stat st;
         int r = 0;
 
-        if (!path || !sub)
+        if (!sub)
                 return -ENOMEM;
         /* systemd refuses ".." (path_is_normalized); no key has one. */
         for (const char *p = sub; *p; p += *p == '/') {
@@ -405,8 +405,10 @@ int sysctld_check_entry(const struct root *root, const struct sysctld_entry *e, 
                 }
                 p += n;
         }
-        if (stat(path, &st) < 0) {
-                c.live_error = errno == ENOTDIR ? -ENOENT : -errno;
+        if ((r = sysctl_stat(root, e->key, &st)) == -ENOMEM)
+                return -ENOMEM;
+        if (r < 0) {
+                c.live_error = r == -ENOTDIR ? -ENOENT : r;
                 r = asprintf(&c.problem, c.live_error == -ENOENT ? "not a key on this kernel" : "%s",
                              strerror(-c.live_error));
                 goto done;

@@ -111,6 +111,14 @@ static void test_read_fixture(void) {
         test_assert_int(sysctl_read(&rt, "net.ipv4.tcp_retries2.x", &v), -ENOENT);
         test_assert_int(sysctl_read(&rt, "net.ipv4.tcp_dir", &v), -EISDIR);
 
+        struct stat st;
+        test_assert_int(sysctl_stat(&rt, "net.ipv4.tcp_retries2", &st), 0);
+        test_assert(S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0644);
+        test_assert_int(sysctl_stat(&rt, "net.ipv4.tcp_dir", &st), 0);
+        test_assert(S_ISDIR(st.st_mode));
+        test_assert_int(sysctl_stat(&rt, "net.ipv4.tcp_rto_max_ms", &st), -ENOENT);
+        test_assert_int(sysctl_stat(&rt, "net.ipv4.tcp_retries2.x", &st), -ENOTDIR);
+
         char **keys = NULL;
         test_assert_int(sysctl_list(&rt, "net.ipv4", "tcp_", &keys), 4);
         test_assert_str(keys[0], "net.ipv4.tcp_binary");
