@@ -106,6 +106,27 @@ static int open_file(const struct root *root, bool relocated, const char *path) 
         return fd < 0 ? -errno : fd;
 }
 
+/* A search directory, flags O_PATH or O_RDONLY: beneath the root when
+ * relocated, its links resolved inside the tree as sysctld_open() resolves
+ * the files in it. Returns the fd or a negative errno. */
+static int open_dir(const struct root *root, const struct dir *d, int flags) {
+        if (d->relocated)
+                return root_open_at(root, d->path, flags | O_DIRECTORY, 0, ROOT_IN_ROOT);
+        int fd = open(d->path, flags | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+/* The entries of a search directory, or NULL with errno set. */
+static DIR *open_listing(const struct root *root, const struct dir *d) {
+        int fd = open_dir(root, d, O_RDONLY);
+        DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+        if (fd < 0)
+                errno = -fd;
+        else if (!dir)
+                closep(&fd);
+        return dir;
+}
+
 /* Read a whole regular file of at most PROFILE_SIZE_MAX bytes. */
 static int read_file(int fd, char **ret, size_t *ret_len, struct stat *ret_st) {
         if (fstat(fd, ret_st) < 0)
@@ -132,11 +153,8 @@ static int find_name(const struct root *root, const char *name, char **ret_path,
                 if (fd == -ENOENT) {
                         /* A dangling link is something, not nothing. */
                         struct stat st;
-                        _cleanup_free_ char *full = NULL;
-                        bool under = dirs[i].relocated && !root_is_host(root);
-                        if (asprintf(&full, "%s%s", under ? root_prefix(root) : "", path) < 0)
-                                return -ENOMEM;
-                        if (lstat(full, &st) < 0)
+                        _cleanup_close_ int dfd = open_dir(root, &dirs[i], O_PATH);
+                        if (dfd < 0 || fstatat(dfd, strrchr(path, '/') + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
                                 continue;
                 }
                 *ret_path = TAKE_PTR(path);
@@ -155,11 +173,7 @@ static char *nearest_name(const struct root *root, const char *name) {
         char *best = NULL;
         unsigned best_d = SUGGEST_FAR;
         for (size_t i = 0; i < nd; i++) {
-                _cleanup_free_ char *full = NULL;
-                bool under = dirs[i].relocated && !root_is_host(root);
-                if (asprintf(&full, "%s%s", under ? root_prefix(root) : "", dirs[i].path) < 0)
-                        break;
-                DIR *d = opendir(full);
+                DIR *d = open_listing(root, &dirs[i]);
                 for (struct dirent *de; d && (de = readdir(d));) {
                         _cleanup_free_ char *cand = endswith(de->d_name, ".ini") && strlen(de->d_name) > 4
                                                             ? strndup(de->d_name, strlen(de->d_name) - 4)
@@ -419,11 +433,7 @@ int profile_list(const struct root *root, struct profile_entry **ret, size_t *re
         int dir_error = -ENOENT;
 
         for (size_t i = 0; i < nd; i++) {
-                _cleanup_free_ char *full = NULL;
-                bool under = dirs[i].relocated && !root_is_host(root);
-                if (asprintf(&full, "%s%s", under ? root_prefix(root) : "", dirs[i].path) < 0)
-                        goto oom;
-                DIR *d = opendir(full);
+                DIR *d = open_listing(root, &dirs[i]);
                 if (!d) {
                         /* Absent is the usual case for one of them; anything else says more. */
                         if (errno != ENOENT)

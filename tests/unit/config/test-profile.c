@@ -488,6 +488,42 @@ static void test_list(void) {
         setenv("TCPTUNE_PROFILES_DIR", shipped, 1);
 }
 
+/* A --root image whose etc/tcptune/profiles.d is an absolute link: it
+ * resolves inside the image, for the listing as for the loading, and
+ * "did you mean" looks there too. */
+static void test_list_in_root(void) {
+        char *img = NULL, *cmd = NULL;
+        struct root r;
+        struct profile_entry *e = NULL;
+        struct profile *p = NULL;
+        char *err = NULL;
+        size_t n = 0;
+        test_assert(asprintf(&img, "%s/image", tmp) > 0);
+        test_assert(asprintf(&cmd, "mkdir -p '%s/real' '%s/etc/tcptune' && ln -s /real '%s/etc/tcptune/profiles.d'",
+                             img, img, img) > 0);
+        test_assert_int(system(cmd), 0);
+        char real[256];
+        snprintf(real, sizeof(real), "%s/real", img);
+        write_file(real, "imaged.ini", "[profile]\ndescription = in the image\n");
+        test_assert_int(root_open(img, &r), 0);
+        test_assert_int(profile_list(&r, &e, &n), 0);
+        bool seen = false;
+        for (size_t i = 0; i < n; i++)
+                if (streq(e[i].name, "imaged")) {
+                        seen = true;
+                        test_assert_str(e[i].description, "in the image");
+                        test_assert_str(e[i].file, "/etc/tcptune/profiles.d/imaged.ini");
+                }
+        test_assert(seen);
+        profile_entries_free(e, n);
+        test_assert_int(profile_load(&r, "imagd", 250, &p, &err), -ENOENT);
+        test_assert(err && strstr(err, "did you mean 'imaged'?"));
+        free(err);
+        root_done(&r);
+        free(cmd);
+        free(img);
+}
+
 static struct profile *inline_profile(const char *text) {
         write_file(etc, "inline.ini", text);
         struct profile *p = NULL;
@@ -612,6 +648,7 @@ int main(void) {
         TEST(test_include_errors);
         TEST(test_lookup_errors);
         TEST(test_list);
+        TEST(test_list_in_root);
         TEST(test_check_expect);
         TEST(test_shipped_profiles);
         cleanup_tree();
