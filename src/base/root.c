@@ -256,26 +256,3 @@ int root_stat(const struct root *r, const char *abs, int flags, struct stat *ret
                 return -EBADF;
         return fstatat(r->fd, relative(abs), ret, flags) < 0 ? -errno : 0;
 }
-
-bool root_path_is_host(const char *root) {
-        return !root || !*root || streq(root, "/");
-}
-
-const char *root_path_prefix(const char *root) {
-        return root_path_is_host(root) ? "" : root;
-}
-
-int root_path_open_dir(const char *root, int flags) {
-        int fd = open(root_path_is_host(root) ? "/" : root, flags | O_DIRECTORY | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
-}
-
-int root_path_open(const char *root, const char *abs, int flags, mode_t mode, enum root_resolve how) {
-        struct root r;
-        int k = root_open(root, &r);
-        if (k < 0)
-                return k;
-        k = root_open_at(&r, abs, flags, mode, how);
-        root_done(&r);
-        return k;
-}

@@ -86,17 +86,3 @@ int root_open_walk(const struct root *r, const char *abs, int flags, mode_t mode
 /* The same for ROOT_IN_ROOT: links resolved one at a time, clamped to the
  * tree. Exported for tests. */
 int root_open_walk_in_root(const struct root *r, const char *abs, int flags, mode_t mode);
-
-/* Commands name a root by --root's argument; these take that string
- * (NULL, "" and "/" are the host) and open the tree for the one call:
- * the one spelling of "is this the host", of the path prefix, and of
- * opening below it. */
-bool root_path_is_host(const char *root);
-/* What to put before an absolute host path for the user to find it on
- * disk: "" for the host, else the tree. Borrowed from root. */
-const char *root_path_prefix(const char *root);
-/* The tree itself, open(2)ed with O_DIRECTORY | O_CLOEXEC | flags (O_PATH
- * or O_RDONLY). Returns the fd or a negative errno. */
-int root_path_open_dir(const char *root, int flags);
-/* root_open_at() beneath the tree named by root. */
-int root_path_open(const char *root, const char *abs, int flags, mode_t mode, enum root_resolve how);
