@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* File operations for the apply engine. Invariants:
  *  1. Nothing below root is reached through a symbolic link: every
- *     component is opened with O_NOFOLLOW relative to its parent.
+ *     component is opened with O_NOFOLLOW relative to its parent, the
+ *     first relative to the root's fd (opened once, by main.c).
  *  2. A file is replaced only by rename() of a complete, fsynced temp file
  *     in the same directory, so readers see the old bytes or the new ones.
  *  3. Temp files are ".NAME.XXXXXX": not "*.conf", so systemd-sysctl never
@@ -18,33 +19,34 @@
 #include "fileio.h"
 #include "root.h"
 
-int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_created) {
+int applyfs_open_dir(const struct root *root, const char *dir, bool create, bool *ret_created) {
         _cleanup_free_ char *copy = strdup(dir);
         bool created = false;
 
         if (!copy)
                 return -ENOMEM;
-        /* The root itself is the user's choice and may be a link. */
-        int fd = root_path_open_dir(root, O_RDONLY);
-        if (fd < 0)
-                return -errno;
+        /* From the root's fd (the root itself is the user's choice and may
+         * be a link; it was followed once, when opened). fd stays -1 while
+         * we are still at the root, which is borrowed. */
+        int fd = -1;
         char *save = NULL;
         for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+                int at = fd >= 0 ? fd : root->fd;
                 created = false;
-                int nfd = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                int nfd = openat(at, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (nfd < 0 && errno == ENOENT && create) {
-                        if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
+                        if (mkdirat(at, c, 0755) < 0 && errno != EEXIST) {
                                 int r = -errno;
-                                close(fd);
+                                closep(&fd);
                                 return r;
                         }
                         created = true;
-                        nfd = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        nfd = openat(at, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                         /* 0755 whatever the umask. */
                         if (nfd >= 0 && fchmod(nfd, 0755) < 0) {
                                 int r = -errno;
                                 close(nfd);
-                                close(fd);
+                                closep(&fd);
                                 return r;
                         }
                 }
@@ -52,14 +54,17 @@ int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_c
                         int r = -errno;
                         struct stat st;
                         /* O_DIRECTORY|O_NOFOLLOW on a link says ENOTDIR. */
-                        if (r == -ENOTDIR && fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                        if (r == -ENOTDIR && fstatat(at, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
                                 r = -ELOOP;
-                        close(fd);
+                        closep(&fd);
                         return r;
                 }
-                close(fd);
+                closep(&fd);
                 fd = nfd;
         }
+        /* dir "/": the root itself, as an fd of our own that reads. */
+        if (fd < 0 && (fd = openat(root->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+                return -errno;
         if (ret_created)
                 *ret_created = created;
         return fd;
@@ -146,7 +151,7 @@ void applyfs_clean_temps(int dfd, const char *name) {
         closedir(d);
 }
 
-int applyfs_lock(const char *root, uint64_t timeout_usec) {
+int applyfs_lock(const struct root *root, uint64_t timeout_usec) {
         _cleanup_close_ int dfd = applyfs_open_dir(root, APPLY_LOCK_DIR, /* create= */ true, NULL);
         if (dfd < 0)
                 return dfd;

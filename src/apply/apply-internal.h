@@ -45,7 +45,7 @@ int apply_add_change(struct apply_result *res, const char *key, const char *old,
  * missing components are made with mode 0755 (*ret_created says whether the
  * last one was). Returns an fd, or -ELOOP (a component is a symbolic link),
  * -ENOTDIR, -ENOENT (without create) or another negative errno. */
-int applyfs_open_dir(const char *root, const char *dir, bool create, bool *ret_created);
+int applyfs_open_dir(const struct root *root, const char *dir, bool create, bool *ret_created);
 
 /* Read a regular file in dfd whole (base/fileio.h's read_full_fd()).
  * Returns 0, -ENOENT (absent), -ELOOP (a symbolic link), -EISDIR, -ENXIO
@@ -70,7 +70,7 @@ void applyfs_clean_temps(int dfd, const char *name);
 
 /* flock(LOCK_EX) on root's /run/tcptune/lock, polling until timeout_usec.
  * Returns the fd holding it, -EWOULDBLOCK on timeout, or an errno. */
-int applyfs_lock(const char *root, uint64_t timeout_usec);
+int applyfs_lock(const struct root *root, uint64_t timeout_usec);
 
 /* --- apply-state.c: what revert restores. One text file per target, the
  * host's "state" or a namespace's "netns-BOOTID-COOKIE.state", in /var/lib/tcptune. */
@@ -148,11 +148,11 @@ struct run {
 
 /* applyfs_open_dir() with the message set on failure (not for -ENOENT
  * without create). */
-int apply_open_dir(const char *root, const char *dir, bool create, bool *ret_created, struct apply_result *res);
+int apply_open_dir(const struct root *root, const char *dir, bool create, bool *ret_created, struct apply_result *res);
 /* Write each change's new value (old with use_old) in order; on failure
  * put back the failing key and those already written, last first.
  * Returns 0 or the first error, with the message set. */
-int apply_live_write(const char *root, const struct apply_change *c, size_t n, bool use_old,
+int apply_live_write(const struct root *root, const struct apply_change *c, size_t n, bool use_old,
                      struct apply_result *res);
 
 /* Reset res, take the lock (unless !lock: a dry run) and read the state

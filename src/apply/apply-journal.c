@@ -35,7 +35,7 @@ static int add_field(struct iovec **iov, size_t *n, const char *fmt, ...) {
 
 void apply_journal(const struct apply_request *req, const char *action, const struct apply_result *res) {
         /* A --root tree is a fixture or an image, not this host's kernel. */
-        if (!root_path_is_host(req->root) || access(JOURNAL_SOCKET, F_OK) < 0 || sd_dlopen() < 0)
+        if (!root_is_host(req->root) || access(JOURNAL_SOCKET, F_OK) < 0 || sd_dlopen() < 0)
                 return;
 
         struct iovec *iov = NULL;

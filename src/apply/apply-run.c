@@ -14,7 +14,7 @@
 
 /* The directory component that failed, for the message: walk down until
  * the prefix cannot be opened. */
-static const char *failing_dir(const char *root, const char *dir, char **buf) {
+static const char *failing_dir(const struct root *root, const char *dir, char **buf) {
         _cleanup_free_ char *copy = strdup(dir);
         if (!copy)
                 return dir;
@@ -33,7 +33,7 @@ static const char *failing_dir(const char *root, const char *dir, char **buf) {
         }
 }
 
-int apply_open_dir(const char *root, const char *dir, bool create, bool *ret_created, struct apply_result *res) {
+int apply_open_dir(const struct root *root, const char *dir, bool create, bool *ret_created, struct apply_result *res) {
         int fd = applyfs_open_dir(root, dir, create, ret_created);
         if (fd < 0 && !(fd == -ENOENT && !create)) {
                 _cleanup_free_ char *buf = NULL;
@@ -45,7 +45,7 @@ int apply_open_dir(const char *root, const char *dir, bool create, bool *ret_cre
 /* Write changes[i].new for i in order; on failure put back the old values
  * of the failing key and those already written, last first. Returns 0 or
  * the first error. */
-int apply_live_write(const char *root, const struct apply_change *c, size_t n, bool use_old,
+int apply_live_write(const struct root *root, const struct apply_change *c, size_t n, bool use_old,
                      struct apply_result *res) {
         for (size_t i = 0; i < n; i++) {
                 const char *want = use_old ? c[i].old : c[i].new;
@@ -144,7 +144,7 @@ static int read_state(struct run *run) {
         return 0;
 }
 
-static int take_lock(const char *root, struct apply_result *res) {
+static int take_lock(const struct root *root, struct apply_result *res) {
         int fd = applyfs_lock(root, APPLY_LOCK_TIMEOUT_USEC);
         if (fd == -EWOULDBLOCK)
                 return error_set(&res->error, fd, APPLY_LOCK_FILE, 0,
@@ -214,7 +214,7 @@ int run_read_dropin(struct run *run) {
 
 /* Make sure the directories exist (mode 0755), for writing. */
 int run_ensure_dirs(struct run *run, bool sysctld) {
-        const char *root = run->req->root;
+        const struct root *root = run->req->root;
         if (run->state_fd < 0) {
                 run->state_fd = apply_open_dir(root, APPLY_STATE_DIR, true, &run->created_state_dir, run->res);
                 if (run->state_fd < 0)

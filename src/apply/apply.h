@@ -12,6 +12,7 @@
 #pragma once
 
 #include "error.h"
+#include "root.h"
 #include "util.h"
 
 #define APPLY_DROPIN_DEFAULT "90-tcptune.conf"
@@ -32,7 +33,7 @@ struct apply_setting {
 };
 
 struct apply_request {
-        const char *root;          /* NULL or "/": the host */
+        const struct root *root;   /* open (root_open()); the host's "/" or a --root tree */
         bool netns;                /* the process is in another namespace: live values only */
         const char *dropin;        /* file name in /etc/sysctl.d; NULL: APPLY_DROPIN_DEFAULT */
         const char *profile_name;  /* apply only */

@@ -6,7 +6,10 @@
  * 3. Without it, ROOT_NO_SYMLINKS walks the path one component at a time
  *    with O_NOFOLLOW: the same guarantee in user space. Either way a
  *    ".." component is refused (-EXDEV) with ROOT_NO_SYMLINKS.
- *    ROOT_IN_ROOT resolves links one at a time, clamped to the tree. */
+ *    ROOT_IN_ROOT resolves links one at a time, clamped to the tree.
+ * 4. Only root_open() names the tree; everything after starts at its fd,
+ *    so a tree renamed or replaced by a link after the start is not
+ *    followed, and nothing opens "/" behind a caller's back. */
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -54,15 +57,12 @@ char *root_display(const struct root *r, const char *abs) {
 /* The user-space walk: each directory opened with O_NOFOLLOW, the last
  * component with the caller's flags and O_NOFOLLOW; ".." refused. */
 int root_open_walk(const struct root *r, const char *abs, int flags, mode_t mode) {
+        if (!r || r->fd < 0)
+                return -EBADF;
         _cleanup_free_ char *copy = strdup(abs);
         if (!copy)
                 return -ENOMEM;
-        int fd = open(root_is_host(r) ? "/" : r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (r && r->fd >= 0) {
-                if (fd >= 0)
-                        close(fd);
-                fd = dup(r->fd);
-        }
+        int fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 3);
         if (fd < 0)
                 return -errno;
         flags |= O_CLOEXEC | O_NOCTTY;
@@ -155,6 +155,13 @@ static bool walk_component(struct walk *w, const char *c, bool last, int flags, 
         int fd = last ? openat(at, c, flags | O_NOFOLLOW, mode)
                       : openat(at, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         int e = errno;
+        struct stat st;
+        /* O_PATH | O_NOFOLLOW opens a link itself: follow it as openat2 would. */
+        if (fd >= 0 && last && (flags & O_PATH) && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+                close(fd);
+                fd = -1;
+                e = ELOOP;
+        }
         char target[PATH_MAX];
         ssize_t n = fd < 0 && (e == ELOOP || e == ENOTDIR) ? readlinkat(at, c, target, sizeof(target) - 1) : -1;
         if (n >= 0) {
@@ -212,21 +219,26 @@ static bool has_dotdot(const char *p) {
         return false;
 }
 
+/* `abs` relative to the root's fd: "/proc/sys" is "proc/sys", "/" is ".". */
+static const char *relative(const char *abs) {
+        while (*abs == '/')
+                abs++;
+        return *abs ? abs : ".";
+}
+
 int root_open_at(const struct root *r, const char *abs, int flags, mode_t mode, enum root_resolve how) {
-        int dirfd = r ? r->fd : -1, own = -1;
-        const char *rel = abs;
+        if (!r || r->fd < 0)
+                return -EBADF;
+        int dirfd = r->fd;
+        const char *rel = relative(abs);
         /* No path tcptune builds holds "..": one that does was built from
          * something hostile (a state file, a key). The walk refuses it
          * too, so both paths answer alike. */
         if (how == ROOT_NO_SYMLINKS && has_dotdot(abs))
                 return -EXDEV;
-        while (*rel == '/')
-                rel++;
-        if (!*rel)
-                rel = ".";
-        flags |= O_CLOEXEC | O_NOCTTY;
-        if (dirfd < 0 && (dirfd = own = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-                return -errno;
+        /* openat2() refuses O_PATH with any flag that open(2) would just
+         * drop for it (O_NOCTTY among them): add those only without. */
+        flags |= (flags & O_PATH) ? O_CLOEXEC : O_CLOEXEC | O_NOCTTY;
 
         struct open_how oh = {
                 .flags = (uint64_t) flags,
@@ -242,40 +254,17 @@ int root_open_at(const struct root *r, const char *abs, int flags, mode_t mode, 
         } else if (fd < 0) {
                 fd = -errno;
         }
-        if (own >= 0)
-                close(own);
         return (int) fd;
 }
 
 int root_open_walk_in_root(const struct root *r, const char *abs, int flags, mode_t mode) {
-        int own = -1, dirfd = r && r->fd >= 0 ? r->fd : (own = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-        if (dirfd < 0)
-                return -errno;
-        int fd = walk_in_root(dirfd, abs, flags | O_CLOEXEC | O_NOCTTY, mode);
-        if (own >= 0)
-                close(own);
-        return fd;
+        if (!r || r->fd < 0)
+                return -EBADF;
+        return walk_in_root(r->fd, abs, flags | O_CLOEXEC | O_NOCTTY, mode);
 }
 
-bool root_path_is_host(const char *root) {
-        return !root || !*root || streq(root, "/");
-}
-
-const char *root_path_prefix(const char *root) {
-        return root_path_is_host(root) ? "" : root;
-}
-
-int root_path_open_dir(const char *root, int flags) {
-        int fd = open(root_path_is_host(root) ? "/" : root, flags | O_DIRECTORY | O_CLOEXEC);
-        return fd < 0 ? -errno : fd;
-}
-
-int root_path_open(const char *root, const char *abs, int flags, mode_t mode, enum root_resolve how) {
-        struct root r;
-        int k = root_open(root, &r);
-        if (k < 0)
-                return k;
-        k = root_open_at(&r, abs, flags, mode, how);
-        root_done(&r);
-        return k;
+int root_stat(const struct root *r, const char *abs, int flags, struct stat *ret) {
+        if (!r || r->fd < 0)
+                return -EBADF;
+        return fstatat(r->fd, relative(abs), ret, flags) < 0 ? -errno : 0;
 }

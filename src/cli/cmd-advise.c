@@ -85,10 +85,10 @@ static int parse_args(const struct context *ctx, int argc, char **argv, struct a
  * are out). */
 static int collect_input(struct context *ctx, const struct advise_args *a, struct live *live,
                          struct model_input *in, bool *unreadable) {
-        if (live_read(ctx->root, live) < 0)
+        if (live_read(&ctx->root, live) < 0)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         const struct kernel_info *k = context_kernel(ctx);
-        *unreadable = cmd_report_live(ctx->root, live, k->hz);
+        *unreadable = cmd_report_live(&ctx->root, live, k->hz);
         live_model_input(live, k, in, NULL);
         if (cmd_parse_assumptions(in, a->rtt, a->rto, a->segments) != EXIT_OK)
                 return EXIT_USAGE;

@@ -45,7 +45,7 @@ static int check_options(struct context *ctx, const struct apply_options *o) {
         if (o->dropin && ctx->netns)
                 return cmd_fail(EXIT_USAGE, "--dropin: with --netns no drop-in is written (sysctl.d configures the "
                                 "host at boot)");
-        if (o->reload && (ctx->netns || !root_path_is_host(ctx->root)))
+        if (o->reload && (ctx->netns || !root_is_host(&ctx->root)))
                 return cmd_fail(EXIT_USAGE, "--reload: systemd-sysctl configures the host's kernel, not %s",
                                 ctx->netns ? "another network namespace (drop --reload)"
                                            : "a --root tree (drop --reload)");
@@ -121,7 +121,7 @@ static char **shadow_warnings(struct context *ctx, const struct apply_request *r
         if (!w)
                 return NULL;
         /* A refused tree has no entries: nothing to warn about here. */
-        if (req->netns || sysctld_load(ctx->root, &s) < 0 || s->refused)
+        if (req->netns || sysctld_load(&ctx->root, &s) < 0 || s->refused)
                 return TAKE_PTR(w);
         for (size_t i = 0; i < req->n_settings; i++) {
                 const struct sysctld_entry *e = sysctld_find(s, req->settings[i].key);
@@ -165,12 +165,12 @@ static int finish(struct context *ctx, const struct apply_request *req, const st
  * lock or half-way. A --root tree this user may write is fine (tests,
  * image builds), and a dry run only reads. */
 static bool privileged_enough(struct context *ctx, const struct apply_options *o) {
-        bool tree = ctx->root && !streq(ctx->root, "/");
-        if (o->dry_run || geteuid() == 0 || (tree && access(ctx->root, W_OK) == 0))
+        bool tree = !root_is_host(&ctx->root);
+        if (o->dry_run || geteuid() == 0 || (tree && faccessat(ctx->root.fd, ".", W_OK, 0) == 0))
                 return true;
         if (tree)
                 log_error("profile %s: --root '%s' is not writable by this user; run as its owner or root",
-                          o->apply ? "apply" : "revert", ctx->root);
+                          o->apply ? "apply" : "revert", root_prefix(&ctx->root));
         else
                 log_error("profile %s needs root: it writes /etc/sysctl.d, /var/lib/tcptune and /proc/sys (try "
                           "sudo, or --dry-run to see what it would change)", o->apply ? "apply" : "revert");
@@ -193,7 +193,7 @@ int cmd_profile_apply(struct context *ctx, const struct apply_options *o, const 
         if (!privileged_enough(ctx, o) || (!o->dry_run && !reload_possible(o)))
                 return EXIT_OPERATION;
         const struct apply_request req = {
-                .root = ctx->root,
+                .root = &ctx->root,
                 .netns = ctx->netns != NULL,
                 .dropin = o->dropin,
                 .profile_name = profile_name,
@@ -219,7 +219,7 @@ int cmd_profile_revert(struct context *ctx, int argc, char **argv) {
         if (!privileged_enough(ctx, &o) || (!o.dry_run && !reload_possible(&o)))
                 return EXIT_OPERATION;
         const struct apply_request req = {
-                .root = ctx->root,
+                .root = &ctx->root,
                 .netns = ctx->netns != NULL,
                 .dropin = o.dropin,
                 .dry_run = o.dry_run,
@@ -231,7 +231,7 @@ int cmd_profile_revert(struct context *ctx, int argc, char **argv) {
 
 int cmd_profile_active(struct context *ctx) {
         _cleanup_(apply_active_done) struct apply_active a = {};
-        const struct apply_request req = { .root = ctx->root, .netns = ctx->netns != NULL };
+        const struct apply_request req = { .root = &ctx->root, .netns = ctx->netns != NULL };
         int r = apply_active_read(&req, &a);
         if (r < 0 && !a.none)
                 cmd_log_error(&a.error, r);

@@ -18,7 +18,7 @@
 
 static int load_policy(struct context *ctx, struct policy *ret) {
         _cleanup_(error_done) struct error err = {};
-        int r = policy_load(ctx->root, ret, &err);
+        int r = policy_load(&ctx->root, ret, &err);
         return r < 0 ? cmd_fail_error(&err, r) : EXIT_OK;
 }
 
@@ -106,7 +106,7 @@ static int parse_args(struct context *ctx, int argc, char **argv, struct audit_a
                 return cmd_fail(EXIT_USAGE, "audit: unexpected argument '%s'", argv[optind]);
         if (a->all_netns && ctx->netns)
                 return cmd_fail(EXIT_USAGE, "audit: --all-netns and --netns exclude each other");
-        if (a->all_netns && ctx->root)
+        if (a->all_netns && !root_is_host(&ctx->root))
                 return cmd_fail(EXIT_USAGE, "audit: --all-netns reads the kernel's namespaces and cannot be used "
                                 "with --root");
         if (ctx->output.format != FORMAT_TEXT)
@@ -127,10 +127,10 @@ static int collect(struct context *ctx, const struct audit_args *a, struct polic
          * table: without it the kernel config is inflated only up to
          * CONFIG_HZ (measured: ~0.1 ms of a ~1.5 ms run). */
         if (!ctx->kernel_loaded) {
-                (void) kernel_info_read_full(ctx->root, /* want_cc= */ a->all, &ctx->kernel);
+                (void) kernel_info_read_full(&ctx->root, /* want_cc= */ a->all, &ctx->kernel);
                 ctx->kernel_loaded = true;
         }
-        r = audit_run(ctx->root, context_kernel(ctx), policy, ctx->netns, a->all_netns, rep);
+        r = audit_run(&ctx->root, context_kernel(ctx), policy, ctx->netns, a->all_netns, rep);
         if (r == -ENOMEM)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)
@@ -148,7 +148,7 @@ static int collect(struct context *ctx, const struct audit_args *a, struct polic
 static int log_unreadable(struct context *ctx, const struct audit_report *rep) {
         int status = EXIT_OK;
         for (size_t i = 0; i < rep->n_ns; i++)
-                if (live_report_errors(ctx->root, &rep->ns[i].live, NULL) > 0)
+                if (live_report_errors(&ctx->root, &rep->ns[i].live, NULL) > 0)
                         status = EXIT_OPERATION;
         if (cmd_sysctld_unreadable(rep->sysctld) != EXIT_OK)
                 status = EXIT_OPERATION;

@@ -32,7 +32,7 @@ static bool cat_error(const char *file, unsigned line, int error) {
 
 static int config_cat(struct context *ctx, const struct sysctld *s, int status) {
         _cleanup_(config_cat_done) struct config_cat cat = {};
-        if (config_cat_collect(ctx->root, s, &cat) < 0)
+        if (config_cat_collect(&ctx->root, s, &cat) < 0)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         for (size_t i = 0; i < cat.n_files; i++) {
                 const struct config_cat_file *f = &cat.files[i];
@@ -71,12 +71,12 @@ static unsigned context_hz(void *userdata) {
 
 static int config_table(struct context *ctx, const struct sysctld *s, bool all, int status) {
         _cleanup_(config_report_done) struct config_report rep = {};
-        int r = config_report_collect(ctx->root, s, all, context_hz, ctx, &rep);
+        int r = config_report_collect(&ctx->root, s, all, context_hz, ctx, &rep);
         if (!rep.rows)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         for (size_t i = 0; i < rep.n_rows; i++) {
                 log_check(&rep.rows[i]);
-                if (live_report_error(ctx->root, rep.rows[i].entry->key, rep.rows[i].check.live_error))
+                if (live_report_error(&ctx->root, rep.rows[i].entry->key, rep.rows[i].check.live_error))
                         status = EXIT_OPERATION;
         }
         if (r < 0) {
@@ -128,7 +128,7 @@ int cmd_config(struct context *ctx, int argc, char **argv) {
         if (ctx->output.format == FORMAT_PROMETHEUS)
                 return cmd_fail(EXIT_USAGE, "config: --format prometheus is for audit; use text or json");
 
-        r = sysctld_load(ctx->root, &s);
+        r = sysctld_load(&ctx->root, &s);
         if (r < 0)
                 return cmd_fail(EXIT_OPERATION, "cannot read sysctl.d: %s", strerror(-r));
         if (sysctld_refused(s))

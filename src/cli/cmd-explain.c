@@ -69,12 +69,12 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
         int r = parse_args(argc, argv, &only);
         if (r != EXIT_OK)
                 return r == HELP_SHOWN ? EXIT_OK : r;
-        r = explain_report_collect(ctx->root, context_kernel(ctx), only, &rep);
+        r = explain_report_collect(&ctx->root, context_kernel(ctx), only, &rep);
         if (r < 0)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
 
         /* Absent keys are normal on older kernels; anything else is worth a line. */
-        if (live_report_errors(ctx->root, &rep.live, only) > 0)
+        if (live_report_errors(&ctx->root, &rep.live, only) > 0)
                 status = EXIT_OPERATION;
 
         if (ctx->output.format == FORMAT_PROMETHEUS)

@@ -125,7 +125,7 @@ static int parse_args(int argc, char **argv, struct model_args *a) {
 static int apply_profile(struct context *ctx, const char *name, struct model_input *in) {
         _cleanup_(profile_freep) struct profile *p = NULL;
         _cleanup_(error_done) struct error err = {};
-        int r = profile_load(ctx->root, name, hz_or_assumed(in->hz), &p, &err);
+        int r = profile_load(&ctx->root, name, hz_or_assumed(in->hz), &p, &err);
         if (r < 0)
                 return cmd_fail_error(&err, r);
         for (size_t i = 0; i < p->n_settings; i++) {
@@ -228,7 +228,7 @@ static int apply_socket(const struct model_args *a, struct model_input *in) {
 static int collect_input(struct context *ctx, const struct model_args *a, const struct live *live,
                          struct model_input *in, struct model_input *before, bool *hz_assumed, bool *unreadable) {
         const struct kernel_info *k = context_kernel(ctx);
-        *unreadable = cmd_report_live(ctx->root, live, k->hz);
+        *unreadable = cmd_report_live(&ctx->root, live, k->hz);
         live_model_input(live, k, in, hz_assumed);
         *before = *in;
         int r = apply_sets(ctx, a, in, hz_assumed);
@@ -255,7 +255,7 @@ int cmd_model(struct context *ctx, int argc, char **argv) {
         r = parse_args(argc, argv, &a);
         if (r != EXIT_OK)
                 return r == HELP_SHOWN ? EXIT_OK : r;
-        if (live_read(ctx->root, &live) < 0)
+        if (live_read(&ctx->root, &live) < 0)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         if ((r = collect_input(ctx, &a, &live, &in, &before, &hz_assumed, &unreadable)) != EXIT_OK)
                 return r;

@@ -33,7 +33,7 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
         struct model_input base;
         size_t n;
 
-        int r = profile_load(ctx->root, name, ctx_hz(ctx), &p, &err);
+        int r = profile_load(&ctx->root, name, ctx_hz(ctx), &p, &err);
         if (r < 0)
                 return cmd_fail_error(&err, r);
         model_input_defaults(&base);
@@ -69,7 +69,7 @@ static int load(struct context *ctx, const char *name, struct profile **ret) {
  * value this kernel's HZ cannot hold). */
 static int collect(struct context *ctx, const struct profile *p, bool boot, struct profile_report *rep) {
         /* Not with --netns: sysctl.d configures the host's namespace at boot. */
-        int r = profile_report_collect(ctx->root, context_kernel(ctx), p, boot && !ctx->netns, rep);
+        int r = profile_report_collect(&ctx->root, context_kernel(ctx), p, boot && !ctx->netns, rep);
         const struct sysctld *s = rep->boot_config;
         if (s && sysctld_refused(s))
                 return cmd_sysctld_refused(s);
@@ -83,7 +83,7 @@ static int collect(struct context *ctx, const struct profile *p, bool boot, stru
         for (size_t i = 0; i < rep->n_rows; i++) {
                 const struct profile_row *row = &rep->rows[i];
                 if (row->live_error && row->live_error != -ENOENT) {
-                        _cleanup_free_ char *path = sysctl_path(ctx->root, row->setting->key);
+                        _cleanup_free_ char *path = sysctl_path(&ctx->root, row->setting->key);
                         log_error("%s: %s", path ? path : row->setting->key, strerror(-row->live_error));
                         status = EXIT_OPERATION;
                 }
@@ -158,7 +158,7 @@ static int profile_list_cmd(struct context *ctx, int argc, char **argv) {
         int r = parse_args("list", argc, argv, NULL);
         if (r != EXIT_OK)
                 return r == HELP_SHOWN ? EXIT_OK : r;
-        r = profile_list(ctx->root, &e, &n);
+        r = profile_list(&ctx->root, &e, &n);
         if (r == -ENOMEM)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0) {
@@ -207,7 +207,7 @@ static int profile_apply_cmd(struct context *ctx, int argc, char **argv) {
         for (size_t i = 0; i < p->n_settings; i++) {
                 const struct profile_setting *set = &p->settings[i];
                 _cleanup_free_ char *live = NULL;
-                r = sysctl_read(ctx->root, set->key, &live);
+                r = sysctl_read(&ctx->root, set->key, &live);
                 if (r == -ENOENT && set->optional)
                         continue;
                 if (r == -ENOENT)

@@ -122,7 +122,7 @@ static int set_option(struct args *a, int c, const char *arg) {
 static int check_args(const struct context *ctx, const struct args *a) {
         if (ctx->output.format == FORMAT_PROMETHEUS)
                 return cmd_fail(EXIT_USAGE, "sockets: --format prometheus is not available here (try text or json)");
-        if (ctx->root)
+        if (!root_is_host(&ctx->root))
                 return cmd_fail(EXIT_USAGE, "sockets: reads the running kernel's sockets and cannot be used with "
                                 "--root");
         if (a->all_netns && ctx->netns)
@@ -210,10 +210,10 @@ static int kill_sockets(struct sockets_ns *ns, int argc, char **argv) {
  * visited, each socket's prediction. */
 static int collect(struct context *ctx, const struct args *a, struct sockets_report *rep) {
         if (!ctx->kernel_loaded) {
-                (void) kernel_info_read_full(NULL, /* want_cc= */ false, &ctx->kernel);
+                (void) kernel_info_read_full(&ctx->root, /* want_cc= */ false, &ctx->kernel);
                 ctx->kernel_loaded = true;
         }
-        int r = sockets_run(context_kernel(ctx), &a->filter, ctx->netns, a->all_netns, rep);
+        int r = sockets_run(&ctx->root, context_kernel(ctx), &a->filter, ctx->netns, a->all_netns, rep);
         if (r == -ENOMEM)
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         if (r < 0)

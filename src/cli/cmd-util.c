@@ -226,7 +226,7 @@ int cmd_enter_netns(const char *spec) {
         return EXIT_OK;
 }
 
-bool cmd_report_live(const char *root, const struct live *live, unsigned hz) {
+bool cmd_report_live(const struct root *root, const struct live *live, unsigned hz) {
         size_t n;
         const struct tunable *t = tunable_all(&n);
         bool bad = live_report_errors(root, live, NULL) > 0;

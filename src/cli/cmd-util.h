@@ -77,7 +77,7 @@ int cmd_enter_netns(const char *spec);
  * cannot be read, and each integer value the kernel could not hold (the
  * model then uses the default in its place). Returns true when there was
  * either: the figures rest on a guess, and the command exits 3. */
-bool cmd_report_live(const char *root, const struct live *live, unsigned hz);
+bool cmd_report_live(const struct root *root, const struct live *live, unsigned hz);
 
 struct sysctld;
 /* A sysctl.d tree over a bound (sysctld_refused()): log its one line,

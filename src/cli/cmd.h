@@ -16,7 +16,8 @@ enum exit_status {
 };
 
 struct context {
-        const char *root;          /* NULL: the real root */
+        struct root root;          /* --root's tree or the host's "/", opened once by main.c before any
+                                    * setns(); commands pass &ctx->root. Starts as { .fd = -1 } */
         const char *netns;         /* as typed, or NULL */
         struct output output;      /* stdout, --format, colour, width: what renderers get */
 
@@ -26,6 +27,11 @@ struct context {
 
 /* The kernel facts, read once. Never fails: unknown fields stay 0/NULL. */
 const struct kernel_info *context_kernel(struct context *ctx);
+/* ctx->root the host's "/" unless --root opened a tree. Returns EXIT_OK,
+ * or EXIT_OPERATION having logged. */
+int context_open_root(struct context *ctx);
+/* Close the root and free the kernel facts; for _cleanup_(). */
+void context_done(struct context *ctx);
 
 /* Commands return an exit status; they print what the user hears. */
 int cmd_audit(struct context *ctx, int argc, char **argv);

@@ -97,7 +97,7 @@ static int list_profiles(struct context *ctx) {
         struct profile_entry *e = NULL;
         size_t n = 0;
         /* Broken profiles too: `profile show` is how one sees why. */
-        if (profile_list(ctx->root, &e, &n) < 0)
+        if (profile_list(&ctx->root, &e, &n) < 0)
                 return EXIT_OPERATION;
         for (size_t i = 0; i < n; i++)
                 puts(e[i].name);

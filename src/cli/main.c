@@ -74,15 +74,21 @@ static void help(FILE *f) {
 /* One global option, before or after the command: --root, --netns,
  * --json, --format. Returns EXIT_OK or EXIT_USAGE, having logged. */
 static int set_global(struct context *ctx, int opt, const char *arg) {
+        struct root root;
         struct stat st;
         int r;
         switch (opt) {
         case ARG_ROOT:
-                if (stat(arg, &st) < 0)
-                        return cmd_fail(EXIT_USAGE, "--root '%s': %s", arg, strerror(errno));
-                if (!S_ISDIR(st.st_mode))
+                /* Opened here, once, before --netns's setns(): every path
+                 * below it starts at this fd (root.h). "" names no
+                 * directory, though root_open() takes it for the host. */
+                r = *arg ? root_open(arg, &root) : -ENOENT;
+                if (r == -ENOTDIR && stat(arg, &st) == 0)
                         return cmd_fail(EXIT_USAGE, "--root '%s': not a directory", arg);
-                ctx->root = arg;
+                if (r < 0)
+                        return cmd_fail(EXIT_USAGE, "--root '%s': %s", arg, strerror(-r));
+                root_done(&ctx->root);
+                ctx->root = root;
                 break;
         case ARG_NETNS:
                 ctx->netns = arg;
@@ -282,6 +288,9 @@ static int run_version(struct context *ctx, int argc, char **argv) {
 /* Hidden `tcptune __complete WHAT`: the word lists behind completions/
  * (complete.c), with the command table's names. */
 static int run_complete(struct context *ctx, int argc, char **argv) {
+        int r = context_open_root(ctx);
+        if (r != EXIT_OK)
+                return r;
         const char *names[ELEMENTSOF(commands) + 2];
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 names[i] = commands[i].name;
@@ -310,8 +319,12 @@ static int run_command(struct context *ctx, const char *name, int argc, char **a
         const struct command *cmd = find_command(name);
         if (!cmd && !streq(name, "help") && !streq(name, "version"))
                 return unknown_command(name);
+        /* The host's "/" unless --root opened a tree: before setns(). */
+        int r = context_open_root(ctx);
+        if (r != EXIT_OK)
+                return r;
         if (ctx->netns) {
-                int r = cmd_enter_netns(ctx->netns);
+                r = cmd_enter_netns(ctx->netns);
                 if (r != EXIT_OK)
                         return r;
         }
@@ -320,7 +333,7 @@ static int run_command(struct context *ctx, const char *name, int argc, char **a
                 return cmd_fail(EXIT_OPERATION, "out of memory");
 
         optind = 0;
-        int r = streq(name, "help")      ? run_help(ctx, argc, argv)
+        r = streq(name, "help")      ? run_help(ctx, argc, argv)
                 : streq(name, "version") ? run_version(ctx, argc, argv)
                                          : cmd->run(ctx, argc, argv);
         kernel_info_done(&ctx->kernel);
@@ -331,7 +344,8 @@ static int run_command(struct context *ctx, const char *name, int argc, char **a
 
 int main(int argc, char **argv) {
         size_t written = 0;
-        struct context ctx = {
+        _cleanup_(context_done) struct context ctx = {
+                .root = { .fd = -1 },
                 .output = { .stream = stdout, .format = FORMAT_TEXT, .width = OUTPUT_WIDTH },
         };
         bool json = json_requested(argc, argv);

@@ -162,7 +162,7 @@ static int file_error(int r, struct error *err) {
         return error_set(err, r, POLICY_FILE, 0, "%s", strerror(-r));
 }
 
-int policy_load(const char *root, struct policy *ret, struct error *err) {
+int policy_load(const struct root *root, struct policy *ret, struct error *err) {
         int fd = sysctld_open(root, POLICY_FILE);
         if (fd == -ENOENT || fd == -ENODEV)
                 return policy_init(ret);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "error.h"
+#include "root.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -35,7 +36,7 @@ int policy_init(struct policy *ret);
  * or another negative errno when it exists but cannot be read; but for
  * -ENOMEM, err says where (POLICY_FILE and the line, 0 for the whole
  * file) and what. *ret is filled on success only. */
-int policy_load(const char *root, struct policy *ret, struct error *err);
+int policy_load(const struct root *root, struct policy *ret, struct error *err);
 
 /* Parse policy text on top of the defaults; `file` names it in err. Same
  * returns. */

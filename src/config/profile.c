@@ -67,7 +67,7 @@ bool profile_name_valid(const char *name) {
 }
 
 struct loader {
-        const char *root;
+        const struct root *root;
         unsigned hz;
         struct error *err;
         struct { dev_t dev; ino_t ino; const char *label; } chain[PROFILE_INCLUDE_MAX + 1];  /* borrowed labels */
@@ -101,12 +101,33 @@ static const char *file_error(int r) {
 }
 
 /* Open a file of the search path or an include: relocated under root or not. */
-static int open_file(const char *root, bool relocated, const char *path) {
+static int open_file(const struct root *root, bool relocated, const char *path) {
         if (relocated)
                 return sysctld_open(root, path);
         /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
         int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         return fd < 0 ? -errno : fd;
+}
+
+/* A search directory, flags O_PATH or O_RDONLY: beneath the root when
+ * relocated, its links resolved inside the tree as sysctld_open() resolves
+ * the files in it. Returns the fd or a negative errno. */
+static int open_dir(const struct root *root, const struct dir *d, int flags) {
+        if (d->relocated)
+                return root_open_at(root, d->path, flags | O_DIRECTORY, 0, ROOT_IN_ROOT);
+        int fd = open(d->path, flags | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+/* The entries of a search directory, or NULL with errno set. */
+static DIR *open_listing(const struct root *root, const struct dir *d) {
+        int fd = open_dir(root, d, O_RDONLY);
+        DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+        if (fd < 0)
+                errno = -fd;
+        else if (!dir)
+                closep(&fd);
+        return dir;
 }
 
 /* Read a whole regular file of at most PROFILE_SIZE_MAX bytes. */
@@ -124,7 +145,7 @@ static int read_file(int fd, char **ret, size_t *ret_len, struct stat *ret_st) {
 
 /* Where NAME lives: the last search directory that has NAME.ini (whatever
  * it is: a directory there is an error, not a reason to look further). */
-static int find_name(const char *root, const char *name, char **ret_path, bool *ret_relocated, int *ret_fd) {
+static int find_name(const struct root *root, const char *name, char **ret_path, bool *ret_relocated, int *ret_fd) {
         struct dir dirs[2];
         size_t n = search_dirs(dirs);
         for (size_t i = n; i-- > 0;) {
@@ -135,11 +156,8 @@ static int find_name(const char *root, const char *name, char **ret_path, bool *
                 if (fd == -ENOENT) {
                         /* A dangling link is something, not nothing. */
                         struct stat st;
-                        _cleanup_free_ char *full = NULL;
-                        bool under = dirs[i].relocated && !root_path_is_host(root);
-                        if (asprintf(&full, "%s%s", under ? root : "", path) < 0)
-                                return -ENOMEM;
-                        if (lstat(full, &st) < 0)
+                        _cleanup_close_ int dfd = open_dir(root, &dirs[i], O_PATH);
+                        if (dfd < 0 || fstatat(dfd, strrchr(path, '/') + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
                                 continue;
                 }
                 *ret_path = TAKE_PTR(path);
@@ -152,17 +170,13 @@ static int find_name(const char *root, const char *name, char **ret_path, bool *
 
 /* The profile name on the search path nearest to name, or NULL: only
  * file names, nothing loaded (a broken include must not recurse here). */
-static char *nearest_name(const char *root, const char *name) {
+static char *nearest_name(const struct root *root, const char *name) {
         struct dir dirs[2];
         size_t nd = search_dirs(dirs);
         char *best = NULL;
         unsigned best_d = SUGGEST_FAR;
         for (size_t i = 0; i < nd; i++) {
-                _cleanup_free_ char *full = NULL;
-                bool under = dirs[i].relocated && root && *root && !streq(root, "/");
-                if (asprintf(&full, "%s%s", under ? root : "", dirs[i].path) < 0)
-                        break;
-                DIR *d = opendir(full);
+                DIR *d = open_listing(root, &dirs[i]);
                 for (struct dirent *de; d && (de = readdir(d));) {
                         _cleanup_free_ char *cand = endswith(de->d_name, ".ini") && strlen(de->d_name) > 4
                                                             ? strndup(de->d_name, strlen(de->d_name) - 4)
@@ -184,7 +198,7 @@ static char *nearest_name(const char *root, const char *name) {
 
 /* NAME is on no search directory; from: the include = line, or NULL for
  * the name the user gave. */
-static int not_found(struct error *err, const char *root, const struct include_site *from, const char *name) {
+static int not_found(struct error *err, const struct root *root, const struct include_site *from, const char *name) {
         struct dir dirs[2];
         search_dirs(dirs);
         _cleanup_free_ char *near = nearest_name(root, name), *hint = NULL;
@@ -345,7 +359,7 @@ static int load_file(struct loader *l, const char *path, bool relocated, int fd,
         return merge(p, &f);
 }
 
-int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, struct error *err) {
+int profile_load(const struct root *root, const char *name, unsigned hz, struct profile **ret, struct error *err) {
         _cleanup_(profile_freep) struct profile *p = calloc(1, sizeof(*p));
         struct loader l = { .root = root, .hz = hz, .err = err, .p = p };
         _cleanup_free_ char *path = NULL, *base = NULL;
@@ -413,18 +427,14 @@ static int cmp_entry(const void *a, const void *b) {
         return strcmp(((const struct profile_entry *) a)->name, ((const struct profile_entry *) b)->name);
 }
 
-int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n) {
+int profile_list(const struct root *root, struct profile_entry **ret, size_t *ret_n) {
         struct dir dirs[2];
         size_t nd = search_dirs(dirs), n = 0, opened = 0;
         struct profile_entry *e = NULL;
         int dir_error = -ENOENT;
 
         for (size_t i = 0; i < nd; i++) {
-                _cleanup_free_ char *full = NULL;
-                bool under = dirs[i].relocated && !root_path_is_host(root);
-                if (asprintf(&full, "%s%s", under ? root : "", dirs[i].path) < 0)
-                        goto oom;
-                DIR *d = opendir(full);
+                DIR *d = open_listing(root, &dirs[i]);
                 if (!d) {
                         /* Absent is the usual case for one of them; anything else says more. */
                         if (errno != ENOENT)

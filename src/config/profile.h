@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "model.h"
+#include "root.h"
 #include "util.h"
 
 /* A profile file larger than this is refused (not read on without bound). */
@@ -59,7 +60,7 @@ struct profile {
  * an include, the include = line), or no file for a NAME that is not
  * there. hz: for the ranges of jiffies keys (0: HZ_ASSUMED). *ret is
  * owned by the caller. */
-int profile_load(const char *root, const char *name, unsigned hz, struct profile **ret, struct error *err);
+int profile_load(const struct root *root, const char *name, unsigned hz, struct profile **ret, struct error *err);
 
 void profile_free(struct profile *p);  /* NULL and half-built objects ok */
 static inline void profile_freep(struct profile **p) {
@@ -91,7 +92,7 @@ struct profile_entry {
  * opened it returns -ENOENT (or opendir's other error, like -EACCES, for
  * one that exists) and sets nothing. Otherwise returns 0 or -ENOMEM; free
  * with profile_entries_free(). */
-int profile_list(const char *root, struct profile_entry **ret, size_t *ret_n);
+int profile_list(const struct root *root, struct profile_entry **ret, size_t *ret_n);
 void profile_entries_free(struct profile_entry *e, size_t n);
 
 struct profile_expect_result {

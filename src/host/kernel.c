@@ -97,12 +97,12 @@ static size_t gzip_data_offset(const unsigned char *buf, size_t len) {
 /* The whole file, up to 16 MiB (a kernel .config is ~300 KiB, its gzip
  * ~25 KiB): 64 KiB first, so config.gz takes one read() (its st_size under
  * /proc is not to be trusted). */
-static int read_file(const char *root, const char *abs, unsigned char **ret, size_t *ret_len) {
+static int read_file(const struct root *root, const char *abs, unsigned char **ret, size_t *ret_len) {
         /* Resolved inside the tree: a --root image's own links are its
          * business, but none may lead out of it (the release in the path
          * comes from the tree too). O_NONBLOCK and a regular file only: a
          * FIFO neither blocks nor gets read. */
-        _cleanup_close_ int fd = root_path_open(root, abs, O_RDONLY | O_NONBLOCK, 0, ROOT_IN_ROOT);
+        _cleanup_close_ int fd = root_open_at(root, abs, O_RDONLY | O_NONBLOCK, 0, ROOT_IN_ROOT);
         struct stat st;
         if (fd < 0)
                 return fd;
@@ -192,7 +192,7 @@ int kernel_config_read_buffer(const unsigned char *file, size_t file_len, bool w
         return kernel_config_parse(text ? text + from : "", len - from, ret_hz, ret_cc);
 }
 
-static int read_config(const char *root, const char *shown, bool want_cc, struct kernel_info *k) {
+static int read_config(const struct root *root, const char *shown, bool want_cc, struct kernel_info *k) {
         _cleanup_free_ unsigned char *file = NULL;
         size_t file_len = 0;
         int r;
@@ -210,11 +210,11 @@ static int read_config(const char *root, const char *shown, bool want_cc, struct
         return k->hz_source ? 0 : -ENOMEM;
 }
 
-int kernel_info_read(const char *root, struct kernel_info *ret) {
+int kernel_info_read(const struct root *root, struct kernel_info *ret) {
         return kernel_info_read_full(root, /* want_cc= */ true, ret);
 }
 
-int kernel_info_read_full(const char *root, bool want_cc, struct kernel_info *ret) {
+int kernel_info_read_full(const struct root *root, bool want_cc, struct kernel_info *ret) {
         struct kernel_info k = {};
         _cleanup_free_ char *boot = NULL;
 

@@ -5,6 +5,7 @@
  * and always 100 (docs/MODEL.md §13). Paths are relocated under --root. */
 #pragma once
 
+#include "root.h"
 #include "util.h"
 
 struct kernel_info {
@@ -16,12 +17,12 @@ struct kernel_info {
 
 /* Fill *ret. Missing files are not errors: fields stay NULL / 0.
  * Returns 0 or -ENOMEM. Free with kernel_info_done(). */
-int kernel_info_read(const char *root, struct kernel_info *ret);
+int kernel_info_read(const struct root *root, struct kernel_info *ret);
 /* The same; with want_cc false the config is decompressed only up to
  * CONFIG_HZ, which comes first, and default_cc stays NULL: for callers
  * that never show the build's default congestion control (~0.1 ms less
  * with /proc/config.gz). */
-int kernel_info_read_full(const char *root, bool want_cc, struct kernel_info *ret);
+int kernel_info_read_full(const struct root *root, bool want_cc, struct kernel_info *ret);
 void kernel_info_done(struct kernel_info *k);
 
 /* Pure: pick CONFIG_HZ and CONFIG_DEFAULT_TCP_CONG (only a name: 1-15

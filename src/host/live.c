@@ -4,7 +4,7 @@
 #include "log.h"
 #include "sysctl.h"
 
-int live_read(const char *root, struct live *ret) {
+int live_read(const struct root *root, struct live *ret) {
         size_t n;
         const struct tunable *t = tunable_all(&n);
         struct live l = { .n = n };
@@ -44,7 +44,7 @@ const char *live_get(const struct live *l, const char *key) {
         return NULL;
 }
 
-bool live_report_error(const char *root, const char *key, int error) {
+bool live_report_error(const struct root *root, const char *key, int error) {
         if (error >= 0 || error == -ENOENT)
                 return false;
         /* Keys from sysctl.d files may hold any byte: keep the line safe. */
@@ -54,7 +54,7 @@ bool live_report_error(const char *root, const char *key, int error) {
         return true;
 }
 
-size_t live_report_errors(const char *root, const struct live *l, const struct tunable *only) {
+size_t live_report_errors(const struct root *root, const struct live *l, const struct tunable *only) {
         size_t n, logged = 0;
         const struct tunable *t = tunable_all(&n);
         for (size_t i = 0; i < n && i < l->n; i++)

@@ -4,6 +4,7 @@
 
 #include "kernel.h"
 #include "model-input.h"
+#include "root.h"
 #include "tunables.h"
 
 struct live {
@@ -14,7 +15,7 @@ struct live {
 
 /* Read every catalog key under root's /proc/sys (the current netns).
  * Returns 0 or -ENOMEM; per-key failures are in error[]. */
-int live_read(const char *root, struct live *ret);
+int live_read(const struct root *root, struct live *ret);
 void live_done(struct live *l);
 /* Value of a catalog key (canonical), or NULL. */
 const char *live_get(const struct live *l, const char *key);
@@ -22,9 +23,9 @@ const char *live_get(const struct live *l, const char *key);
  * Permission denied"); absent keys (-ENOENT) are normal on older kernels.
  * only, when not NULL, limits it to that catalog entry. Returns how many
  * were logged. */
-size_t live_report_errors(const char *root, const struct live *l, const struct tunable *only);
+size_t live_report_errors(const struct root *root, const struct live *l, const struct tunable *only);
 /* The same for one key and the error reading it; returns true when logged. */
-bool live_report_error(const char *root, const char *key, int error);
+bool live_report_error(const struct root *root, const char *key, int error);
 
 /* Start from kernel defaults, then take every live catalog value that is
  * present and valid; absent keys keep the behaviour of kernels without

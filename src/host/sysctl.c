@@ -10,18 +10,24 @@
 #include "root.h"
 #include "sysctl.h"
 
-char *sysctl_path(const char *root, const char *canonical) {
-        _cleanup_free_ char *sub = sysctl_key_to_subpath(canonical);
-        char *p = NULL;
-        if (!sub || asprintf(&p, "%s/proc/sys/%s", root_path_prefix(root), sub) < 0)
+char *sysctl_path(const struct root *root, const char *canonical) {
+        _cleanup_free_ char *sub = sysctl_key_to_subpath(canonical), *abs = NULL;
+        if (!sub || asprintf(&abs, "/proc/sys/%s", sub) < 0)
                 return NULL;
-        return p;
+        return root_display(root, abs);
+}
+
+int sysctl_stat(const struct root *root, const char *canonical, struct stat *ret) {
+        _cleanup_free_ char *sub = sysctl_key_to_subpath(canonical), *abs = NULL;
+        if (!sub || asprintf(&abs, "/proc/sys/%s", sub) < 0)
+                return -ENOMEM;
+        return root_stat(root, abs, 0, ret);
 }
 
 /* Open the key's file below root, no symbolic link followed on the way
  * (a --root tree is not trusted: proc/sys/net/ipv4 -> /elsewhere must not
  * be written through). root itself is the user's choice and may be one. */
-static int open_key(const char *root, const char *canonical, int flags) {
+static int open_key(const struct root *root, const char *canonical, int flags) {
         _cleanup_free_ char *sub = sysctl_key_to_subpath(canonical);
         _cleanup_free_ char *abs = NULL;
         if (!sub || asprintf(&abs, "/proc/sys/%s", sub) < 0)
@@ -29,7 +35,7 @@ static int open_key(const char *root, const char *canonical, int flags) {
         /* O_NONBLOCK and a regular file only: a FIFO or a device planted
          * under --root neither blocks the open nor gets read (a /proc/sys
          * entry is a regular file). */
-        int fd = root_path_open(root, abs, flags | O_NONBLOCK, 0, ROOT_NO_SYMLINKS);
+        int fd = root_open_at(root, abs, flags | O_NONBLOCK, 0, ROOT_NO_SYMLINKS);
         struct stat st;
         if (fd >= 0 && fstat(fd, &st) < 0) {
                 int e = -errno;
@@ -43,7 +49,7 @@ static int open_key(const char *root, const char *canonical, int flags) {
         return fd;
 }
 
-int sysctl_read(const char *root, const char *canonical, char **ret) {
+int sysctl_read(const struct root *root, const char *canonical, char **ret) {
         _cleanup_close_ int fd = -1;
         char buf[4096];
 
@@ -63,7 +69,7 @@ int sysctl_read(const char *root, const char *canonical, char **ret) {
         return 0;
 }
 
-int sysctl_write(const char *root, const char *canonical, const char *value) {
+int sysctl_write(const struct root *root, const char *canonical, const char *value) {
         _cleanup_free_ char *line = NULL;
         _cleanup_close_ int fd = -1;
 
@@ -87,7 +93,7 @@ static int cmp_str(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-int sysctl_list(const char *root, const char *dir, const char *prefix, char ***ret) {
+int sysctl_list(const struct root *root, const char *dir, const char *prefix, char ***ret) {
         _cleanup_strv_free_ char **keys = NULL;
         size_t n = 0, cap = 0;
         DIR *d;

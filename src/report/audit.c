@@ -31,7 +31,7 @@ static void ns_done(struct audit_ns *ns) {
         *ns = (struct audit_ns) {};
 }
 
-static int collect_drift(const char *root, const struct kernel_info *k, const struct sysctld *s,
+static int collect_drift(const struct root *root, const struct kernel_info *k, const struct sysctld *s,
                          struct audit_ns *ns) {
         size_t n = 0;
         for (size_t i = 0; i < s->n_entries; i++)
@@ -97,7 +97,7 @@ static int collect_sockets(const struct audit_ns *ans, struct audit_sockets *ret
         return r == -ENOMEM ? r : 0;
 }
 
-int audit_collect(const char *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns) {
+int audit_collect(const struct root *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns) {
         int r = live_read(root, &ns->live);
         if (r < 0)
                 return r;
@@ -113,7 +113,7 @@ int audit_collect(const char *root, const struct kernel_info *k, const struct sy
                         return r;
                 live_drop_absent(&ns->live, &ns->results[sc]);
         }
-        if (!root && (r = collect_sockets(ns, &ns->sockets)) < 0)
+        if (root_is_host(root) && (r = collect_sockets(ns, &ns->sockets)) < 0)
                 return r;
         if (s) {
                 ns->boot_config = true;
@@ -151,7 +151,7 @@ int audit_add_ns(struct audit_report *rep, const char *label, const char *path) 
 }
 
 struct scan {
-        const char *root;
+        const struct root *root;
         const struct kernel_info *k;
         struct audit_report *rep;
 };
@@ -171,12 +171,12 @@ static int visit_ns(struct netns_entry *e, int enter_error, void *userdata) {
         return audit_collect(s->root, s->k, e->path ? NULL : s->rep->sysctld, ns);
 }
 
-static int scan_all(const char *root, const struct kernel_info *k, struct audit_report *rep) {
+static int scan_all(const struct root *root, const struct kernel_info *k, struct audit_report *rep) {
         struct scan s = { root, k, rep };
         return netns_scan_each(visit_ns, &s);
 }
 
-int audit_run(const char *root, const struct kernel_info *k, const struct policy *p, const char *label,
+int audit_run(const struct root *root, const struct kernel_info *k, const struct policy *p, const char *label,
               bool all_netns, struct audit_report *ret) {
         struct audit_report rep = { .kernel = k, .policy = p, .netns = label, .all_netns = all_netns };
         bool host = all_netns || !label;

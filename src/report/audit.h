@@ -66,7 +66,7 @@ struct audit_report {
  * namespaces that cannot be entered are findings, not failures. Returns
  * 0, -ENOMEM, or -errno when we could not return to our own namespace
  * (the report is then unusable). Free with audit_report_done(). */
-int audit_run(const char *root, const struct kernel_info *k, const struct policy *p, const char *label,
+int audit_run(const struct root *root, const struct kernel_info *k, const struct policy *p, const char *label,
               bool all_netns, struct audit_report *ret);
 void audit_report_done(struct audit_report *r);
 
@@ -77,6 +77,6 @@ void audit_report_done(struct audit_report *r);
 int audit_add_ns(struct audit_report *rep, const char *label, const char *path);
 
 /* Fill ns from the namespace we are in: live values, model, (with s)
- * drift and, without a root, the failing sockets. Returns 0 or -ENOMEM. */
-int audit_collect(const char *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns);
+ * drift and, on the host (not a --root tree), the failing sockets. Returns 0 or -ENOMEM. */
+int audit_collect(const struct root *root, const struct kernel_info *k, const struct sysctld *s, struct audit_ns *ns);
 

@@ -8,7 +8,7 @@ bool config_report_shows(const struct config_report *rep, const char *key) {
 
 /* Check one entry; HZ is read only for the few values that depend on it
  * (jiffies ranges, keys kept in jiffies); unknown, it is taken as 250. */
-static int check(const char *root, const struct sysctld_entry *e, unsigned (*hz)(void *userdata), void *userdata,
+static int check(const struct root *root, const struct sysctld_entry *e, unsigned (*hz)(void *userdata), void *userdata,
                  struct config_row *row) {
         bool needs_hz = false;
         int r = sysctld_check_entry(root, e, 0, &needs_hz, &row->check);
@@ -26,7 +26,7 @@ static int check(const char *root, const struct sysctld_entry *e, unsigned (*hz)
         return 0;
 }
 
-int config_report_collect(const char *root, const struct sysctld *s, bool all, unsigned (*hz)(void *userdata),
+int config_report_collect(const struct root *root, const struct sysctld *s, bool all, unsigned (*hz)(void *userdata),
                           void *userdata, struct config_report *ret) {
         struct config_report rep = { .s = s, .all = all };
         rep.rows = calloc(s->n_entries ? s->n_entries : 1, sizeof(*rep.rows));
@@ -73,7 +73,7 @@ static int cat_line(char *line, unsigned lineno, void *userdata) {
         return 0;
 }
 
-int config_cat_collect(const char *root, const struct sysctld *s, struct config_cat *ret) {
+int config_cat_collect(const struct root *root, const struct sysctld *s, struct config_cat *ret) {
         *ret = (struct config_cat) { .files = calloc(s->n_files ? s->n_files : 1, sizeof(struct config_cat_file)) };
         if (!ret->files)
                 return -ENOMEM;

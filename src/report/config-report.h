@@ -29,7 +29,7 @@ bool config_report_shows(const struct config_report *rep, const char *key);
  * depends on it (jiffies keys); 0 means unknown and is taken as 250.
  * Returns 0 or -ENOMEM (the rows checked until then are kept). Free with
  * config_report_done() either way. */
-int config_report_collect(const char *root, const struct sysctld *s, bool all, unsigned (*hz)(void *userdata),
+int config_report_collect(const struct root *root, const struct sysctld *s, bool all, unsigned (*hz)(void *userdata),
                           void *userdata, struct config_report *ret);
 void config_report_done(struct config_report *rep);
 
@@ -54,5 +54,5 @@ struct config_cat {
 /* Read every file of s under root. Files that cannot be opened or read
  * are recorded, not failures. Returns 0 or -ENOMEM; free with
  * config_cat_done() either way. */
-int config_cat_collect(const char *root, const struct sysctld *s, struct config_cat *ret);
+int config_cat_collect(const struct root *root, const struct sysctld *s, struct config_cat *ret);
 void config_cat_done(struct config_cat *c);

@@ -15,6 +15,6 @@ struct explain_report {
 
 /* Read the live values under root. Returns 0 or -ENOMEM; per-key
  * failures are in live.error[]. Free with explain_report_done(). */
-int explain_report_collect(const char *root, const struct kernel_info *k, const struct tunable *only,
+int explain_report_collect(const struct root *root, const struct kernel_info *k, const struct tunable *only,
                            struct explain_report *ret);
 void explain_report_done(struct explain_report *rep);

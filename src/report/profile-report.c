@@ -67,7 +67,7 @@ static int model(struct profile_report *rep, const struct profile *applicable, c
 }
 
 /* One row: the key live and at boot against what the profile wants. */
-static int row_collect(const char *root, struct profile_report *rep, const struct profile_setting *set,
+static int row_collect(const struct root *root, struct profile_report *rep, const struct profile_setting *set,
                        const struct live *live, struct profile_row *row) {
         size_t n;
         const struct tunable *t = tunable_all(&n);
@@ -99,7 +99,7 @@ static int row_collect(const char *root, struct profile_report *rep, const struc
         return 0;
 }
 
-int profile_report_collect(const char *root, const struct kernel_info *k, const struct profile *p, bool boot_checked,
+int profile_report_collect(const struct root *root, const struct kernel_info *k, const struct profile *p, bool boot_checked,
                            struct profile_report *ret) {
         _cleanup_(live_done) struct live live = {};
         _cleanup_free_ struct profile_setting *held = NULL;

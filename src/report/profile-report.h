@@ -45,6 +45,6 @@ struct profile_report {
  * the report is still complete. Returns 0, -ENOMEM, -EINVAL (a value the
  * live HZ, before.hz, cannot hold) or -EDOM (the model could not compute
  * failed_scenario). Free with profile_report_done() either way. */
-int profile_report_collect(const char *root, const struct kernel_info *k, const struct profile *p, bool boot_checked,
+int profile_report_collect(const struct root *root, const struct kernel_info *k, const struct profile *p, bool boot_checked,
                            struct profile_report *ret);
 void profile_report_done(struct profile_report *rep);

@@ -239,8 +239,9 @@ int sockets_predict(const struct sockets_filter *f, struct sockets_ns *ns) {
         return 0;
 }
 
-int sockets_collect(const struct kernel_info *k, const struct sockets_filter *f, struct sockets_ns *ns) {
-        int r = live_read(NULL, &ns->live);
+int sockets_collect(const struct root *root, const struct kernel_info *k, const struct sockets_filter *f,
+                    struct sockets_ns *ns) {
+        int r = live_read(root, &ns->live);
         if (r < 0)
                 return r;
         live_model_input(&ns->live, k, &ns->in, &ns->hz_assumed);
@@ -269,6 +270,7 @@ static int add_ns(struct sockets_report *rep, const char *label, const char *pat
 }
 
 struct scan {
+        const struct root *root;
         const struct kernel_info *k;
         struct sockets_report *rep;
 };
@@ -283,22 +285,22 @@ static int visit_ns(struct netns_entry *e, int enter_error, void *userdata) {
                 ns->error = enter_error, ns->stage = SOCKETS_STAGE_ENTER;
                 return 0;
         }
-        return sockets_collect(s->k, &s->rep->filter, ns);
+        return sockets_collect(s->root, s->k, &s->rep->filter, ns);
 }
 
-static int scan_all(const struct kernel_info *k, struct sockets_report *rep) {
-        struct scan s = { k, rep };
+static int scan_all(const struct root *root, const struct kernel_info *k, struct sockets_report *rep) {
+        struct scan s = { root, k, rep };
         return netns_scan_each(visit_ns, &s);
 }
 
-int sockets_run(const struct kernel_info *k, const struct sockets_filter *f, const char *label, bool all_netns,
-                struct sockets_report *ret) {
+int sockets_run(const struct root *root, const struct kernel_info *k, const struct sockets_filter *f,
+                const char *label, bool all_netns, struct sockets_report *ret) {
         struct sockets_report rep = { .all_netns = all_netns, .filter = *f };
         int r;
         if (all_netns)
-                r = scan_all(k, &rep);
+                r = scan_all(root, k, &rep);
         else if ((r = add_ns(&rep, label ? label : "host", NULL)) >= 0)
-                r = sockets_collect(k, f, &rep.ns[0]);
+                r = sockets_collect(root, k, f, &rep.ns[0]);
         if (r < 0) {
                 sockets_report_done(&rep);
                 return r;

@@ -80,15 +80,17 @@ struct sockets_report {
 
 /* Collect the namespace we are in (label: "host" or the --netns spec) or,
  * with all_netns, every namespace of the host, entering each with setns()
- * and coming back. Failures of one namespace are in its error. Returns 0,
- * -ENOMEM, or -errno when we could not return to our own namespace. Free
- * with sockets_report_done(). */
-int sockets_run(const struct kernel_info *k, const struct sockets_filter *f, const char *label, bool all_netns,
-                struct sockets_report *ret);
+ * and coming back; tunables are read beneath root, the host's "/" (live
+ * sockets are the running kernel's). Failures of one namespace are in its
+ * error. Returns 0, -ENOMEM, or -errno when we could not return to our own
+ * namespace. Free with sockets_report_done(). */
+int sockets_run(const struct root *root, const struct kernel_info *k, const struct sockets_filter *f,
+                const char *label, bool all_netns, struct sockets_report *ret);
 void sockets_report_done(struct sockets_report *r);
 
 /* Fill ns (label and path set, error 0) from the namespace we are in. */
-int sockets_collect(const struct kernel_info *k, const struct sockets_filter *f, struct sockets_ns *ns);
+int sockets_collect(const struct root *root, const struct kernel_info *k, const struct sockets_filter *f,
+                    struct sockets_ns *ns);
 
 /* As sockets_collect() with ns->in already set (audit has read the
  * namespace's tunables), for the sockets in the states of the mask (bit

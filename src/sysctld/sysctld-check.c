@@ -341,8 +341,8 @@ static bool in_list(const char *list, const char *name) {
  * tcp_allowed_congestion_control lists: tcp_set_default_congestion_control()
  * refuses the others with EPERM. Only the initial namespace has
  * net.core.netdev_max_backlog. */
-static int check_cc(const char *root, const char *value, char **ret_problem) {
-        _cleanup_free_ char *avail = NULL, *allowed = NULL, *core = NULL, *backlog = NULL;
+static int check_cc(const struct root *root, const char *value, char **ret_problem) {
+        _cleanup_free_ char *avail = NULL, *allowed = NULL;
         struct stat st;
 
         if (tunable_check_value(tunable_find("net.ipv4.tcp_congestion_control"), value, 0, NULL) < 0)
@@ -350,11 +350,11 @@ static int check_cc(const char *root, const char *value, char **ret_problem) {
         if (sysctl_read(root, "net.ipv4.tcp_available_congestion_control", &avail) >= 0 && !in_list(avail, value))
                 return asprintf(ret_problem, "'%s' is not available (%s); only a module tcp_%s could provide it",
                                 value, avail, value) < 0 ? -ENOMEM : 0;
-        core = sysctl_path(root, "net.core");
-        backlog = sysctl_path(root, "net.core.netdev_max_backlog");
-        if (!core || !backlog)
+        int core = sysctl_stat(root, "net.core", &st);
+        int backlog = sysctl_stat(root, "net.core.netdev_max_backlog", &st);
+        if (core == -ENOMEM || backlog == -ENOMEM)
                 return -ENOMEM;
-        if (stat(core, &st) < 0 || stat(backlog, &st) >= 0)
+        if (core < 0 || backlog >= 0)
                 return 0;
         if (sysctl_read(root, "net.ipv4.tcp_allowed_congestion_control", &allowed) >= 0 && !in_list(allowed, value))
                 return asprintf(ret_problem,
@@ -385,16 +385,16 @@ static int int_problem(const struct sysctld_entry *e, const struct held *h, unsi
         return asprintf(ret, "%s is out of range (%ld-%ld)", e->value, lo, hi) < 0 ? -ENOMEM : 0;
 }
 
-int sysctld_check_entry(const char *root, const struct sysctld_entry *e, unsigned hz, bool *ret_needs_hz,
+int sysctld_check_entry(const struct root *root, const struct sysctld_entry *e, unsigned hz, bool *ret_needs_hz,
                         struct sysctld_check *ret) {
-        _cleanup_free_ char *path = sysctl_path(root, e->key), *sub = sysctl_key_to_subpath(e->key);
+        _cleanup_free_ char *sub = sysctl_key_to_subpath(e->key);
         const struct tunable *t = tunable_find(e->key);
         struct sysctld_check c = {};
         struct held h = {};
         struct stat st;
         int r = 0;
 
-        if (!path || !sub)
+        if (!sub)
                 return -ENOMEM;
         /* systemd refuses ".." (path_is_normalized); no key has one. */
         for (const char *p = sub; *p; p += *p == '/') {
@@ -405,8 +405,10 @@ int sysctld_check_entry(const char *root, const struct sysctld_entry *e, unsigne
                 }
                 p += n;
         }
-        if (stat(path, &st) < 0) {
-                c.live_error = errno == ENOTDIR ? -ENOENT : -errno;
+        if ((r = sysctl_stat(root, e->key, &st)) == -ENOMEM)
+                return -ENOMEM;
+        if (r < 0) {
+                c.live_error = r == -ENOTDIR ? -ENOENT : r;
                 r = asprintf(&c.problem, c.live_error == -ENOENT ? "not a key on this kernel" : "%s",
                              strerror(-c.live_error));
                 goto done;
@@ -513,7 +515,7 @@ void sysctld_check_done(struct sysctld_check *c) {
  * Linear in entries + overrides: each entry's written overrides are
  * chained once, latest first (a scan of all overrides per entry took 3 s
  * for a 40,000-line drop-in). */
-int sysctld_settle(struct sysctld *s, const char *root) {
+int sysctld_settle(struct sysctld *s, const struct root *root) {
         _cleanup_free_ size_t *last = NULL, *prev = NULL;
         int r;
 

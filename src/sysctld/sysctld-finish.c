@@ -14,8 +14,8 @@
 
 /* Keys a glob matches under root's /proc/sys, sorted, slash form;
  * directories end in '/'. glob(3) with GLOB_BRACE, as systemd calls it. */
-static int expand(const char *root, const char *pattern, char ***ret) {
-        const char *prefix = root_path_prefix(root);
+static int expand(const struct root *root, const char *pattern, char ***ret) {
+        const char *prefix = root_prefix(root);
         _cleanup_free_ char *p = malloc(2 * strlen(prefix) + strlen(pattern) + 16);
         char *w = p;
         glob_t g = {};
@@ -159,7 +159,7 @@ static int add_override(struct sysctld *s, const char *slash_key, const struct o
 
 /* The writes of one option, in order: a key, or a glob's matches that no
  * option names (those go to overrides when that option sets a value). */
-static int writes_of(struct sysctld *s, const char *root, size_t i, struct write **w, size_t *n, size_t *cap) {
+static int writes_of(struct sysctld *s, const struct root *root, size_t i, struct write **w, size_t *n, size_t *cap) {
         struct sysctld_state *st = s->state;
         const struct opt *o = &st->opts[i];
         _cleanup_strv_free_ char **keys = NULL;
@@ -215,7 +215,7 @@ static int writes_of(struct sysctld *s, const char *root, size_t i, struct write
         return 0;
 }
 
-int sysctld_finish(struct sysctld *s, const char *root) {
+int sysctld_finish(struct sysctld *s, const struct root *root) {
         struct sysctld_state *st = s->state;
         struct write *w = NULL, *dw = NULL;
         size_t n = 0, cap = 0, dn = 0, dcap = 0, kept = 0;

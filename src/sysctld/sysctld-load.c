@@ -48,15 +48,11 @@ static char *readlink_fd(int fd) {
         }
 }
 
-static int open_root(const char *root) {
-        int fd = root_path_open_dir(root, O_PATH);
-        return fd < 0 ? -errno : fd;
-}
-
-/* Resolve host path `path` under root_fd. Returns an O_PATH fd and the
- * resolved host path, or -errno. /dev/null is recognised by name (a fixture
- * root need not have it) and returns -ENODEV with the path set. *ret_links
- * counts the links followed: ENOENT after one means a dangling link. */
+/* Resolve host path `path` under root_fd (the root's, borrowed: main.c
+ * opened it once). Returns an O_PATH fd and the resolved host path, or
+ * -errno. /dev/null is recognised by name (a fixture root need not have
+ * it) and returns -ENODEV with the path set. *ret_links counts the links
+ * followed: ENOENT after one means a dangling link. */
 static int chase(int root_fd, const char *path, char **ret_path, unsigned *ret_links) {
         _cleanup_free_ char *todo = strdup(path), *done = strdup("");
         _cleanup_close_ int fd = openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -156,13 +152,10 @@ static int open_in(int root_fd, const char *path, char **ret_resolved, unsigned 
         return reopen(fd, O_RDONLY);
 }
 
-int sysctld_open(const char *root, const char *file) {
-        _cleanup_close_ int root_fd = open_root(root);
+int sysctld_open(const struct root *root, const char *file) {
         _cleanup_free_ char *resolved = NULL;
         unsigned links;
-        if (root_fd < 0)
-                return root_fd;
-        return open_in(root_fd, file, &resolved, &links);
+        return open_in(root->fd, file, &resolved, &links);
 }
 
 struct found {
@@ -351,14 +344,13 @@ static int check_sysctl_conf(struct sysctld *s, int root_fd) {
                                 "/etc/sysctl.d (Debian's 99-sysctl.conf), and there is none");
 }
 
-int sysctld_load(const char *root, struct sysctld **ret) {
+int sysctld_load(const struct root *root, struct sysctld **ret) {
         return sysctld_load_prefix(root, NULL, ret);
 }
 
-int sysctld_load_prefix(const char *root, const char *glob_prefix, struct sysctld **ret) {
+int sysctld_load_prefix(const struct root *root, const char *glob_prefix, struct sysctld **ret) {
         _cleanup_(sysctld_freep) struct sysctld *s = sysctld_new();
-        _cleanup_close_ int root_fd = open_root(root);
-        int dir_fds[ELEMENTSOF(dirs)] = { -1, -1, -1, -1, -1 };
+        int root_fd = root->fd, dir_fds[ELEMENTSOF(dirs)] = { -1, -1, -1, -1, -1 };
         struct found *f = NULL;
         size_t n = 0;
         bool saw = false;
@@ -366,8 +358,6 @@ int sysctld_load_prefix(const char *root, const char *glob_prefix, struct sysctl
 
         if (!s || sysctld_set_glob_prefix(s, glob_prefix) < 0)
                 return -ENOMEM;
-        if (root_fd < 0)
-                return root_fd;
         r = list_files(s, root_fd, dir_fds, &f, &n);
         for (size_t i = 0; r >= 0 && i < n; i++)
                 /* A name already seen in an earlier directory: that one wins. */

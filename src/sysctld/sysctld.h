@@ -10,6 +10,7 @@
  * root sees them (no root prefix). */
 #pragma once
 
+#include "root.h"
 #include "util.h"
 
 /* systemd's LONG_LINE_MAX: a line of this many bytes or more ends the file. */
@@ -81,16 +82,16 @@ struct sysctld {
         struct sysctld_state *state;    /* private: the parse in progress */
 };
 
-/* Read every drop-in under root (NULL or "/" for the host) and resolve
+/* Read every drop-in under root (open: root_open()) and resolve
  * globs against root's /proc/sys. Unreadable files are diagnostics, not
  * failures, and so is a tree over a bound (see SYSCTLD_*_MAX and
  * sysctld_refused()). Returns 0 or -ENOMEM; *ret is owned by the caller. */
-int sysctld_load(const char *root, struct sysctld **ret);
+int sysctld_load(const struct root *root, struct sysctld **ret);
 /* The same, expanding only globs that can match a key starting with
  * glob_prefix (canonical, "net.ipv4.tcp_"; NULL: all): the others leave no
  * entry behind. For callers that look at those keys only (audit: a glob
  * over net.ipv4.conf.* costs ~60 us of /proc/sys walking). */
-int sysctld_load_prefix(const char *root, const char *glob_prefix, struct sysctld **ret);
+int sysctld_load_prefix(const struct root *root, const char *glob_prefix, struct sysctld **ret);
 /* Before sysctld_finish(): the glob_prefix of sysctld_load_prefix().
  * Returns 0 or -ENOMEM. */
 int sysctld_set_glob_prefix(struct sysctld *s, const char *canonical_prefix);
@@ -101,7 +102,7 @@ int sysctld_set_glob_prefix(struct sysctld *s, const char *canonical_prefix);
  * Each returns 0, -ENOMEM, or -E2BIG once the tree is refused (a bound). */
 struct sysctld *sysctld_new(void);
 int sysctld_parse_buffer(struct sysctld *s, const char *file, const char *buf, size_t len);
-int sysctld_finish(struct sysctld *s, const char *root);
+int sysctld_finish(struct sysctld *s, const struct root *root);
 
 /* Parse a drop-in from fd, appended to files[] as `file`; fd < 0 adds the
  * file with no content (a mask, or one that could not be opened). Read
@@ -139,7 +140,7 @@ const struct sysctld_entry *sysctld_find(const struct sysctld *s, const char *ca
 /* Open a listed drop-in (host path) under root for reading, following
  * links inside root. Returns an fd, -ENODEV for /dev/null (a mask: no
  * content), or a negative errno (-EISDIR, -ELOOP, -ENOENT, -EACCES...). */
-int sysctld_open(const char *root, const char *file);
+int sysctld_open(const struct root *root, const char *file);
 
 /* What the kernel makes of a boot value, against the key's live value. */
 struct sysctld_check {
@@ -162,7 +163,7 @@ struct sysctld_check {
  * hz decides the range of jiffies keys; with hz 0 a value that is fine at
  * any HZ passes, and a larger one sets *ret_needs_hz (check again with the
  * real HZ). Returns 0 or -ENOMEM; free with sysctld_check_done(). */
-int sysctld_check_entry(const char *root, const struct sysctld_entry *e, unsigned hz, bool *ret_needs_hz,
+int sysctld_check_entry(const struct root *root, const struct sysctld_entry *e, unsigned hz, bool *ret_needs_hz,
                         struct sysctld_check *ret);
 void sysctld_check_done(struct sysctld_check *c);
 
@@ -170,7 +171,7 @@ void sysctld_check_done(struct sysctld_check *c);
  * wrote a key several times and the kernel refuses the last write, the
  * entry becomes the last write it takes (the refused one an override).
  * Returns 0 or -ENOMEM. */
-int sysctld_settle(struct sysctld *s, const char *root);
+int sysctld_settle(struct sysctld *s, const struct root *root);
 
 /* Pure: what the kernel holds after systemd-sysctl writes value to key
  * when it held live: integers in decimal, the leading values the write

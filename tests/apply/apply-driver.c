@@ -8,7 +8,6 @@
  * Keys and values are checked against the catalog as profiles are. Exit
  * status and output are those of the commands. */
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "cmd-apply.h"
 #include "cmd-util.h"
@@ -77,7 +76,10 @@ out:
 }
 
 int main(int argc, char **argv) {
-        struct context ctx = { .output = { .stream = stdout, .format = FORMAT_TEXT, .width = OUTPUT_WIDTH } };
+        _cleanup_(context_done) struct context ctx = {
+                .root = { .fd = -1 },
+                .output = { .stream = stdout, .format = FORMAT_TEXT, .width = OUTPUT_WIDTH },
+        };
         const char *file = NULL;
         int i = 1, r;
 
@@ -85,10 +87,10 @@ int main(int argc, char **argv) {
                 if (streq(argv[i], "--json"))
                         ctx.output.format = FORMAT_JSON;
                 else if (streq(argv[i], "--root") && i + 1 < argc) {
-                        struct stat st;
-                        ctx.root = argv[++i];
-                        if (stat(ctx.root, &st) < 0 || !S_ISDIR(st.st_mode)) {
-                                log_error("--root '%s': not a directory", ctx.root);
+                        const char *path = argv[++i];
+                        root_done(&ctx.root);
+                        if (!*path || root_open(path, &ctx.root) < 0) {
+                                log_error("--root '%s': not a directory", path);
                                 return EXIT_USAGE;
                         }
                 } else if (streq(argv[i], "--netns") && i + 1 < argc)
@@ -100,6 +102,8 @@ int main(int argc, char **argv) {
         }
         if (i >= argc)
                 return usage();
+        if ((r = context_open_root(&ctx)) != EXIT_OK)
+                return r;
         if (ctx.netns) {
                 r = cmd_enter_netns(ctx.netns);
                 if (r != EXIT_OK)
@@ -113,7 +117,6 @@ int main(int argc, char **argv) {
                 r = cmd_profile_active(&ctx);
         else
                 return usage();
-        kernel_info_done(&ctx.kernel);
         if (fflush(stdout) != 0 || ferror(stdout)) {
                 log_error("cannot write output: %s", strerror(errno ? errno : EIO));
                 return EXIT_OPERATION;

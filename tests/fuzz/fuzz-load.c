@@ -194,7 +194,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         close(root_fd);
 
         _cleanup_(sysctld_freep) struct sysctld *s = NULL;
-        int r = sysctld_load(root, &s);
+        struct root rt;
+        fuzz_assert(root_open(root, &rt) == 0);
+        int r = sysctld_load(&rt, &s);
+        root_done(&rt);
         fuzz_oom(r);
         fuzz_assert(r == 0 && s);
 

@@ -259,7 +259,7 @@ static void audit_case(const char *const *s, struct sysctld *sd, bool all) {
 
 static void config_case(const char *const *s, struct sysctld *sd) {
         struct config_report rep;
-        fuzz_oom(config_report_collect(FUZZ_ROOT, sd, /* all= */ true, hz_250, NULL, &rep));
+        fuzz_oom(config_report_collect(fuzz_root(), sd, /* all= */ true, hz_250, NULL, &rep));
         render(FORMAT_TEXT, config_fn, &rep);
         render(FORMAT_JSON, config_fn, &rep);
         rep.all = false;
@@ -355,7 +355,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fuzz_oom(sysctld_parse_buffer(sd, s[S_FILE], s[S_DROPIN], strlen(s[S_DROPIN])));
         fuzz_oom(sysctld_add_diag(sd, s[S_FILE], 2, 0, "%s", s[S_PROBLEM]));
         fuzz_oom(sysctld_add_shadow(sd, s[S_PATH], 0));
-        fuzz_oom(sysctld_finish(sd, FUZZ_ROOT));
+        fuzz_oom(sysctld_finish(sd, fuzz_root()));
 
         audit_case(s, sd, false);
         audit_case(s, sd, true);

@@ -43,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         break;
                 p = sep + strlen(SEPARATOR);
         }
-        fuzz_oom(sysctld_finish(s, FUZZ_ROOT));
-        fuzz_oom(sysctld_settle(s, FUZZ_ROOT));
+        fuzz_oom(sysctld_finish(s, fuzz_root()));
+        fuzz_oom(sysctld_settle(s, fuzz_root()));
 
         fuzz_assert(s->n_files == n || s->refused);
         /* A refused tree (a bound) holds its reason and nothing else. */
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
                 struct sysctld_check c = {};
                 bool needs_hz = false;
-                fuzz_oom(sysctld_check_entry(FUZZ_ROOT, e, 250, &needs_hz, &c));
+                fuzz_oom(sysctld_check_entry(fuzz_root(), e, 250, &needs_hz, &c));
                 fuzz_assert(c.valid == !c.problem);
                 fuzz_assert(!c.problem || *c.problem);
                 fuzz_assert(!c.exists || c.live_error != -ENOENT);

@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                    .line = 1 };
         struct sysctld_check c = {};
         bool needs_hz = false;
-        fuzz_oom(sysctld_check_entry(FUZZ_ROOT, &e, hz, &needs_hz, &c));
+        fuzz_oom(sysctld_check_entry(fuzz_root(), &e, hz, &needs_hz, &c));
         fuzz_assert(c.exists);
         /* With hz 0 a value whose range depends on HZ is left open. */
         fuzz_assert(needs_hz ? !c.valid && !c.problem : c.valid == !c.problem);

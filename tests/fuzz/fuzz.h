@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "root.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,3 +54,14 @@ static inline unsigned fuzz_count_lines(const uint8_t *data, size_t size) {
                 n += data[i] == '\n';
         return n + (size > 0 && data[size - 1] != '\n');
 }
+
+#ifdef FUZZ_ROOT
+/* The fixture tree FUZZ_ROOT names, opened on first use and kept for the
+ * run, as main.c opens --root once. */
+static inline const struct root *fuzz_root(void) {
+        static struct root r = { .fd = -1 };
+        if (r.fd < 0)
+                fuzz_assert(root_open(FUZZ_ROOT, &r) == 0);
+        return &r;
+}
+#endif

@@ -190,6 +190,9 @@ static const char *str(json_object *o, const char *k) {
         return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : NULL;
 }
 
+/* The host's "/", opened once in main(), as tcptune's main.c does. */
+static struct root host = { .fd = -1 };
+
 static int replay_one(const char *key, const char *value, json_object *valid) {
         if (!safe_key(key)) {
                 /* Never written; tcptune must not call it valid. */
@@ -199,7 +202,7 @@ static int replay_one(const char *key, const char *value, json_object *valid) {
                 }
                 return 0;
         }
-        _cleanup_free_ char *path = sysctl_path(NULL, key);
+        _cleanup_free_ char *path = sysctl_path(&host, key);
         int r = path ? write_like_systemd(path, value) : -ENOMEM;
         if (!valid)
                 return 0;
@@ -336,6 +339,10 @@ static int direct(const char *file, const char *state, const char *tmpl, unsigne
 }
 
 int main(int argc, char **argv) {
+        if (root_open(NULL, &host) < 0) {
+                perror("/");
+                return 2;
+        }
         if (argc == 3 && streq(argv[1], "snapshot"))
                 return snapshot(argv[2]) < 0;
         if (argc == 3 && streq(argv[1], "dump"))
@@ -345,7 +352,7 @@ int main(int argc, char **argv) {
         if (argc == 5 && streq(argv[1], "direct"))
         {
                 struct kernel_info k = {};
-                (void) kernel_info_read(NULL, &k);
+                (void) kernel_info_read(&host, &k);
                 int r = direct(argv[2], argv[3], argv[4], k.hz);
                 kernel_info_done(&k);
                 return r;

@@ -10,6 +10,7 @@
 #include "test.h"
 
 static char root[] = "/tmp/test-apply-XXXXXX";
+static struct root rt = { .fd = -1 };  /* root, opened once in main() */
 
 static void put(const char *rel, const char *content, mode_t mode) {
         char path[512], dir[1100];
@@ -268,7 +269,7 @@ static void test_state_large(void) {
 
 static void test_write_atomic(void) {
         mode_t old = umask(077);
-        int dfd = applyfs_open_dir(root, "/etc/sysctl.d", /* create= */ true, NULL);
+        int dfd = applyfs_open_dir(&rt, "/etc/sysctl.d", /* create= */ true, NULL);
         test_assert(dfd >= 0);
         test_assert_int(mode_of("etc/sysctl.d"), 0755); /* whatever the umask */
         bool renamed = false;
@@ -320,33 +321,33 @@ static void test_open_dir_link(void) {
         snprintf(link, sizeof(link), "%s/linked", root);
         test_assert_int(mkdir(target, 0755), 0);
         test_assert_int(symlink(target, link), 0);
-        test_assert_int(applyfs_open_dir(root, "/linked/sysctl.d", true, NULL), -ELOOP);
+        test_assert_int(applyfs_open_dir(&rt, "/linked/sysctl.d", true, NULL), -ELOOP);
         test_assert(!exists("elsewhere/sysctl.d"));
-        test_assert_int(applyfs_open_dir(root, "/nothere/x", false, NULL), -ENOENT);
+        test_assert_int(applyfs_open_dir(&rt, "/nothere/x", false, NULL), -ENOENT);
         put("plainfile", "", 0644);
-        test_assert_int(applyfs_open_dir(root, "/plainfile/x", true, NULL), -ENOTDIR);
+        test_assert_int(applyfs_open_dir(&rt, "/plainfile/x", true, NULL), -ENOTDIR);
 }
 
 static void test_lock(void) {
-        int a = applyfs_lock(root, 0);
+        int a = applyfs_lock(&rt, 0);
         test_assert(a >= 0);
         test_assert_int(mode_of("run/tcptune"), 0755);
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         /* flock belongs to the open file: a second open conflicts even here. */
-        test_assert_int(applyfs_lock(root, 300 * USEC_PER_MSEC), -EWOULDBLOCK);
+        test_assert_int(applyfs_lock(&rt, 300 * USEC_PER_MSEC), -EWOULDBLOCK);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double waited = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
         test_assert(waited >= 0.3 && waited < 2.0);
         close(a);
-        int b = applyfs_lock(root, 0);
+        int b = applyfs_lock(&rt, 0);
         test_assert(b >= 0);
         close(b);
 }
 
 static void test_sysctl_write_truncates(void) {
         put("proc/sys/net/ipv4/tcp_keepalive_time", "7200\n", 0644);
-        test_assert_int(sysctl_write(root, "net.ipv4.tcp_keepalive_time", "60"), 0);
+        test_assert_int(sysctl_write(&rt, "net.ipv4.tcp_keepalive_time", "60"), 0);
         char *c = get("proc/sys/net/ipv4/tcp_keepalive_time");
         test_assert_str(c, "60\n");
         free(c);
@@ -362,7 +363,7 @@ static void test_apply_revert(void) {
         put("proc/sys/net/ipv4/tcp_keepalive_time", "7200\n", 0644);
         put("proc/sys/net/ipv4/tcp_syn_retries", "6\n", 0644);
         put("etc/sysctl.d/90-tcptune.conf", "# older\nnet.ipv4.tcp_retries2 = 10\n", 0600);
-        struct apply_request req = { .root = root, .profile_name = "ff", .settings = ff, .n_settings = 2 };
+        struct apply_request req = { .root = &rt, .profile_name = "ff", .settings = ff, .n_settings = 2 };
         struct apply_result res;
 
         req.dry_run = true;
@@ -397,7 +398,7 @@ static void test_apply_revert(void) {
         /* A second profile: its keys recorded as they were before tcptune,
          * the first profile's keys it leaves alone put back. */
         const struct apply_setting other[] = { { "net.ipv4.tcp_syn_retries", "3" } };
-        struct apply_request req2 = { .root = root, .profile_name = "other", .settings = other, .n_settings = 1 };
+        struct apply_request req2 = { .root = &rt, .profile_name = "other", .settings = other, .n_settings = 1 };
         test_assert_int(apply_run(&req2, &res), 1);
         test_assert_int(res.n_changes, 3);
         apply_result_done(&res);
@@ -405,7 +406,7 @@ static void test_apply_revert(void) {
         test_assert_str(c, "15\n");
         free(c);
 
-        struct apply_request rev = { .root = root };
+        struct apply_request rev = { .root = &rt };
         test_assert_int(apply_revert(&rev, &res), 1);
         test_assert_int(res.dropin, APPLY_DROPIN_RESTORED);
         test_assert_int(res.n_changes, 1);
@@ -436,7 +437,7 @@ static void test_apply_rollback(void) {
                 { "net.ipv4.tcp_retries2", "8" },
                 { "net.ipv4.tcp_nothere", "1" },
         };
-        struct apply_request req = { .root = root, .profile_name = "bad", .settings = bad, .n_settings = 2 };
+        struct apply_request req = { .root = &rt, .profile_name = "bad", .settings = bad, .n_settings = 2 };
         struct apply_result res;
         test_assert_int(apply_run(&req, &res), -ENOENT);
         test_assert(!res.error.file);
@@ -448,7 +449,7 @@ static void test_apply_rollback(void) {
 }
 
 int main(void) {
-        if (!mkdtemp(root)) {
+        if (!mkdtemp(root) || root_open(root, &rt) < 0) {
                 perror("mkdtemp");
                 return 1;
         }
@@ -464,6 +465,7 @@ int main(void) {
         TEST(test_sysctl_write_truncates);
         TEST(test_apply_revert);
         TEST(test_apply_rollback);
+        root_done(&rt);
         char cmd[600];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
         (void) system(cmd);

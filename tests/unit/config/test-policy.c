@@ -152,9 +152,11 @@ static void test_load(void) {
         test_assert(asprintf(&p, "%s/etc", d) > 0 && mkdir(p, 0755) == 0);
         free(p);
         test_assert(asprintf(&p, "%s/etc/tcptune", d) > 0 && mkdir(p, 0755) == 0);
+        struct root rt;
+        test_assert_int(root_open(d, &rt), 0);
 
         /* Missing: the defaults, no file. */
-        test_assert_int(policy_load(d, &pol, &err), 0);
+        test_assert_int(policy_load(&rt, &pol, &err), 0);
         test_assert(!error_is_set(&err));
         test_assert(pol.file == NULL);
         test_assert_int(pol.limit_us[SCENARIO_ESTABLISHED], 300 * USEC_PER_SEC);
@@ -164,13 +166,13 @@ static void test_load(void) {
         /* An absolute link resolves inside the root, never on the host. */
         test_assert(asprintf(&q, "%s/etc/tcptune/tcptune.conf", d) > 0);
         test_assert(symlink("/etc/tcptune/real.conf", q) == 0);
-        test_assert_int(policy_load(d, &pol, &err), 0);
+        test_assert_int(policy_load(&rt, &pol, &err), 0);
         test_assert_int(pol.limit_us[SCENARIO_CONNECT], 20 * USEC_PER_SEC);
         policy_done(&pol);
 
         /* A malformed file: -EINVAL with the line. */
         put("etc/tcptune/real.conf", "[limits]\nconnect = soon\n");
-        test_assert_int(policy_load(d, &pol, &err), -EINVAL);
+        test_assert_int(policy_load(&rt, &pol, &err), -EINVAL);
         test_assert_int(err.line, 2);
         {
                 _cleanup_free_ char *l = error_format(&err, /* escape= */ true);
@@ -181,13 +183,13 @@ static void test_load(void) {
         /* A link to a file missing in the root is no policy, as a missing file. */
         unlink(q);
         test_assert(symlink("/nonexistent/tcptune.conf", q) == 0);
-        test_assert_int(policy_load(d, &pol, &err), 0);
+        test_assert_int(policy_load(&rt, &pol, &err), 0);
         policy_done(&pol);
 
         /* A directory is a malformed policy. */
         unlink(q);
         test_assert(mkdir(q, 0755) == 0);
-        test_assert_int(policy_load(d, &pol, &err), -EINVAL);
+        test_assert_int(policy_load(&rt, &pol, &err), -EINVAL);
         test_assert_str(err.file, POLICY_FILE);
         test_assert_int(err.line, 0);
         test_assert_str(err.message, "a directory, not a policy file");
@@ -202,11 +204,12 @@ static void test_load(void) {
                 big[2 * 1024 * 1024] = '\0';
                 put("etc/tcptune/tcptune.conf", big);
         }
-        test_assert_int(policy_load(d, &pol, &err), -EINVAL);
+        test_assert_int(policy_load(&rt, &pol, &err), -EINVAL);
         test_assert_str(err.message, "larger than 1 MiB: not a policy file");
         test_assert_int(err.line, 0);
         error_done(&err);
         unlink(q);
+        root_done(&rt);
 
         free(p);
         free(q);

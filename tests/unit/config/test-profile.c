@@ -241,6 +241,7 @@ static void test_long_lines(void) {
 
 /* A scratch tree: root/etc/tcptune/profiles.d and a shipped directory. */
 static char tmp[64], shipped[128], etc[128];
+static struct root tmp_root = { .fd = -1 };  /* tmp, opened once by setup_tree() */
 
 static void write_file(const char *dir, const char *name, const char *text) {
         char *path = NULL;
@@ -264,10 +265,12 @@ static void setup_tree(void) {
         test_assert_int(system(cmd), 0);
         free(cmd);
         setenv("TCPTUNE_PROFILES_DIR", shipped, 1);
+        test_assert_int(root_open(tmp, &tmp_root), 0);
 }
 
 static void cleanup_tree(void) {
         char *cmd = NULL;
+        root_done(&tmp_root);
         if (!startswith(tmp, "/tmp/tcptune-test-profile-"))
                 return;
         test_assert(asprintf(&cmd, "rm -rf '%s'", tmp) > 0);
@@ -278,7 +281,7 @@ static void cleanup_tree(void) {
 static char *load_error(const char *name, int want_r) {
         struct profile *p = NULL;
         struct error e = {};
-        int r = profile_load(tmp, name, 250, &p, &e);
+        int r = profile_load(&tmp_root, name, 250, &p, &e);
         test_assert_int(r, want_r);
         test_assert_int(e.code, want_r);
         test_assert(p == NULL);
@@ -293,7 +296,7 @@ static void test_include_override(void) {
                                         "tcp_keepalive_time = 7200\n[expect]\nestablished_max = 16m\n");
         write_file(etc, "child.ini", "[profile]\ndescription = child\ninclude = base\n[sysctl]\n"
                                      "tcp_syn_retries = 3\ntcp_keepalive_time = 60\n");
-        test_assert_int(profile_load(tmp, "child", 250, &p, &err), 0);
+        test_assert_int(profile_load(&tmp_root, "child", 250, &p, &err), 0);
         test_assert(!error_is_set(&err));
         if (!p)
                 return;
@@ -325,7 +328,7 @@ static void test_include_override(void) {
 
         /* a later directory wins a name */
         write_file(etc, "base.ini", "[profile]\ndescription = local base\n");
-        test_assert_int(profile_load(tmp, "base", 250, &p, &err), 0);
+        test_assert_int(profile_load(&tmp_root, "base", 250, &p, &err), 0);
         if (p) {
                 test_assert_str(p->description, "local base");
                 test_assert_str(p->file, "/etc/tcptune/profiles.d/base.ini");
@@ -333,7 +336,7 @@ static void test_include_override(void) {
         profile_free(p);
         /* a path include, relative to the including file */
         write_file(etc, "bypath.ini", "[profile]\ndescription = p\ninclude = ../../../shipped/base.ini\n");
-        test_assert_int(profile_load(tmp, "bypath", 250, &p, &err), 0);
+        test_assert_int(profile_load(&tmp_root, "bypath", 250, &p, &err), 0);
         if (p)
                 test_assert_int(p->n_settings, 2);
         profile_free(p);
@@ -448,11 +451,12 @@ static void test_lookup_errors(void) {
                 test_assert_str(err, specials[i].error);
                 free(err);
         }
-        /* a path on the command line is not relocated */
+        /* a path on the command line is not relocated (under tmp it
+         * would name tmp/tmp/.../base.ini, which is not there) */
         struct profile *p = NULL;
         struct error e = {};
         test_assert(asprintf(&path, "%s/base.ini", shipped) > 0);
-        test_assert_int(profile_load("/nonexistent-root", path, 250, &p, &e), 0);
+        test_assert_int(profile_load(&tmp_root, path, 250, &p, &e), 0);
         test_assert(!error_is_set(&e));
         if (p)
                 test_assert_str(p->name, "base");
@@ -463,7 +467,7 @@ static void test_lookup_errors(void) {
 static void test_list(void) {
         struct profile_entry *e = NULL;
         size_t n = 0;
-        test_assert_int(profile_list(tmp, &e, &n), 0);
+        test_assert_int(profile_list(&tmp_root, &e, &n), 0);
         /* names sorted, each once; broken ones carry their error */
         for (size_t i = 1; i < n; i++)
                 test_assert(strcmp(e[i - 1].name, e[i].name) < 0);
@@ -487,25 +491,65 @@ static void test_list(void) {
         test_assert(base && loop);
         profile_entries_free(e, n);
 
-        /* no directory of the search path at all: an error, not an empty list */
+        /* no directory of the search path at all: an error, not an empty
+         * list (shipped as the root has no etc/tcptune/profiles.d) */
         _cleanup_free_ char *none = NULL;
+        struct root bare;
         test_assert(asprintf(&none, "%s/no-such-dir", tmp) > 0);
+        test_assert_int(root_open(shipped, &bare), 0);
         setenv("TCPTUNE_PROFILES_DIR", none, 1);
         e = NULL;
         n = 0;
-        test_assert_int(profile_list(none, &e, &n), -ENOENT);
+        test_assert_int(profile_list(&bare, &e, &n), -ENOENT);
         test_assert(e == NULL && n == 0);
+        root_done(&bare);
         /* one of them is enough, even empty */
-        test_assert_int(profile_list(tmp, &e, &n), 0);
+        test_assert_int(profile_list(&tmp_root, &e, &n), 0);
         profile_entries_free(e, n);
         setenv("TCPTUNE_PROFILES_DIR", shipped, 1);
+}
+
+/* A --root image whose etc/tcptune/profiles.d is an absolute link: it
+ * resolves inside the image, for the listing as for the loading, and
+ * "did you mean" looks there too. */
+static void test_list_in_root(void) {
+        char *img = NULL, *cmd = NULL;
+        struct root r;
+        struct profile_entry *e = NULL;
+        struct profile *p = NULL;
+        struct error err = {};
+        size_t n = 0;
+        test_assert(asprintf(&img, "%s/image", tmp) > 0);
+        test_assert(asprintf(&cmd, "mkdir -p '%s/real' '%s/etc/tcptune' && ln -s /real '%s/etc/tcptune/profiles.d'",
+                             img, img, img) > 0);
+        test_assert_int(system(cmd), 0);
+        char real[256];
+        snprintf(real, sizeof(real), "%s/real", img);
+        write_file(real, "imaged.ini", "[profile]\ndescription = in the image\n");
+        test_assert_int(root_open(img, &r), 0);
+        test_assert_int(profile_list(&r, &e, &n), 0);
+        bool seen = false;
+        for (size_t i = 0; i < n; i++)
+                if (streq(e[i].name, "imaged")) {
+                        seen = true;
+                        test_assert_str(e[i].description, "in the image");
+                        test_assert_str(e[i].file, "/etc/tcptune/profiles.d/imaged.ini");
+                }
+        test_assert(seen);
+        profile_entries_free(e, n);
+        test_assert_int(profile_load(&r, "imagd", 250, &p, &err), -ENOENT);
+        test_assert(err.message && strstr(err.message, "did you mean 'imaged'?"));
+        error_done(&err);
+        root_done(&r);
+        free(cmd);
+        free(img);
 }
 
 static struct profile *inline_profile(const char *text) {
         write_file(etc, "inline.ini", text);
         struct profile *p = NULL;
         struct error e = {};
-        test_assert_int(profile_load(tmp, "inline", 250, &p, &e), 0);
+        test_assert_int(profile_load(&tmp_root, "inline", 250, &p, &e), 0);
         _cleanup_free_ char *err = take_line(&e);
         if (err)
                 printf("# %s\n", err);
@@ -566,7 +610,7 @@ static void test_shipped_profiles(void) {
                         struct error e = {};
                         size_t n = 0;
                         /* an empty root: only the shipped directory */
-                        test_assert_int(profile_load(tmp, names[i], hzs[h], &p, &e), 0);
+                        test_assert_int(profile_load(&tmp_root, names[i], hzs[h], &p, &e), 0);
                         char *err = take_line(&e);
                         if (err)
                                 printf("# %s\n", err);
@@ -626,6 +670,7 @@ int main(void) {
         TEST(test_include_errors);
         TEST(test_lookup_errors);
         TEST(test_list);
+        TEST(test_list_in_root);
         TEST(test_check_expect);
         TEST(test_shipped_profiles);
         cleanup_tree();

@@ -183,6 +183,8 @@ static void test_config_files(void) {
         test_assert(asprintf(&bootcfg, "%s/boot/config-6.1.0-test", root) > 0);
         test_assert(asprintf(&rel, "%s/proc/sys", root) > 0);
         test_assert(mkdir(proc, 0755) == 0 && mkdir(rel, 0755) == 0 && mkdir(sysk, 0755) == 0 && mkdir(boot, 0755) == 0);
+        struct root rt;
+        test_assert_int(root_open(root, &rt), 0);
         write_file(sysk, "osrelease", "6.1.0-test\n", 11);
 
         size_t len;
@@ -190,7 +192,7 @@ static void test_config_files(void) {
         struct kernel_info k;
 
         /* Nothing to read: no HZ, not an error. */
-        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(kernel_info_read(&rt, &k), 0);
         test_assert_str(k.release, "6.1.0-test");
         test_assert_int(k.hz, 0);
         test_assert(!k.hz_source && !k.default_cc);
@@ -198,7 +200,7 @@ static void test_config_files(void) {
 
         /* /boot/config-RELEASE as plain text. */
         write_file(boot, "config-6.1.0-test", "CONFIG_HZ=100\nCONFIG_DEFAULT_TCP_CONG=\"reno\"\n", 45);
-        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(kernel_info_read(&rt, &k), 0);
         test_assert_int(k.hz, 100);
         test_assert_str(k.hz_source, "/boot/config-6.1.0-test");
         test_assert_str(k.default_cc, "reno");
@@ -209,13 +211,13 @@ static void test_config_files(void) {
         test_assert(f);
         test_assert_int(gzwrite(f, text, (unsigned) len), (int) len);
         test_assert_int(gzclose(f), Z_OK);
-        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(kernel_info_read(&rt, &k), 0);
         test_assert_int(k.hz, 300);
         test_assert_str(k.hz_source, "/proc/config.gz");
         test_assert_str(k.default_cc, "cubic");
         kernel_info_done(&k);
         /* Without want_cc decompression stops after CONFIG_HZ. */
-        test_assert_int(kernel_info_read_full(root, /* want_cc= */ false, &k), 0);
+        test_assert_int(kernel_info_read_full(&rt, /* want_cc= */ false, &k), 0);
         test_assert_int(k.hz, 300);
         test_assert(!k.default_cc);
         kernel_info_done(&k);
@@ -226,7 +228,7 @@ static void test_config_files(void) {
         unsigned char *z = gzip_all_fields(text, len, /* bad_hcrc= */ true, &zlen);
         test_assert(unlink(gz) == 0);
         write_file(proc, "config.gz", z, zlen);
-        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(kernel_info_read(&rt, &k), 0);
         test_assert_int(k.hz, 100);
         test_assert_str(k.hz_source, "/boot/config-6.1.0-test");
         kernel_info_done(&k);
@@ -234,7 +236,7 @@ static void test_config_files(void) {
         z = gzip_all_fields(text, len, /* bad_hcrc= */ false, &zlen);
         test_assert(unlink(gz) == 0);
         write_file(proc, "config.gz", z, zlen);
-        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(kernel_info_read(&rt, &k), 0);
         test_assert_int(k.hz, 300);
         test_assert_str(k.hz_source, "/proc/config.gz");
         test_assert_str(k.default_cc, "cubic");
@@ -243,7 +245,7 @@ static void test_config_files(void) {
         /* Cut before CONFIG_HZ: the kernel's own file is unusable, /boot serves. */
         test_assert(unlink(gz) == 0);
         write_file(proc, "config.gz", z, 600);
-        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(kernel_info_read(&rt, &k), 0);
         test_assert_int(k.hz, 100);
         test_assert_str(k.hz_source, "/boot/config-6.1.0-test");
         kernel_info_done(&k);
@@ -252,13 +254,13 @@ static void test_config_files(void) {
         test_assert(unlink(gz) == 0);
         write_file(proc, "config.gz", z, 20);
         test_assert(unlink(bootcfg) == 0);
-        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(kernel_info_read(&rt, &k), 0);
         test_assert_int(k.hz, 0);
         kernel_info_done(&k);
 
         /* A plain-text /boot config larger than one read step. */
         write_file(boot, "config-6.1.0-test", text, len);
-        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(kernel_info_read(&rt, &k), 0);
         test_assert_int(k.hz, 300);
         test_assert_str(k.default_cc, "cubic");
         kernel_info_done(&k);
@@ -277,7 +279,7 @@ static void test_config_files(void) {
         test_assert(f);
         test_assert_int(gzwrite(f, edge, 65536), 65536);
         test_assert_int(gzclose(f), Z_OK);
-        test_assert_int(kernel_info_read(root, &k), 0);
+        test_assert_int(kernel_info_read(&rt, &k), 0);
         test_assert_int(k.hz, 100);
         test_assert_str(k.hz_source, "/proc/config.gz");
         test_assert(!k.default_cc);
@@ -288,6 +290,7 @@ static void test_config_files(void) {
         char *osr;
         test_assert(asprintf(&osr, "%s/osrelease", sysk) > 0);
         test_assert(unlink(osr) == 0);
+        root_done(&rt);
         test_assert(rmdir(sysk) == 0 && rmdir(rel) == 0 && rmdir(proc) == 0 && rmdir(boot) == 0 && rmdir(root) == 0);
         free(osr);
         free(z);

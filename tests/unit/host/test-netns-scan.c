@@ -25,6 +25,8 @@ static int failures;
                 }                                                                \
         } while (0)
 
+#define HOLDER_RETRIES2 "7"
+
 static pid_t spawn_holder(void) {
         int p[2];
         char c;
@@ -35,6 +37,12 @@ static pid_t spawn_holder(void) {
                 close(p[0]);
                 if (unshare(CLONE_NEWNET) < 0)
                         _exit(1);
+                /* Its own value, in its own namespace only: the scan must
+                 * read this one through the root opened outside it. */
+                int fd = open("/proc/sys/net/ipv4/tcp_retries2", O_WRONLY | O_CLOEXEC);
+                if (fd < 0 || write(fd, HOLDER_RETRIES2 "\n", strlen(HOLDER_RETRIES2) + 1) < 0)
+                        _exit(1);
+                close(fd);
                 (void) !write(p[1], "x", 1);
                 pause();
                 _exit(0);
@@ -80,18 +88,22 @@ int main(void) {
         struct kernel_info k = { .hz = 250 };
         struct policy pol;
         check(policy_init(&pol) == 0);
-        check(audit_run(NULL, &k, &pol, NULL, true, &rep) == 0);
+        struct root host;
+        check(root_open(NULL, &host) == 0); /* before any setns(), as main.c */
+        check(audit_run(&host, &k, &pol, NULL, true, &rep) == 0);
         size_t seen = 0;
         for (size_t i = 0; i < rep.n_ns; i++)
                 if (streq(rep.ns[i].label, label)) {
                         seen++;
                         check(rep.ns[i].error == 0);
-                        check(rep.ns[i].live.value[0] != NULL); /* tcp_retries2 read inside */
+                        /* tcp_retries2 read inside, not the host's */
+                        check(streq_ptr(rep.ns[i].live.value[0], HOLDER_RETRIES2));
                 }
         check(seen == 1);
         check(streq(rep.ns[0].label, "host"));
         check(self_ino() == home);
         audit_report_done(&rep);
+        root_done(&host);
 
         /* Enumerate, then the holder exits before we enter. */
         struct netns_entry *e = NULL;

@@ -49,18 +49,28 @@ static void test_normalize_invalid(void) {
         test_assert_int(sysctl_key_normalize(long_key, &k), -ENAMETOOLONG);
 }
 
+static char root[] = "/tmp/tcptune-test-sysctl-XXXXXX";
+static struct root rt = { .fd = -1 };  /* root, opened once in main() */
+
 static void test_subpath(void) {
         _cleanup_free_ char *a = sysctl_key_to_subpath("net.ipv4.conf.eth0/100.rp_filter");
         test_assert_str(a, "net/ipv4/conf/eth0.100/rp_filter");
-        _cleanup_free_ char *b = sysctl_path(NULL, "net.ipv4.tcp_sack");
+        struct root host, slash, tree;
+        char want[512];
+        test_assert_int(root_open(NULL, &host), 0);
+        test_assert_int(root_open("/", &slash), 0);
+        test_assert_int(root_open(root, &tree), 0);
+        _cleanup_free_ char *b = sysctl_path(&host, "net.ipv4.tcp_sack");
         test_assert_str(b, "/proc/sys/net/ipv4/tcp_sack");
-        _cleanup_free_ char *c = sysctl_path("/", "net.ipv4.tcp_sack");
+        _cleanup_free_ char *c = sysctl_path(&slash, "net.ipv4.tcp_sack");
         test_assert_str(c, "/proc/sys/net/ipv4/tcp_sack");
-        _cleanup_free_ char *d = sysctl_path("/tmp/r", "net.ipv4.tcp_sack");
-        test_assert_str(d, "/tmp/r/proc/sys/net/ipv4/tcp_sack");
+        _cleanup_free_ char *d = sysctl_path(&tree, "net.ipv4.conf.eth0/100.rp_filter");
+        snprintf(want, sizeof(want), "%s/proc/sys/net/ipv4/conf/eth0.100/rp_filter", root);
+        test_assert_str(d, want);
+        root_done(&host);
+        root_done(&slash);
+        root_done(&tree);
 }
-
-static char root[] = "/tmp/tcptune-test-sysctl-XXXXXX";
 
 static void put(const char *rel, const char *content, mode_t mode) {
         char path[512];
@@ -89,43 +99,51 @@ static void test_read_fixture(void) {
         put("proc/sys/net/ipv4/tcp_binary", "a\0b", 0644);
 
         char *v = NULL;
-        test_assert_int(sysctl_read(root, "net.ipv4.tcp_retries2", &v), 0);
+        test_assert_int(sysctl_read(&rt, "net.ipv4.tcp_retries2", &v), 0);
         test_assert_str(v, "8");
         free(v);
-        test_assert_int(sysctl_read(root, "net.ipv4.tcp_rmem", &v), 0);
+        test_assert_int(sysctl_read(&rt, "net.ipv4.tcp_rmem", &v), 0);
         test_assert_str(v, "4096 131072 6291456");
         free(v);
         v = NULL;
-        test_assert_int(sysctl_read(root, "net.ipv4.tcp_rto_max_ms", &v), -ENOENT);
+        test_assert_int(sysctl_read(&rt, "net.ipv4.tcp_rto_max_ms", &v), -ENOENT);
         test_assert(v == NULL);
-        test_assert_int(sysctl_read(root, "net.ipv4.tcp_retries2.x", &v), -ENOENT);
-        test_assert_int(sysctl_read(root, "net.ipv4.tcp_dir", &v), -EISDIR);
+        test_assert_int(sysctl_read(&rt, "net.ipv4.tcp_retries2.x", &v), -ENOENT);
+        test_assert_int(sysctl_read(&rt, "net.ipv4.tcp_dir", &v), -EISDIR);
+
+        struct stat st;
+        test_assert_int(sysctl_stat(&rt, "net.ipv4.tcp_retries2", &st), 0);
+        test_assert(S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0644);
+        test_assert_int(sysctl_stat(&rt, "net.ipv4.tcp_dir", &st), 0);
+        test_assert(S_ISDIR(st.st_mode));
+        test_assert_int(sysctl_stat(&rt, "net.ipv4.tcp_rto_max_ms", &st), -ENOENT);
+        test_assert_int(sysctl_stat(&rt, "net.ipv4.tcp_retries2.x", &st), -ENOTDIR);
 
         char **keys = NULL;
-        test_assert_int(sysctl_list(root, "net.ipv4", "tcp_", &keys), 4);
+        test_assert_int(sysctl_list(&rt, "net.ipv4", "tcp_", &keys), 4);
         test_assert_str(keys[0], "net.ipv4.tcp_binary");
         test_assert_str(keys[1], "net.ipv4.tcp_congestion_control");
         test_assert_str(keys[2], "net.ipv4.tcp_retries2");
         test_assert_str(keys[3], "net.ipv4.tcp_rmem");
         test_assert(keys[4] == NULL);
         strv_free(keys);
-        test_assert_int(sysctl_list(root, "net.nothere", "tcp_", &keys), -ENOENT);
+        test_assert_int(sysctl_list(&rt, "net.nothere", "tcp_", &keys), -ENOENT);
 }
 
 static void test_write_fixture(void) {
         char *v = NULL;
-        test_assert_int(sysctl_write(root, "net.ipv4.tcp_retries2", "5"), 0);
-        test_assert_int(sysctl_read(root, "net.ipv4.tcp_retries2", &v), 0);
+        test_assert_int(sysctl_write(&rt, "net.ipv4.tcp_retries2", "5"), 0);
+        test_assert_int(sysctl_read(&rt, "net.ipv4.tcp_retries2", &v), 0);
         test_assert_str(v, "5");
         free(v);
-        test_assert_int(sysctl_write(root, "net.ipv4.tcp_nothere_x", "5") , -ENOENT);
+        test_assert_int(sysctl_write(&rt, "net.ipv4.tcp_nothere_x", "5") , -ENOENT);
         /* A symlink where a sysctl file belongs is refused, not followed. */
         char link[512], target[512];
         snprintf(link, sizeof(link), "%s/proc/sys/net/ipv4/tcp_link", root);
         snprintf(target, sizeof(target), "%s/outside", root);
         put("outside", "x\n", 0644);
         test_assert_int(symlink(target, link), 0);
-        test_assert_int(sysctl_write(root, "net.ipv4.tcp_link", "1"), -ELOOP);
+        test_assert_int(sysctl_write(&rt, "net.ipv4.tcp_link", "1"), -ELOOP);
 }
 
 /* read_full_fd(): exactly max is fine, one byte more is -EFBIG, a size
@@ -163,7 +181,7 @@ static void test_read_full(void) {
 }
 
 int main(void) {
-        if (!mkdtemp(root)) {
+        if (!mkdtemp(root) || root_open(root, &rt) < 0) {
                 perror("mkdtemp");
                 return 1;
         }
@@ -173,6 +191,7 @@ int main(void) {
         TEST(test_read_fixture);
         TEST(test_write_fixture);
         TEST(test_read_full);
+        root_done(&rt);
         char cmd[600];
         snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
         if (system(cmd) != 0)

@@ -272,7 +272,10 @@ static void test_conflict(void) {
         test_assert(s != NULL);
         test_assert_int(sysctld_parse_buffer(s, "/etc/sysctl.d/10-a.conf", a, strlen(a)), 0);
         test_assert_int(sysctld_parse_buffer(s, "/etc/sysctl.d/20-b.conf", b, strlen(b)), 0);
-        test_assert_int(sysctld_finish(s, TESTS_DATA_DIR "/../fixtures/defaults"), 0);
+        struct root defaults;
+        test_assert_int(root_open(TESTS_DATA_DIR "/../fixtures/defaults", &defaults), 0);
+        test_assert_int(sysctld_finish(s, &defaults), 0);
+        root_done(&defaults);
         x.in.sysctld = s;
         run(&x);
         size_t n = 0;

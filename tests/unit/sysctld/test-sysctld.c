@@ -10,6 +10,7 @@
 #include "test.h"
 
 static char root[] = "/tmp/tcptune-test-sysctld-XXXXXX";
+static struct root rt = { .fd = -1 };  /* root, opened once in main() */
 
 /* Create root/path (parents too) holding len bytes of data. */
 static void put(const char *path, const char *data, size_t len) {
@@ -59,7 +60,7 @@ static struct sysctld *parse(const char *first, ...) {
                 test_assert_int(sysctld_parse_buffer(s, name, text, strlen(text)), 0);
         }
         va_end(ap);
-        test_assert_int(sysctld_finish(s, root), 0);
+        test_assert_int(sysctld_finish(s, &rt), 0);
         return s;
 }
 
@@ -125,7 +126,7 @@ static void test_nul_lines(void) {
         _cleanup_(sysctld_freep) struct sysctld *s = sysctld_new();
         const struct sysctld_entry *e;
         test_assert_int(sysctld_parse_buffer(s, "n.conf", text, sizeof(text) - 1), 0);
-        test_assert_int(sysctld_finish(s, root), 0);
+        test_assert_int(sysctld_finish(s, &rt), 0);
         test_assert((e = sysctld_find(s, "net.ipv4.tcp_ecn")) && e->line == 1);
         test_assert((e = sysctld_find(s, "net.ipv4.tcp_dsack")) && e->line == 2);
         /* "\0\n": the NUL ends line 2, "\n" is line 3; "\n\0" is one end. */
@@ -207,7 +208,7 @@ static void test_long_line(void) {
         /* One byte shorter is fine. */
         buf[sizeof(head) - 2 + SYSCTLD_LINE_MAX - 1] = '\n';
         test_assert_int(sysctld_parse_buffer(s, "m.conf", buf, sizeof(head) - 2 + SYSCTLD_LINE_MAX + 22), 0);
-        test_assert_int(sysctld_finish(s, root), 0);
+        test_assert_int(sysctld_finish(s, &rt), 0);
         test_assert(has_diag(s, "l.conf", 2, "1 MiB"));
         test_assert(sysctld_find(s, "net.ipv4.tcp_sack"));
         const struct sysctld_entry *e = sysctld_find(s, "net.ipv4.tcp_ecn");
@@ -272,7 +273,7 @@ static void test_load(void) {
         mkdir_("usr/local");
         link_("../lib", "usr/local/lib"); /* /usr/local/lib/sysctl.d is /usr/lib/sysctl.d: read once */
         _cleanup_(sysctld_freep) struct sysctld *s = NULL;
-        test_assert_int(sysctld_load(root, &s), 0);
+        test_assert_int(sysctld_load(&rt, &s), 0);
         if (!s)
                 return;
         static const char *const files[] = {
@@ -309,7 +310,7 @@ static void test_links_in_root(void) {
         link_("/srv/conf", "etc/sysctl.d");
         link_("/etc/sysctl.conf", "srv/conf/99-sysctl.conf");
         _cleanup_(sysctld_freep) struct sysctld *s = NULL;
-        test_assert_int(sysctld_load(root, &s), 0);
+        test_assert_int(sysctld_load(&rt, &s), 0);
         if (!s)
                 return;
         test_assert_int(s->n_files, 2);
@@ -339,7 +340,7 @@ static void test_link_to_root(void) {
         link_("/", "run/sysctl.d");
         link_("../srv/..", "lib/sysctl.d");
         _cleanup_(sysctld_freep) struct sysctld *s = NULL;
-        test_assert_int(sysctld_load(root, &s), 0);
+        test_assert_int(sysctld_load(&rt, &s), 0);
         if (!s)
                 return;
         test_assert_int(s->n_files, 1);
@@ -395,10 +396,10 @@ static void check(const char *key, const char *value, bool valid, const char *pr
         struct sysctld_entry e = { .key = (char *) key, .value = (char *) value };
         struct sysctld_check c;
         bool needs_hz = false;
-        test_assert_int(sysctld_check_entry(root, &e, 0, &needs_hz, &c), 0);
+        test_assert_int(sysctld_check_entry(&rt, &e, 0, &needs_hz, &c), 0);
         if (needs_hz) {
                 sysctld_check_done(&c);
-                test_assert_int(sysctld_check_entry(root, &e, 250, &needs_hz, &c), 0);
+                test_assert_int(sysctld_check_entry(&rt, &e, 250, &needs_hz, &c), 0);
         }
         if (c.valid != valid || !streq_ptr(c.problem, problem) || c.drift != drift)
                 printf("# %s = '%s': valid %d, problem '%s', drift %d\n", key, value, c.valid, strempty(c.problem), c.drift);
@@ -449,7 +450,7 @@ static void test_settle(void) {
         puts_("proc/sys/net/ipv4/tcp_synack_retries", "5\n");
         _cleanup_(sysctld_freep) struct sysctld *s =
                 parse("a.conf", "net.ipv4.tcp_syn*_retries = 3\nnet.ipv4.tcp_syn*retries = 0\n", NULL);
-        test_assert_int(sysctld_settle(s, root), 0);
+        test_assert_int(sysctld_settle(s, &rt), 0);
         const struct sysctld_entry *e = sysctld_find(s, "net.ipv4.tcp_syn_retries");
         test_assert(e && streq(e->value, "3") && e->line == 1);
         e = sysctld_find(s, "net.ipv4.tcp_synack_retries");
@@ -458,7 +459,7 @@ static void test_settle(void) {
         puts_("proc/sys/net/ipv4/tcp_rmem", "4096\t131072\t6291456\n");
         _cleanup_(sysctld_freep) struct sysctld *v =
                 parse("b.conf", "net.ipv4.tcp_[rw]mem = 593\nnet.ipv4.tcp_rme? = 5083 ; x\n", NULL);
-        test_assert_int(sysctld_settle(v, root), 0);
+        test_assert_int(sysctld_settle(v, &rt), 0);
         e = sysctld_find(v, "net.ipv4.tcp_rmem");
         test_assert(e && e->line == 2);
         rm_rf("proc");
@@ -476,14 +477,14 @@ static void test_read_lines(void) {
         puts_("cat.conf", "a\r\nb\n\rc");
         _cleanup_free_ char *p = NULL;
         test_assert(asprintf(&p, "%s/cat.conf", root) > 0);
-        test_assert((fd = sysctld_open(root, "/cat.conf")) >= 0);
+        test_assert((fd = sysctld_open(&rt, "/cat.conf")) >= 0);
         test_assert_int(sysctld_read_lines(fd, collect, &n, &lines), 0);
         test_assert_int(n, 3);
         close(fd);
         link_("/dev/null", "null.conf");
-        test_assert_int(sysctld_open(root, "/null.conf"), -ENODEV);
+        test_assert_int(sysctld_open(&rt, "/null.conf"), -ENODEV);
         link_("null.conf", "null2.conf");
-        test_assert_int(sysctld_open(root, "/null2.conf"), -ENODEV);
+        test_assert_int(sysctld_open(&rt, "/null2.conf"), -ENODEV);
         unlink(p);
 }
 
@@ -499,10 +500,12 @@ static void test_glob_prefix(void) {
         puts_("pfx/etc/sysctl.d/50-default.conf",
               "net.ipv4.conf.*.rp_filter = 2\nnet.ipv4.tcp_s*_retries = 3\nnet.*.tcp_retries2 = 8\nkernel.sysrq = 0\n");
         char *r = NULL;
+        struct root pfx;
         test_assert(asprintf(&r, "%s/pfx", root) > 0);
+        test_assert_int(root_open(r, &pfx), 0);
         struct sysctld *all = NULL, *some = NULL;
-        test_assert_int(sysctld_load(r, &all), 0);
-        test_assert_int(sysctld_load_prefix(r, "net.ipv4.tcp_", &some), 0);
+        test_assert_int(sysctld_load(&pfx, &all), 0);
+        test_assert_int(sysctld_load_prefix(&pfx, "net.ipv4.tcp_", &some), 0);
         test_assert(all && sysctld_find(all, "net.ipv4.conf.lo.rp_filter"));
         test_assert(some && !sysctld_find(some, "net.ipv4.conf.lo.rp_filter"));
         test_assert(some && !sysctld_find(some, "net.ipv4.conf.all.rp_filter"));
@@ -515,11 +518,12 @@ static void test_glob_prefix(void) {
         test_assert_int(some ? some->n_entries : 0, 3);
         sysctld_free(all);
         sysctld_free(some);
+        root_done(&pfx);
         free(r);
 }
 
 int main(void) {
-        if (!mkdtemp(root)) {
+        if (!mkdtemp(root) || root_open(root, &rt) < 0) {
                 perror("mkdtemp");
                 return EXIT_FAILURE;
         }
@@ -539,6 +543,7 @@ int main(void) {
         TEST(test_settle);
         TEST(test_read_lines);
         TEST(test_glob_prefix);
+        root_done(&rt);
         rm_rf("");
         return test_done();
 }
