@@ -259,11 +259,9 @@ int sockets_collect(const struct kernel_info *k, const struct sockets_filter *f,
 }
 
 static int add_ns(struct sockets_report *rep, const char *label, const char *path) {
-        struct sockets_ns *n = realloc(rep->ns, (rep->n_ns + 1) * sizeof(*n));
-        if (!n)
+        if (GROW(rep->ns, rep->n_ns, rep->cap_ns) < 0)
                 return -ENOMEM;
-        rep->ns = n;
-        n = &rep->ns[rep->n_ns++];
+        struct sockets_ns *n = &rep->ns[rep->n_ns++];
         *n = (struct sockets_ns) { .label = strdup(label), .path = path ? strdup(path) : NULL };
         return !n->label || (path && !n->path) ? -ENOMEM : 0;
 }

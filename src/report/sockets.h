@@ -73,7 +73,7 @@ struct sockets_ns {
 
 struct sockets_report {
         struct sockets_ns *ns;        /* ns[0]: the host or --netns namespace */
-        size_t n_ns;
+        size_t n_ns, cap_ns;
         bool all_netns;
         struct sockets_filter filter;
 };

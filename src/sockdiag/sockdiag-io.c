@@ -114,30 +114,23 @@ int sockdiag_dump(struct sockdiag_table *ret, FILE *record) {
 }
 
 int sockdiag_dump_family(struct sockdiag_table *t, uint8_t family, uint32_t states, size_t *ret_added) {
+        size_t n0 = t->n;
         int r = -EAGAIN;
         for (unsigned attempt = 0; attempt < DUMP_ATTEMPTS && r == -EAGAIN; attempt++) {
                 _cleanup_(mnl_closep) struct mnl_socket *nl = NULL;
-                struct sockdiag_table x = {};
+                t->n = n0; /* an interrupted attempt's sockets go */
                 r = open_bound(NETLINK_SOCK_DIAG, &nl);
                 if (r < 0)
                         return r;
-                r = dump_family(nl, family, states, &x, NULL);
-                if (r >= 0 && x.n) {
-                        struct sockdiag_sock *n = realloc(t->socks, (t->n + x.n) * sizeof(*n));
-                        if (!n)
-                                r = -ENOMEM;
-                        else {
-                                memcpy(n + t->n, x.socks, x.n * sizeof(*n));
-                                t->socks = n;
-                                t->n += x.n;
-                                t->cap = t->n;
-                        }
-                }
-                if (r >= 0 && ret_added)
-                        *ret_added = x.n;
-                sockdiag_table_done(&x);
+                r = dump_family(nl, family, states, t, NULL);
         }
-        return r < 0 ? r : 0;
+        if (r < 0) {
+                t->n = n0;
+                return r;
+        }
+        if (ret_added)
+                *ret_added = t->n - n0;
+        return 0;
 }
 
 int sockdiag_dump_addrs(struct sockdiag_addrs *ret, FILE *record) {
