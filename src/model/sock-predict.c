@@ -201,6 +201,13 @@ static bool chain_of(struct model_input *in, const struct sock_state *st, struct
         }
 }
 
+bool sock_failing(const struct sock_state *st) {
+        return st->local_address_gone ||
+               ((st->timer == SOCK_TIMER_RETRANSMIT || st->timer == SOCK_TIMER_SYN || st->timer == SOCK_TIMER_SYNACK) &&
+                st->retransmits > 0) ||
+               ((st->timer == SOCK_TIMER_PROBE || st->timer == SOCK_TIMER_KEEPALIVE) && st->probes > 0);
+}
+
 int sock_predict(const struct model_input *ns, const struct sock_state *st, struct sock_prediction *ret) {
         struct sock_prediction p = {};
         struct model_input in = *ns;
@@ -212,10 +219,7 @@ int sock_predict(const struct model_input *ns, const struct sock_state *st, stru
         in.user_timeout_us = 0;
         in.srtt_us = st->rtt_us;
         in.segments = st->unacked ? st->unacked : 1;
-        p.failing = st->local_address_gone ||
-                    ((st->timer == SOCK_TIMER_RETRANSMIT || st->timer == SOCK_TIMER_SYN ||
-                      st->timer == SOCK_TIMER_SYNACK) && st->retransmits > 0) ||
-                    ((st->timer == SOCK_TIMER_PROBE || st->timer == SOCK_TIMER_KEEPALIVE) && st->probes > 0);
+        p.failing = sock_failing(st);
 
         if (chain_of(&in, st, &p, &c)) {
                 struct model_result *r = malloc(sizeof(*r));

@@ -223,10 +223,12 @@ int sockets_predict(const struct sockets_filter *f, struct sockets_ns *ns) {
                         continue;
                 struct sockets_entry e = { .sock = i };
                 sock_state_of(s, &ns->addrs, &e.st);
+                ns->total++;
+                if (!f->all && !sock_failing(&e.st))
+                        continue; /* not listed: no abort to predict */
                 r = predict(&m, &ns->in, &e.st, &e.pred, &ns->model_runs);
                 if (r < 0)
                         break;
-                ns->total++;
                 ns->failing += e.pred.failing;
                 ns->gone += e.st.local_address_gone;
                 if (f->all || e.pred.failing)

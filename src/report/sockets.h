@@ -11,9 +11,11 @@
  *    the filter (every matching one with filter.all), those that will
  *    abort first by their earliest abort, then the others in the kernel's
  *    order. total and failing count every socket that matches.
- * 3. Predictions are memoised per namespace by what sock_predict() reads
- *    of a socket but its pending timer (a constant offset): 100 000
- *    sockets in a few states cost a few model runs. */
+ * 3. Predictions are made only for the sockets listed (without
+ *    filter.all, the failing ones: sock_failing() needs no model run) and
+ *    memoised per namespace by what sock_predict() reads of a socket but
+ *    its pending timer (a constant offset): 100 000 sockets in a few
+ *    states cost a few model runs. */
 #pragma once
 
 #include "kernel.h"
