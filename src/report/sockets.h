@@ -94,12 +94,13 @@ int sockets_collect(const struct kernel_info *k, const struct sockets_filter *f,
 
 /* As sockets_collect() with ns->in already set (audit has read the
  * namespace's tunables), for the sockets in the states of the mask (bit
- * 1 << enum tcp_state, without TCP_LISTEN), and cheaper
- * where there is little to find: a dump walks the kernel's whole
- * established hash (shared by every namespace) once per family, so a
- * family is skipped when /proc/thread-self/net/sockstat{,6} counts no
- * socket in it, or only the listeners (found by a dump of the far smaller
- * listening hash). Returns as sockets_collect(). */
+ * 1 << enum tcp_state, without TCP_LISTEN), and cheaper where there is
+ * little to find: a dump walks the kernel's whole established hash
+ * (shared by every namespace), so it is done once for both families
+ * (sockdiag_dump_connections()), and not at all when
+ * /proc/thread-self/net/sockstat{,6} count no socket or only the
+ * listeners; the addresses are read only when there are sockets to
+ * check. Returns as sockets_collect(). */
 int sockets_collect_connections(const struct sockets_filter *f, uint32_t states, struct sockets_ns *ns);
 
 /* Free what one namespace holds (label and path too); NULL-safe fields. */

@@ -107,7 +107,9 @@ typedef int (*entry_fn)(const struct nlmsghdr *h, void *into);
 
 static int append_sock(const struct nlmsghdr *h, void *into) {
         struct sockdiag_table *t = into;
-        if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+        /* The kernel answers in the request's type: TCPDIAG_GETSOCK for
+         * the one of both families. */
+        if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY && h->nlmsg_type != TCPDIAG_GETSOCK)
                 return -EBADMSG;
         if (GROW(t->socks, t->n, t->cap) < 0)
                 return -ENOMEM;

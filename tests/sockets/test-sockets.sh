@@ -107,7 +107,8 @@ pair 6 net.ipv4.tcp_retries2=5 || { echo "Bail out! cannot set up the namespaces
 gone() { echo "ip -n tt-sk-c-$$-$1 addr del 10.200.$((160 + $1)).1/24 dev v0"; }
 c6=tt-sk-c-$$-6
 start=$(date +%s.%N)
-case_run 1 established "" --hole "$(blackhole 1)" --query-after 1.0 &
+case_run 1 established "" --hole "$(blackhole 1)" --query-after 1.0 \
+        --then "$TCPTUNE --netns tt-sk-c-$$-1 --json audit >$tmp/1.audit 2>$tmp/1.audit.err; true" &
 case_run 2 zero-window "--no-read --rcvbuf 2048" --hole "$(blackhole 2)" --query-after 1.5 &
 case_run 3 keepalive "" --hole "$(blackhole 3)" --query-after 1.6 &
 case_run 4 connect "" --hole "$(blackhole 4)" --query-after 1.5 &
@@ -156,6 +157,21 @@ for n in 1 2 3 4 5 6; do
         read -r lo hi at expected <<<"$(jq -r --argjson s "$sock" '[.t_query0 + $s.abort_min_s - 0.02 - .t_query0,
                 .t_query1 + $s.abort_max_s + 0.05 - .t_query0, .t_fail - .t_query0, $s.errno] | @tsv' "$tmp/$n.json")"
         inside=$(jq -n --argjson lo "$lo" --argjson hi "$hi" --argjson at "$at" '$at >= $lo and $at <= $hi')
+        if [ "$n" = 1 ]; then
+                # audit reads the same socket (one dump of both families)
+                # right after the query: its soonest abort is this one.
+                audit=$(jq -c .sockets "$tmp/1.audit" 2>/dev/null)
+                echo "# audit: ${audit:-(none) $(head -c 300 "$tmp/1.audit.err" 2>/dev/null)}"
+                read -r alo ahi <<<"$(jq -r --argjson a "${audit:-null}" '[.t_then0 + $a.first_abort_min_s - 0.02 - .t_query0,
+                        .t_then1 + $a.first_abort_max_s + 0.05 - .t_query0] | @tsv' "$tmp/$n.json" 2>/dev/null)"
+                if jq -e '.failing == 1 and .failing_by_timer.retransmit == 1 and .first_abort_errno == "ETIMEDOUT"' \
+                        <<<"${audit:-null}" >/dev/null &&
+                   [ "$(jq -n --argjson lo "$alo" --argjson hi "$ahi" --argjson at "$at" '$at >= $lo and $at <= $hi')" = true ]; then
+                        ok "audit: one failing socket, first abort [$alo, $ahi] holds $at s"
+                else
+                        not_ok "audit: $audit; first abort [${alo:-?}, ${ahi:-?}], measured $at s"
+                fi
+        fi
         if [ "$n" = 5 ] && ! jq -e .local_address_gone <<<"$sock" >/dev/null; then
                 not_ok "$name: not flagged local_address_gone"
         elif [ "$inside" = true ] && [ "$measured" = "$expected" ] && [ "$measured" = "${errnos[$n]}" ]; then

@@ -203,6 +203,14 @@ static void test_control_messages(void) {
         test_assert_int(sockdiag_parse(more, sizeof(more), &t), -EBADMSG);
         test_assert_int(t.n, 1);
         test_assert_int(sockdiag_parse(more, 0, &t), 0);
+        /* The kernel answers TCPDIAG_GETSOCK (both families) in that
+         * type; any other is refused. */
+        odd.h.nlmsg_type = TCPDIAG_GETSOCK;
+        test_assert_int(sockdiag_parse(&odd, sizeof(odd), &t), 0);
+        test_assert_int(t.n, 2);
+        odd.h.nlmsg_type = DCCPDIAG_GETSOCK;
+        test_assert_int(sockdiag_parse(&odd, sizeof(odd), &t), -EBADMSG);
+        test_assert_int(t.n, 2);
         sockdiag_table_done(&t);
 }
 
