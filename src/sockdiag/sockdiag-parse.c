@@ -145,10 +145,12 @@ static int append_addr(const struct nlmsghdr *h, void *into) {
         return 0;
 }
 
-/* The shared walk: control messages here, the others to fn. Returns as
- * sockdiag_parse(); the caller cuts its array back on failure. */
-static int parse_dump(const void *buf, size_t len, entry_fn fn, void *into) {
+/* The shared walk: control messages here, the others to fn, which
+ * appends to an array of *n elements. Returns as sockdiag_parse(), *n cut
+ * back on failure. */
+static int parse_dump(const void *buf, size_t len, entry_fn fn, void *into, size_t *n) {
         const struct nlmsghdr *h = buf;
+        size_t n0 = *n;
         int left = len > INT32_MAX ? -1 : (int) len, r = 0;
 
         if (left < 0)
@@ -184,23 +186,17 @@ static int parse_dump(const void *buf, size_t len, entry_fn fn, void *into) {
         /* Bytes that are not a whole message: a truncated reply. */
         if (r == 0 && left > 0)
                 r = -EBADMSG;
+        if (r < 0)
+                *n = n0;
         return r;
 }
 
 int sockdiag_parse(const void *buf, size_t len, struct sockdiag_table *t) {
-        size_t n0 = t->n;
-        int r = parse_dump(buf, len, append_sock, t);
-        if (r < 0)
-                t->n = n0;
-        return r;
+        return parse_dump(buf, len, append_sock, t, &t->n);
 }
 
 int sockdiag_parse_addrs(const void *buf, size_t len, struct sockdiag_addrs *a) {
-        size_t n0 = a->n;
-        int r = parse_dump(buf, len, append_addr, a);
-        if (r < 0)
-                a->n = n0;
-        return r;
+        return parse_dump(buf, len, append_addr, a, &a->n);
 }
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
