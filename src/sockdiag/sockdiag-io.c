@@ -161,20 +161,40 @@ static int dump_both(struct link *l, uint32_t states, uint8_t ext, struct sockdi
         return r;
 }
 
-int sockdiag_dump(struct sockdiag_table *ret, FILE *record) {
+/* One attempt at a call's dumps on l: -EAGAIN when the kernel
+ * interrupted one (a table changed under it), leaving nothing behind. */
+typedef int (*attempt_fn)(struct link *l, void *userdata);
+
+/* Attempts on one link, until one is not interrupted or DUMP_ATTEMPTS. */
+static int attempts(int bus, attempt_fn fn, void *userdata) {
         struct link l;
-        struct sockdiag_table t = {};
-        int r = link_init(&l, NETLINK_SOCK_DIAG);
+        int r = link_init(&l, bus);
         if (r < 0)
                 return r;
         r = -EAGAIN;
-        for (unsigned attempt = 0; attempt < DUMP_ATTEMPTS && r == -EAGAIN; attempt++) {
-                t.n = 0; /* an interrupted attempt's sockets go */
-                r = dump_family(&l, AF_INET, TCPF_ALL, EXT_INFO, &t, record);
-                if (r >= 0)
-                        r = dump_family(&l, AF_INET6, TCPF_ALL, EXT_INFO, &t, record);
-        }
+        for (unsigned i = 0; i < DUMP_ATTEMPTS && r == -EAGAIN; i++)
+                r = fn(&l, userdata);
         link_done(&l);
+        return r;
+}
+
+struct every_dump {
+        struct sockdiag_table *t;
+        FILE *record;
+};
+
+static int dump_every(struct link *l, void *userdata) {
+        const struct every_dump *d = userdata;
+        d->t->n = 0; /* an interrupted attempt's sockets go */
+        int r = dump_family(l, AF_INET, TCPF_ALL, EXT_INFO, d->t, d->record);
+        if (r >= 0)
+                r = dump_family(l, AF_INET6, TCPF_ALL, EXT_INFO, d->t, d->record);
+        return r;
+}
+
+int sockdiag_dump(struct sockdiag_table *ret, FILE *record) {
+        struct sockdiag_table t = {};
+        int r = attempts(NETLINK_SOCK_DIAG, dump_every, &(struct every_dump) { &t, record });
         if (r < 0) {
                 sockdiag_table_done(&t);
                 return r;
@@ -195,46 +215,52 @@ static int count_listeners(struct link *l, uint64_t ret_n[2]) {
         return r;
 }
 
-int sockdiag_dump_connections(struct sockdiag_table *t, uint32_t states, const uint64_t in_use[2]) {
-        bool listen = states & TCPF_LISTEN;
-        if (!listen && in_use && in_use[0] == 0 && in_use[1] == 0)
-                return 0;
-        struct link l;
-        int r = link_init(&l, NETLINK_SOCK_DIAG);
-        if (r < 0)
-                return r;
-        r = -EAGAIN;
-        for (unsigned attempt = 0; attempt < DUMP_ATTEMPTS && r == -EAGAIN; attempt++) {
+struct connections_dump {
+        struct sockdiag_table *t;
+        uint32_t states;
+        const uint64_t *in_use;  /* NULL: walk */
+};
+
+static int dump_connections(struct link *l, void *userdata) {
+        const struct connections_dump *d = userdata;
+        if (d->in_use) {
                 uint64_t listeners[2];
-                if (!listen && in_use) {
-                        r = count_listeners(&l, listeners);
-                        if (r < 0)
-                                continue;
-                        if (listeners[0] >= in_use[0] && listeners[1] >= in_use[1])
-                                break; /* nothing but listeners: no walk */
-                }
-                r = dump_both(&l, states, EXT_INFO, t);
+                int r = count_listeners(l, listeners);
+                if (r < 0)
+                        return r;
+                if (listeners[0] >= d->in_use[0] && listeners[1] >= d->in_use[1])
+                        return 0; /* nothing but listeners: no walk */
         }
-        link_done(&l);
+        return dump_both(l, d->states, EXT_INFO, d->t);
+}
+
+int sockdiag_dump_connections(struct sockdiag_table *t, uint32_t states, const uint64_t in_use[2]) {
+        if (states & TCPF_LISTEN)
+                in_use = NULL; /* the listeners are asked for: nothing to skip */
+        if (in_use && in_use[0] == 0 && in_use[1] == 0)
+                return 0;
+        int r = attempts(NETLINK_SOCK_DIAG, dump_connections, &(struct connections_dump) { t, states, in_use });
         return r < 0 ? r : 0;
 }
 
+struct addrs_dump {
+        struct sockdiag_addrs *a;
+        FILE *record;
+};
+
+static int dump_addrs(struct link *l, void *userdata) {
+        const struct addrs_dump *d = userdata;
+        char req[REQUEST_SIZE];
+        struct nlmsghdr *h = put_dump_request(req, RTM_GETADDR);
+        struct ifaddrmsg *m = mnl_nlmsg_put_extra_header(h, sizeof(*m));
+        m->ifa_family = AF_UNSPEC;
+        d->a->n = 0; /* an interrupted attempt's addresses go */
+        return run_dump(l, h, d->record, parse_addrs, d->a);
+}
+
 int sockdiag_dump_addrs(struct sockdiag_addrs *ret, FILE *record) {
-        struct link l;
         struct sockdiag_addrs a = {};
-        int r = link_init(&l, NETLINK_ROUTE);
-        if (r < 0)
-                return r;
-        r = -EAGAIN;
-        for (unsigned attempt = 0; attempt < DUMP_ATTEMPTS && r == -EAGAIN; attempt++) {
-                char req[REQUEST_SIZE];
-                struct nlmsghdr *h = put_dump_request(req, RTM_GETADDR);
-                struct ifaddrmsg *m = mnl_nlmsg_put_extra_header(h, sizeof(*m));
-                m->ifa_family = AF_UNSPEC;
-                a.n = 0;
-                r = run_dump(&l, h, record, parse_addrs, &a);
-        }
-        link_done(&l);
+        int r = attempts(NETLINK_ROUTE, dump_addrs, &(struct addrs_dump) { &a, record });
         if (r < 0) {
                 sockdiag_addrs_done(&a);
                 return r;
