@@ -100,7 +100,10 @@ int sockets_collect(const struct kernel_info *k, const struct sockets_filter *f,
  * (sockdiag_dump_connections()), and not at all when
  * /proc/thread-self/net/sockstat{,6} count no socket or only the
  * listeners; the addresses are read only when there are sockets to
- * check. Returns as sockets_collect(). */
+ * check. sockstat does not count request sockets: a namespace holding
+ * nothing but listeners and half-open requests (SYN-ACKs retransmitted)
+ * reports none of them, as walking for them would cost every host with
+ * a listener the walk. Returns as sockets_collect(). */
 int sockets_collect_connections(const struct sockets_filter *f, uint32_t states, struct sockets_ns *ns);
 
 /* Free what one namespace holds (label and path too); NULL-safe fields. */
