@@ -23,15 +23,7 @@ static bool seen(const struct list *l, dev_t dev, ino_t ino) {
 
 /* Takes label and path (NULL label: out of memory). */
 static int add(struct list *l, char *label, char *path, dev_t dev, ino_t ino) {
-        if (label && l->n == l->cap) {
-                size_t cap = l->cap ? l->cap * 2 : 16;
-                struct netns_entry *n = realloc(l->e, cap * sizeof(*n));
-                if (n) {
-                        l->e = n;
-                        l->cap = cap;
-                }
-        }
-        if (!label || l->n == l->cap) {
+        if (!label || GROW(l->e, l->n, l->cap) < 0) {
                 free(label);
                 free(path);
                 return -ENOMEM;
@@ -47,20 +39,17 @@ static int cmp_str(const void *a, const void *b) {
 static int scan_named(struct list *l) {
         DIR *d = opendir("/run/netns");
         char **names = NULL;
-        size_t n = 0;
+        size_t n = 0, cap = 0;
         int r = 0;
         if (!d)
                 return 0; /* no named namespaces */
         for (struct dirent *de; (de = readdir(d));) {
                 if (de->d_name[0] == '.')
                         continue;
-                char **nn = realloc(names, (n + 1) * sizeof(char *));
-                if (!nn || !(nn[n] = strdup(de->d_name))) {
-                        names = nn ? nn : names;
+                if (GROW(names, n, cap) < 0 || !(names[n] = strdup(de->d_name))) {
                         r = -ENOMEM;
                         break;
                 }
-                names = nn;
                 n++;
         }
         closedir(d);
@@ -187,13 +176,9 @@ static int scan_processes(struct list *l) {
                 unsigned long pid = strtoul(de->d_name, &end, 10);
                 if (de->d_name[0] < '1' || de->d_name[0] > '9' || *end)
                         continue;
-                if (n == cap) {
-                        unsigned long *np = realloc(pids, (cap = cap ? cap * 2 : 256) * sizeof(*np));
-                        if (!np) {
-                                closedir(d);
-                                return -ENOMEM;
-                        }
-                        pids = np;
+                if (GROW(pids, n, cap) < 0) {
+                        closedir(d);
+                        return -ENOMEM;
                 }
                 pids[n++] = pid;
         }

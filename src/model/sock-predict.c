@@ -3,9 +3,10 @@
  *
  * 1. The retransmission chains (RTO, SYN, SYN-ACK) come from model_run()
  *    with the socket's own base RTO: the socket that has made k
- *    retransmissions waits for expiry k + 1 of that chain, so what is
- *    left after it is the model's abort minus the model's retransmission
- *    #(k + 1). One account of the kernel's arithmetic, not two.
+ *    retransmissions waits for expiry k + 1 of that chain (or for what
+ *    the model sends before it uncounted: the tail loss probe), so what
+ *    is left after it is the model's abort minus that event. One account
+ *    of the kernel's arithmetic, not two.
  * 2. Count-based timers (zero-window probes, keepalive) are a sum of known
  *    intervals from the pending expiry (tcp_probe_timer(), tcp_send_probe0(),
  *    tcp_keepalive_timer()).
@@ -99,39 +100,55 @@ static void assume(struct sock_prediction *p, const char *what) {
                 p->assumptions[p->n_assumptions++] = what;
 }
 
+/* What is left from event i of the model's timeline to the abort, and
+ * the wheel granules of the timers that get there: the one that fires at
+ * i (its delay is the gap before it) and each one after it. */
+static void tail_from(const struct model_result *r, size_t i, unsigned hz, uint64_t *ret_rest, uint64_t *ret_slack) {
+        uint64_t slack = granule_of_gap(us_to_j(r->events[i].t_us - r->events[i - 1].t_us, hz));
+        size_t k = i;
+        while (r->events[k].kind != EVENT_ABORT && k + 1 < r->n_events) {
+                k++;
+                slack += granule_of_gap(us_to_j(r->events[k].t_us - r->events[k - 1].t_us, hz));
+        }
+        *ret_rest = r->events[k].t_us - r->events[i].t_us;
+        *ret_slack = slack;
+}
+
 /* Along a model chain whose retransmissions or probes are events of
- * `kind`, `done` of them already made: the pending expiry is event
- * #(done + 1) (or the abort), and what is left after it is the model's
- * abort minus that event. The range adds a wheel granule per timer still
- * to come, and the pending timer's own (its delay is the gap before it). */
+ * `kind`, `done` of them already made. The socket counts only those: the
+ * pending timer is any event of the timeline after the last of them (or
+ * after the triggering event) up to #(done + 1) or the abort. Where the
+ * chain sends something else first, that may be pending too: before RTO
+ * #1 the tail loss probe, which the kernel does not count as a
+ * retransmission and after which it arms the RTO afresh (§5.2). The
+ * range covers every such event: for each, what is left after it, give
+ * or take a wheel granule per timer from it on and two jiffies. */
 static void from_chain(const struct model_result *r, const struct sock_state *st, enum model_event_kind kind,
                        unsigned done, unsigned hz, struct sock_prediction *p) {
-        uint64_t next = UINT64_MAX, prev = 0, before = 0, slack = 0;
-        for (size_t i = 0; i < r->n_events; i++) {
+        size_t first = 1, last = SIZE_MAX;
+        for (size_t i = 1; i < r->n_events && last == SIZE_MAX; i++) {
                 const struct model_event *e = &r->events[i];
-                if (next == UINT64_MAX && ((e->kind == kind && e->n == done + 1) || e->kind == EVENT_ABORT)) {
-                        next = prev = e->t_us;
-                        slack += granule_of_gap(us_to_j(e->t_us - before, hz));
-                } else if (next != UINT64_MAX) {
-                        slack += granule_of_gap(us_to_j(e->t_us - prev, hz));
-                        prev = e->t_us;
-                } else {
-                        before = e->t_us;
-                }
-                if (e->kind == EVENT_ABORT)
-                        break;
+                if (e->kind == kind && e->n <= done)
+                        first = i + 1;
+                else if ((e->kind == kind && e->n == done + 1) || e->kind == EVENT_ABORT)
+                        last = i;
         }
-        uint64_t rest = prev - next, extra = 0;
-        if (next == UINT64_MAX) /* a truncated timeline: the model's latest */
-                rest = r->detect_max_us, slack = 0;
-        /* Nothing retransmitted yet: the pending timer may be the tail
-         * loss probe, which arms the first RTO after it. */
-        if (kind == EVENT_RTO && done == 0 && r->n_events > 1 && r->events[1].kind == EVENT_TLP)
-                extra = next - r->events[1].t_us;
-        uint64_t margin = j_to_us(slack + 2, hz), base = st->expires_us + rest;
         p->aborts = !r->never;
-        p->abort_min_us = base > margin ? base - margin : 0;
-        p->abort_max_us = base + extra + margin;
+        if (last == SIZE_MAX) { /* a truncated timeline: the model's latest */
+                uint64_t margin = j_to_us(2, hz), base = st->expires_us + r->detect_max_us;
+                p->abort_min_us = base > margin ? base - margin : 0;
+                p->abort_max_us = base + margin;
+                return;
+        }
+        p->abort_min_us = UINT64_MAX, p->abort_max_us = 0;
+        for (size_t i = first; i <= last; i++) {
+                uint64_t rest, slack;
+                tail_from(r, i, hz, &rest, &slack);
+                uint64_t margin = j_to_us(slack + 2, hz), base = st->expires_us + rest;
+                uint64_t lo = base > margin ? base - margin : 0;
+                p->abort_min_us = lo < p->abort_min_us ? lo : p->abort_min_us;
+                p->abort_max_us = base + margin > p->abort_max_us ? base + margin : p->abort_max_us;
+        }
 }
 
 /* The socket's base RTO: icsk_rto is base << backoff until it reaches
@@ -201,6 +218,13 @@ static bool chain_of(struct model_input *in, const struct sock_state *st, struct
         }
 }
 
+bool sock_failing(const struct sock_state *st) {
+        return st->local_address_gone ||
+               ((st->timer == SOCK_TIMER_RETRANSMIT || st->timer == SOCK_TIMER_SYN || st->timer == SOCK_TIMER_SYNACK) &&
+                st->retransmits > 0) ||
+               ((st->timer == SOCK_TIMER_PROBE || st->timer == SOCK_TIMER_KEEPALIVE) && st->probes > 0);
+}
+
 int sock_predict(const struct model_input *ns, const struct sock_state *st, struct sock_prediction *ret) {
         struct sock_prediction p = {};
         struct model_input in = *ns;
@@ -212,10 +236,7 @@ int sock_predict(const struct model_input *ns, const struct sock_state *st, stru
         in.user_timeout_us = 0;
         in.srtt_us = st->rtt_us;
         in.segments = st->unacked ? st->unacked : 1;
-        p.failing = st->local_address_gone ||
-                    ((st->timer == SOCK_TIMER_RETRANSMIT || st->timer == SOCK_TIMER_SYN ||
-                      st->timer == SOCK_TIMER_SYNACK) && st->retransmits > 0) ||
-                    ((st->timer == SOCK_TIMER_PROBE || st->timer == SOCK_TIMER_KEEPALIVE) && st->probes > 0);
+        p.failing = sock_failing(st);
 
         if (chain_of(&in, st, &p, &c)) {
                 struct model_result *r = malloc(sizeof(*r));

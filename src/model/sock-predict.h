@@ -81,6 +81,11 @@ struct sock_prediction {
         size_t n_assumptions;
 };
 
+/* Whether a socket is failing now: a retransmission or probe is out, or
+ * its local address is gone (what sock_predict() reports as failing,
+ * without running the model). */
+bool sock_failing(const struct sock_state *st);
+
 /* Predict for one socket from its state and its namespace's model input
  * (live_model_input()). A socket that nothing will abort (no timer, a
  * keepalive or retransmit timer with nothing out is still predicted:

@@ -223,10 +223,12 @@ int sockets_predict(const struct sockets_filter *f, struct sockets_ns *ns) {
                         continue;
                 struct sockets_entry e = { .sock = i };
                 sock_state_of(s, &ns->addrs, &e.st);
+                ns->total++;
+                if (!f->all && !sock_failing(&e.st))
+                        continue; /* not listed: no abort to predict */
                 r = predict(&m, &ns->in, &e.st, &e.pred, &ns->model_runs);
                 if (r < 0)
                         break;
-                ns->total++;
                 ns->failing += e.pred.failing;
                 ns->gone += e.st.local_address_gone;
                 if (f->all || e.pred.failing)
@@ -260,11 +262,9 @@ int sockets_collect(const struct root *root, const struct kernel_info *k, const 
 }
 
 static int add_ns(struct sockets_report *rep, const char *label, const char *path) {
-        struct sockets_ns *n = realloc(rep->ns, (rep->n_ns + 1) * sizeof(*n));
-        if (!n)
+        if (GROW(rep->ns, rep->n_ns, rep->cap_ns) < 0)
                 return -ENOMEM;
-        rep->ns = n;
-        n = &rep->ns[rep->n_ns++];
+        struct sockets_ns *n = &rep->ns[rep->n_ns++];
         *n = (struct sockets_ns) { .label = strdup(label), .path = path ? strdup(path) : NULL };
         return !n->label || (path && !n->path) ? -ENOMEM : 0;
 }
@@ -360,44 +360,30 @@ static int sockstat_inuse(const char *path, const char *label, uint64_t *ret) {
         return -EBADMSG;
 }
 
-/* One family: nothing when sockstat counts no socket, only the listeners
- * when they are all it counts, else the states asked for. */
-static int dump_connections(uint8_t family, uint32_t states, struct sockdiag_table *t) {
-        const bool v6 = family == AF_INET6;
-        uint64_t in_use = 0;
-        size_t listeners = 0;
-        int r = sockstat_inuse(v6 ? "/proc/thread-self/net/sockstat6" : "/proc/thread-self/net/sockstat",
-                               v6 ? "TCP6:" : "TCP:", &in_use);
-        if (r == -ENOENT && v6)
-                return 0; /* no IPv6 */
-        if (r < 0 || states & (1u << TCP_STATE_LISTEN))
-                return sockdiag_dump_family(t, family, states, NULL);
-        if (in_use == 0)
-                return 0;
-        /* Counted in a throwaway table: listeners are not asked for. */
-        struct sockdiag_table l = {};
-        r = sockdiag_dump_family(&l, family, 1u << TCP_STATE_LISTEN, &listeners);
-        sockdiag_table_done(&l);
-        if (r < 0)
-                return r;
-        if (listeners >= in_use)
-                return 0;
-        return sockdiag_dump_family(t, family, states, NULL);
+/* What the namespace's sockstat files count (sockdiag_dump_connections()),
+ * or false when one cannot be read. A kernel without IPv6 has no
+ * sockstat6: no IPv6 socket. */
+static bool sockets_in_use(uint64_t ret[2]) {
+        if (sockstat_inuse("/proc/thread-self/net/sockstat", "TCP:", &ret[0]) < 0)
+                return false;
+        int r = sockstat_inuse("/proc/thread-self/net/sockstat6", "TCP6:", &ret[1]);
+        if (r == -ENOENT)
+                ret[1] = 0, r = 0;
+        return r >= 0;
 }
 
 int sockets_collect_connections(const struct sockets_filter *f, uint32_t states, struct sockets_ns *ns) {
-        int r = sockdiag_dump_addrs(&ns->addrs, NULL);
-        if (r < 0) {
-                ns->error = r, ns->stage = SOCKETS_STAGE_ADDRESSES;
-                return r == -ENOMEM ? r : 0;
-        }
-        r = dump_connections(AF_INET, states, &ns->table);
-        if (r >= 0)
-                r = dump_connections(AF_INET6, states, &ns->table);
+        uint64_t in_use[2];
+        int r = sockdiag_dump_connections(&ns->table, states, sockets_in_use(in_use) ? in_use : NULL);
         if (r < 0) {
                 sockdiag_table_done(&ns->table);
-                sockdiag_addrs_done(&ns->addrs);
                 ns->error = r, ns->stage = SOCKETS_STAGE_SOCKETS;
+                return r == -ENOMEM ? r : 0;
+        }
+        /* The addresses only tell whether a socket's own is gone. */
+        if (ns->table.n > 0 && (r = sockdiag_dump_addrs(&ns->addrs, NULL)) < 0) {
+                sockdiag_table_done(&ns->table);
+                ns->error = r, ns->stage = SOCKETS_STAGE_ADDRESSES;
                 return r == -ENOMEM ? r : 0;
         }
         return sockets_predict(f, ns);

@@ -11,9 +11,11 @@
  *    the filter (every matching one with filter.all), those that will
  *    abort first by their earliest abort, then the others in the kernel's
  *    order. total and failing count every socket that matches.
- * 3. Predictions are memoised per namespace by what sock_predict() reads
- *    of a socket but its pending timer (a constant offset): 100 000
- *    sockets in a few states cost a few model runs. */
+ * 3. Predictions are made only for the sockets listed (without
+ *    filter.all, the failing ones: sock_failing() needs no model run) and
+ *    memoised per namespace by what sock_predict() reads of a socket but
+ *    its pending timer (a constant offset): 100 000 sockets in a few
+ *    states cost a few model runs. */
 #pragma once
 
 #include "kernel.h"
@@ -73,7 +75,7 @@ struct sockets_ns {
 
 struct sockets_report {
         struct sockets_ns *ns;        /* ns[0]: the host or --netns namespace */
-        size_t n_ns;
+        size_t n_ns, cap_ns;
         bool all_netns;
         struct sockets_filter filter;
 };
@@ -94,12 +96,16 @@ int sockets_collect(const struct root *root, const struct kernel_info *k, const 
 
 /* As sockets_collect() with ns->in already set (audit has read the
  * namespace's tunables), for the sockets in the states of the mask (bit
- * 1 << enum tcp_state, without TCP_LISTEN), and cheaper
- * where there is little to find: a dump walks the kernel's whole
- * established hash (shared by every namespace) once per family, so a
- * family is skipped when /proc/thread-self/net/sockstat{,6} counts no
- * socket in it, or only the listeners (found by a dump of the far smaller
- * listening hash). Returns as sockets_collect(). */
+ * 1 << enum tcp_state, without TCP_LISTEN), and cheaper where there is
+ * little to find: a dump walks the kernel's whole established hash
+ * (shared by every namespace), so it is done once for both families
+ * (sockdiag_dump_connections()), and not at all when
+ * /proc/thread-self/net/sockstat{,6} count no socket or only the
+ * listeners; the addresses are read only when there are sockets to
+ * check. sockstat does not count request sockets: a namespace holding
+ * nothing but listeners and half-open requests (SYN-ACKs retransmitted)
+ * reports none of them, as walking for them would cost every host with
+ * a listener the walk. Returns as sockets_collect(). */
 int sockets_collect_connections(const struct sockets_filter *f, uint32_t states, struct sockets_ns *ns);
 
 /* Free what one namespace holds (label and path too); NULL-safe fields. */

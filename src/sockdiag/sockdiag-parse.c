@@ -30,17 +30,6 @@ void sockdiag_addrs_done(struct sockdiag_addrs *a) {
         *a = (struct sockdiag_addrs) {};
 }
 
-/* Grow an array of n elements of size sz to hold one more. */
-static void *grow(void *p, size_t *cap, size_t n, size_t sz) {
-        if (n < *cap)
-                return p;
-        size_t c = *cap ? *cap * 2 : 256;
-        void *q = reallocarray(p, c, sz);
-        if (q)
-                *cap = c;
-        return q;
-}
-
 /* Walk the attributes in [p, p + len); each one to fn. Returns 0 or
  * -EBADMSG when one runs past the end or bytes other than padding remain. */
 static int walk_attrs(const void *p, size_t len, void (*fn)(const struct nlattr *a, void *data), void *data) {
@@ -112,26 +101,37 @@ static void addr_attr(const struct nlattr *at, void *data) {
         x->address |= type == IFA_ADDRESS;
 }
 
-/* One message of a dump: 1 if it is an entry (filled into *entry), 0 for
- * one to skip, else a return of sockdiag_parse(). */
-typedef int (*entry_fn)(const struct nlmsghdr *h, void *entry);
+/* One message of a dump that is not a control message: appended to the
+ * array at into, or skipped. Returns 0 or a return of sockdiag_parse(). */
+typedef int (*entry_fn)(const struct nlmsghdr *h, void *into);
 
-static int parse_sock_entry(const struct nlmsghdr *h, void *entry) {
-        if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+static int append_sock(const struct nlmsghdr *h, void *into) {
+        struct sockdiag_table *t = into;
+        /* The kernel answers in the request's type: TCPDIAG_GETSOCK for
+         * the one of both families. */
+        if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY && h->nlmsg_type != TCPDIAG_GETSOCK)
                 return -EBADMSG;
-        int r = parse_sock(h, entry);
-        return r < 0 ? r : 1;
+        if (GROW(t->socks, t->n, t->cap) < 0)
+                return -ENOMEM;
+        int r = parse_sock(h, &t->socks[t->n]);
+        if (r < 0)
+                return r;
+        t->n++;
+        return 0;
 }
 
-static int parse_addr_entry(const struct nlmsghdr *h, void *entry) {
+static int append_addr(const struct nlmsghdr *h, void *into) {
         const struct ifaddrmsg *m = mnl_nlmsg_get_payload(h);
-        struct sockdiag_addr *a = entry;
+        struct sockdiag_addrs *l = into;
         if (h->nlmsg_type != RTM_NEWADDR)
                 return -EBADMSG;
         if (mnl_nlmsg_get_payload_len(h) < sizeof(*m))
                 return -EBADMSG;
         if (m->ifa_family != AF_INET && m->ifa_family != AF_INET6)
                 return 0; /* a dump for AF_UNSPEC may hold others */
+        if (GROW(l->addrs, l->n, l->cap) < 0)
+                return -ENOMEM;
+        struct sockdiag_addr *a = &l->addrs[l->n];
         *a = (struct sockdiag_addr) { .family = m->ifa_family, .prefixlen = m->ifa_prefixlen,
                                       .scope = m->ifa_scope, .ifindex = m->ifa_index };
         struct addr_attrs x = { .a = a };
@@ -139,11 +139,16 @@ static int parse_addr_entry(const struct nlmsghdr *h, void *entry) {
                            mnl_nlmsg_get_payload_len(h) - MNL_ALIGN(sizeof(*m)), addr_attr, &x);
         if (r < 0)
                 return r;
-        return x.local || x.address ? 1 : -EBADMSG;
+        if (!x.local && !x.address)
+                return -EBADMSG;
+        l->n++;
+        return 0;
 }
 
-/* The shared walk: control messages, then entries into (*arr)[*n]. */
-static int parse_dump(const void *buf, size_t len, void **arr, size_t *n, size_t *cap, size_t sz, entry_fn fn) {
+/* The shared walk: control messages here, the others to fn, which
+ * appends to an array of *n elements. Returns as sockdiag_parse(), *n cut
+ * back on failure. */
+static int parse_dump(const void *buf, size_t len, entry_fn fn, void *into, size_t *n) {
         const struct nlmsghdr *h = buf;
         size_t n0 = *n;
         int left = len > INT32_MAX ? -1 : (int) len, r = 0;
@@ -174,17 +179,9 @@ static int parse_dump(const void *buf, size_t len, void **arr, size_t *n, size_t
                                 r = e->error;
                         break;
                 }
-                void *p = grow(*arr, cap, *n, sz);
-                if (!p) {
-                        r = -ENOMEM;
-                        break;
-                }
-                *arr = p;
-                r = fn(h, (char *) *arr + *n * sz);
+                r = fn(h, into);
                 if (r < 0)
                         break;
-                *n += (size_t) r;
-                r = 0;
         }
         /* Bytes that are not a whole message: a truncated reply. */
         if (r == 0 && left > 0)
@@ -195,17 +192,11 @@ static int parse_dump(const void *buf, size_t len, void **arr, size_t *n, size_t
 }
 
 int sockdiag_parse(const void *buf, size_t len, struct sockdiag_table *t) {
-        void *arr = t->socks;
-        int r = parse_dump(buf, len, &arr, &t->n, &t->cap, sizeof(struct sockdiag_sock), parse_sock_entry);
-        t->socks = arr;
-        return r;
+        return parse_dump(buf, len, append_sock, t, &t->n);
 }
 
 int sockdiag_parse_addrs(const void *buf, size_t len, struct sockdiag_addrs *a) {
-        void *arr = a->addrs;
-        int r = parse_dump(buf, len, &arr, &a->n, &a->cap, sizeof(struct sockdiag_addr), parse_addr_entry);
-        a->addrs = arr;
-        return r;
+        return parse_dump(buf, len, append_addr, a, &a->n);
 }
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };

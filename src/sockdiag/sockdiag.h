@@ -48,9 +48,9 @@ struct sockdiag_table {
 };
 void sockdiag_table_done(struct sockdiag_table *t);
 
-/* Parse one buffer of a SOCK_DIAG_BY_FAMILY dump reply (one recv(), or
- * several concatenated, or a whole recorded dump), appending each socket
- * to *t. Returns 0 when the dump goes on, 1 when NLMSG_DONE was seen (the
+/* Parse one buffer of a SOCK_DIAG_BY_FAMILY or TCPDIAG_GETSOCK dump
+ * reply (one recv(), or several concatenated, or a whole recorded dump),
+ * appending each socket to *t. Returns 0 when the dump goes on, 1 when NLMSG_DONE was seen (the
  * bytes after it are not read), the kernel's -errno for an NLMSG_ERROR
  * (or a DONE carrying one), -EBADMSG for a malformed buffer, -EAGAIN for a
  * dump the kernel marked interrupted (NLM_F_DUMP_INTR: start again), or
@@ -96,12 +96,17 @@ const char *sockdiag_endpoint(uint8_t family, const uint8_t addr[16], uint16_t p
  * reply, -EAGAIN when the dump kept being interrupted. On failure *ret is
  * left empty. sockdiag_dump_addrs(): the same for the RTM_GETADDR dump. */
 int sockdiag_dump(struct sockdiag_table *ret, FILE *record);
-/* One family's sockets in the states of the mask (bit 1 << TCP state, as
- * idiag_states: without TCP_LISTEN the kernel skips the listening hash,
- * without TCP_TIME_WAIT it reports no time-wait socket), appended to *t (which
- * the caller frees, also on failure; nothing is appended then), their
- * number in *ret_added (may be NULL). Returns 0 or -errno as above. */
-int sockdiag_dump_family(struct sockdiag_table *t, uint8_t family, uint32_t states, size_t *ret_added);
+/* The connections of a namespace: its TCP sockets in the states of the
+ * mask (bit 1 << TCP state, as idiag_states), both families, with
+ * INET_DIAG_INFO, appended to *t (which the caller frees; nothing is
+ * appended on failure). Without TCP_LISTEN in the mask the kernel walks
+ * the established hash only, once for both families (sockdiag-io.c,
+ * invariant 4), and not at all when in_use (the namespace's TCP sockets
+ * of each family, IPv4 then IPv6, as sockstat counts them: listeners and
+ * connections, not request or time-wait sockets; NULL: unknown) are all
+ * listeners, which a dump of the far smaller listening hash counts.
+ * Returns 0 or -errno as sockdiag_dump(). */
+int sockdiag_dump_connections(struct sockdiag_table *t, uint32_t states, const uint64_t in_use[2]);
 int sockdiag_dump_addrs(struct sockdiag_addrs *ret, FILE *record);
 
 /* End one socket now with SOCK_DESTROY: the kernel's tcp_abort(), the

@@ -50,16 +50,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tcpcase.h"
+
 #define ECHO_BYTES 100
 #define PROC_POLL_US 5000 /* /proc/net/tcp scan step for socket lifetimes */
 #define MAX_INPUTS 16
 #define MAX_AT 8
-
-union sockaddr_any {
-        struct sockaddr sa;
-        struct sockaddr_in in;
-        struct sockaddr_in6 in6;
-};
 
 static struct {
         const char *mode, *name, *hole, *from, *netns;
@@ -78,25 +74,6 @@ static struct {
 
 /* The "inputs" object, built up as the measurement learns things. */
 static char inputs[2048];
-
-__attribute__((format(printf, 1, 2)))
-static _Noreturn void die(const char *fmt, ...) {
-        int saved = errno; /* for %m */
-        va_list ap;
-        fprintf(stderr, "tcpdead: ");
-        errno = saved;
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-        exit(1);
-}
-
-static double now(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The worst wake-up latency this process saw while it ran: a thread sleeps
  * 5 ms at a time and keeps the largest overshoot. On a loaded machine the
@@ -158,19 +135,7 @@ static struct tcp_info tcp_info_get(int fd) {
 }
 
 static void run_hole(void) {
-        int status;
-        pid_t pid;
-        if (!opt.hole)
-                return;
-        pid = fork();
-        if (pid < 0)
-                die("fork: %m");
-        if (pid == 0) {
-                dup2(STDERR_FILENO, STDOUT_FILENO); /* stdout is the result */
-                execl("/bin/sh", "sh", "-c", opt.hole, (char *) NULL);
-                _exit(127);
-        }
-        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+        if (opt.hole && run_shell(opt.hole) != 0)
                 die("'%s' failed", opt.hole);
 }
 
@@ -379,16 +344,9 @@ static pid_t schedule_start(double t0) {
         for (int i = 0; i < opt.n_at; i++) {
                 double t = t0 + opt.at[i].at_s;
                 struct timespec ts = { .tv_sec = (time_t) t, .tv_nsec = (long) ((t - (time_t) t) * 1e9) };
-                int status;
                 while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
                         ;
-                pid_t c = fork();
-                if (c == 0) {
-                        dup2(STDERR_FILENO, STDOUT_FILENO); /* stdout is the result */
-                        execl("/bin/sh", "sh", "-c", opt.at[i].cmd, (char *) NULL);
-                        _exit(127);
-                }
-                if (c < 0 || waitpid(c, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+                if (run_shell(opt.at[i].cmd) != 0)
                         fprintf(stderr, "tcpdead: --at %.3f: '%s' failed\n", opt.at[i].at_s, opt.at[i].cmd);
                 fprintf(stderr, "tcpdead: at %.3f s (asked %.3f s): %s\n", now() - t0, opt.at[i].at_s, opt.at[i].cmd);
         }
@@ -661,32 +619,6 @@ static int cmd_accept(void) {
         wait_socket(ntohs(opt.addr.in.sin_port), from, SPORT, 0);
         print_result(now() - t0, 0, "raw SYN from an unowned address; request socket gone from /proc/net/tcp");
         return 0;
-}
-
-/* "10.200.1.2:5000" or "[fd00:200:1:2::2]:5000" */
-static void parse_addr(const char *s, union sockaddr_any *ret, socklen_t *ret_len) {
-        char host[64];
-        const char *colon = strrchr(s, ':'), *h = s;
-        size_t len;
-        if (!colon)
-                die("--addr '%s': expected ADDR:PORT", s);
-        len = (size_t) (colon - s);
-        if (*s == '[' && len > 2 && colon[-1] == ']')
-                h++, len -= 2;
-        if (len >= sizeof host)
-                die("--addr '%s': expected ADDR:PORT", s);
-        snprintf(host, sizeof host, "%.*s", (int) len, h);
-        memset(ret, 0, sizeof *ret);
-        if (inet_pton(AF_INET, host, &ret->in.sin_addr) == 1) {
-                ret->in.sin_family = AF_INET;
-                ret->in.sin_port = htons(atoi(colon + 1));
-                *ret_len = sizeof ret->in;
-        } else if (inet_pton(AF_INET6, host, &ret->in6.sin6_addr) == 1) {
-                ret->in6.sin6_family = AF_INET6;
-                ret->in6.sin6_port = htons(atoi(colon + 1));
-                *ret_len = sizeof ret->in6;
-        } else
-                die("--addr '%s': not an IPv4 or [IPv6] address", s);
 }
 
 int main(int argc, char **argv) {

@@ -5,7 +5,7 @@
  * object with CLOCK_MONOTONIC times, so the test can hold the abort it
  * measured against what `tcptune sockets` predicted in between.
  *
- *   sockvictim server --addr A:P [--no-read] [--rcvbuf N]
+ *   sockvictim server --addr A:P [--no-read] [--rcvbuf N]   (A:P: 10.200.1.2:5000 or [fd00:200::2]:5000)
  *   sockvictim client --addr A:P --mode established|zero-window|keepalive|connect
  *                     [--hole CMD] [--hole-after-write CMD]
  *                     [--query-after SEC --query CMD] [--then CMD]
@@ -22,24 +22,24 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "tcpcase.h"
 
 static struct {
         const char *mode, *hole, *hole_after, *query, *then;
-        struct sockaddr_in addr;
+        union sockaddr_any addr;
+        socklen_t addr_len;
         double query_after;
         int no_read, rcvbuf;
 } opt = { .rcvbuf = 0 };
@@ -47,44 +47,13 @@ static struct {
 static double t_query0 = -1, t_query1 = -1, t_then0 = -1, t_then1 = -1;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-__attribute__((format(printf, 1, 2))) static _Noreturn void die(const char *fmt, ...) {
-        int saved = errno;
-        va_list ap;
-        fprintf(stderr, "sockvictim: ");
-        errno = saved;
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-        exit(1);
-}
-
-static double now(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 static void run(const char *cmd) {
-        if (cmd && system(cmd) != 0)
+        if (cmd && run_shell(cmd) != 0)
                 fprintf(stderr, "sockvictim: '%s' failed\n", cmd);
 }
 
-static void parse_addr(const char *s) {
-        char host[64];
-        const char *colon = strrchr(s, ':');
-        if (!colon || (size_t) (colon - s) >= sizeof(host))
-                die("--addr '%s': want A:P", s);
-        memcpy(host, s, (size_t) (colon - s));
-        host[colon - s] = 0;
-        opt.addr.sin_family = AF_INET;
-        opt.addr.sin_port = htons((uint16_t) atoi(colon + 1));
-        if (inet_pton(AF_INET, host, &opt.addr.sin_addr) != 1)
-                die("--addr '%s': not an IPv4 address", s);
-}
-
 static void server(void) {
-        int one = 1, l = socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1, l = socket(opt.addr.sa.sa_family, SOCK_STREAM, 0);
         if (l < 0)
                 die("socket: %m");
         setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -92,7 +61,7 @@ static void server(void) {
          * set on the listener so accepted sockets inherit it. */
         if (opt.rcvbuf && setsockopt(l, SOL_SOCKET, SO_RCVBUF, &opt.rcvbuf, sizeof(opt.rcvbuf)) < 0)
                 die("SO_RCVBUF: %m");
-        if (bind(l, (struct sockaddr *) &opt.addr, sizeof(opt.addr)) < 0 || listen(l, 16) < 0)
+        if (bind(l, &opt.addr.sa, opt.addr_len) < 0 || listen(l, 16) < 0)
                 die("bind/listen: %m");
         printf("ready\n");
         fflush(stdout);
@@ -133,11 +102,11 @@ static void *queries(void *unused) {
 }
 
 static void client(void) {
-        int s = socket(AF_INET, SOCK_STREAM, 0), one = 1, err = 0;
+        int s = socket(opt.addr.sa.sa_family, SOCK_STREAM, 0), one = 1, err = 0;
         char buf[65536] = { 0 };
         pthread_t th;
-        struct sockaddr_in local;
-        socklen_t len = sizeof(local);
+        union sockaddr_any local = { .sa.sa_family = opt.addr.sa.sa_family };
+        socklen_t len = opt.addr_len;
         if (s < 0)
                 die("socket: %m");
         bool connect_mode = strcmp(opt.mode, "connect") == 0;
@@ -145,21 +114,21 @@ static void client(void) {
                 die("SO_KEEPALIVE: %m");
         if (connect_mode) {
                 run(opt.hole);
-                /* Bind first so the port is known before connect() blocks. */
-                struct sockaddr_in any = { .sin_family = AF_INET };
-                if (bind(s, (struct sockaddr *) &any, sizeof(any)) < 0)
+                /* Bind first (to the wildcard) so the port is known
+                 * before connect() blocks. */
+                if (bind(s, &local.sa, opt.addr_len) < 0)
                         die("bind: %m");
-                getsockname(s, (struct sockaddr *) &local, &len);
+                getsockname(s, &local.sa, &len);
                 t_ref = now();
                 pthread_create(&th, NULL, queries, NULL);
-                if (connect(s, (struct sockaddr *) &opt.addr, sizeof(opt.addr)) == 0)
+                if (connect(s, &opt.addr.sa, opt.addr_len) == 0)
                         die("connect succeeded");
                 err = errno;
                 goto done;
         }
-        if (connect(s, (struct sockaddr *) &opt.addr, sizeof(opt.addr)) < 0)
+        if (connect(s, &opt.addr.sa, opt.addr_len) < 0)
                 die("connect: %m");
-        getsockname(s, (struct sockaddr *) &local, &len);
+        getsockname(s, &local.sa, &len);
         if (strcmp(opt.mode, "zero-window") == 0) {
                 /* Fill the peer's window and our send buffer, then wait
                  * for the persist timer to take over. */
@@ -194,7 +163,7 @@ done:;
         pthread_join(th, NULL);
         printf("{\"lport\": %u, \"t_ref\": %.6f, \"t_query0\": %.6f, \"t_query1\": %.6f, \"t_then0\": %.6f, "
                "\"t_then1\": %.6f, \"t_fail\": %.6f, \"errno\": \"%s\"}\n",
-               ntohs(local.sin_port), t_ref, t_query0, t_query1, t_then0, t_then1, t_fail, strerrorname_np(err));
+               addr_port(&local), t_ref, t_query0, t_query1, t_then0, t_then1, t_fail, strerrorname_np(err));
 }
 
 int main(int argc, char **argv) {
@@ -212,7 +181,7 @@ int main(int argc, char **argv) {
         optind = 2;
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
                 switch (c) {
-                case 'a': parse_addr(optarg); break;
+                case 'a': parse_addr(optarg, &opt.addr, &opt.addr_len); break;
                 case 'm': opt.mode = optarg; break;
                 case 'H': opt.hole = optarg; break;
                 case 'W': opt.hole_after = optarg; break;

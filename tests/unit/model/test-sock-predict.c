@@ -69,6 +69,36 @@ static void test_retransmit(void) {
         check_range(&p, MS(3000), MS(600));
 }
 
+/* Nothing retransmitted yet (tcp_retries2 5, RTO R = 204 ms, one segment,
+ * RTT 100 us): the pending timer may be the tail loss probe, armed for
+ * J(2 SRTT + rto_min) = 51 jiffies, capped at R, or RTO #1, which the
+ * probe arms a full R after it; the socket shows neither apart (both
+ * idiag_timer 1, icsk_retransmits 0). RTO #1 at 2R, the abort 62R after
+ * it (as above). Due in 100 ms: 62R = 12.648 s left after RTO #1, 12.748 s
+ * from now; 63R after the probe, 12.952 s from now. Without the probe
+ * (tcp_early_retrans 0) the pending timer is RTO #1: the latest abort is
+ * a whole R earlier. */
+static void test_tail_loss_probe(void) {
+        struct model_input in = ns();
+        in.retries2 = 5;
+        struct sock_state st = {
+                .state = TCP_STATE_ESTABLISHED, .timer = SOCK_TIMER_RETRANSMIT, .expires_us = MS(100),
+                .rto_us = MS(204), .rtt_us = 100, .unacked = 1,
+        };
+        struct sock_prediction p, q;
+        test_assert_int(sock_predict(&in, &st, &p), 0);
+        test_assert(!p.failing);
+        check_range(&p, MS(12748), MS(1500));
+        check_range(&p, MS(12952), MS(1500));
+
+        in.early_retrans = 0;
+        test_assert_int(sock_predict(&in, &st, &q), 0);
+        check_range(&q, MS(12748), MS(1300));
+        /* The probe's R on top of the same chain: a range that left the
+         * probe out would end where this one does. */
+        test_assert(p.abort_max_us >= q.abort_max_us + MS(204));
+}
+
 /* The local address is gone (IPv4): every retransmission fails its route
  * lookup, retrans_stamp stays at the original send, and the application
  * reads ENETUNREACH. Expiries from the send: R, 3R, 7R, 15R, 31R, then 63R
@@ -274,6 +304,7 @@ static void test_names(void) {
 
 int main(void) {
         TEST(test_retransmit);
+        TEST(test_tail_loss_probe);
         TEST(test_local_address_gone);
         TEST(test_orphan);
         TEST(test_syn);

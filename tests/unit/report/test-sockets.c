@@ -8,38 +8,17 @@
 
 #include "sockets.h"
 #include "test.h"
-
-static char *load(const char *name, size_t *ret_len) {
-        char path[512];
-        snprintf(path, sizeof(path), "%s/sockdiag/%s", TESTS_DATA_DIR, name);
-        FILE *f = fopen(path, "re");
-        if (!f)
-                return NULL;
-        char *buf = malloc(1 << 20);
-        *ret_len = fread(buf, 1, 1 << 20, f);
-        fclose(f);
-        return buf;
-}
+#include "unit/sockdiag/recording.h"
 
 /* The client namespace of record.sh: sockets and addresses. */
 static void load_ns(struct sockets_ns *ns, bool drop_client_address) {
-        size_t len, off = 0;
-        _cleanup_free_ char *buf = load("client.bin", &len), *abuf = NULL;
+        size_t len;
+        _cleanup_free_ char *abuf = NULL;
         *ns = (struct sockets_ns) {};
         model_input_defaults(&ns->in);
         ns->in.retries2 = 5;
-        while (buf && off < len) {
-                size_t end = off;
-                for (;;) {
-                        const struct nlmsghdr *h = (const struct nlmsghdr *) (buf + end);
-                        end += NLMSG_ALIGN(h->nlmsg_len);
-                        if (h->nlmsg_type == NLMSG_DONE || end >= len)
-                                break;
-                }
-                test_assert_int(sockdiag_parse(buf + off, end - off, &ns->table), 1);
-                off = end;
-        }
-        abuf = load("client-addrs.bin", &len);
+        test_assert_int(recording_parse("client.bin", &ns->table), 2);
+        abuf = recording_load("client-addrs.bin", &len);
         test_assert(abuf);
         if (abuf)
                 test_assert_int(sockdiag_parse_addrs(abuf, len, &ns->addrs), 1);

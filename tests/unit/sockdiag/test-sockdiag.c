@@ -10,44 +10,7 @@
 
 #include "sockdiag.h"
 #include "test.h"
-
-static char *load(const char *name, size_t *ret_len) {
-        char path[512];
-        snprintf(path, sizeof(path), "%s/sockdiag/%s", TESTS_DATA_DIR, name);
-        FILE *f = fopen(path, "re");
-        if (!f)
-                return NULL;
-        char *buf = malloc(1 << 20);
-        *ret_len = fread(buf, 1, 1 << 20, f);
-        fclose(f);
-        return buf;
-}
-
-/* A recording holds the IPv4 dump, then the IPv6 one: each to its DONE. */
-static int parse_recording(const char *name, struct sockdiag_table *t) {
-        size_t len, off = 0;
-        int r = -ENOENT, dumps = 0;
-        _cleanup_free_ char *buf = load(name, &len);
-        if (!buf)
-                return -ENOENT;
-        while (off < len) {
-                size_t end = off;
-                for (;;) { /* up to and with the DONE */
-                        const struct nlmsghdr *h = (const struct nlmsghdr *) (buf + end);
-                        if (end + sizeof(*h) > len || h->nlmsg_len < sizeof(*h))
-                                return -EBADMSG;
-                        end += NLMSG_ALIGN(h->nlmsg_len);
-                        if (h->nlmsg_type == NLMSG_DONE)
-                                break;
-                }
-                r = sockdiag_parse(buf + off, end - off, t);
-                if (r != 1)
-                        return r < 0 ? r : -EBADMSG;
-                off = end;
-                dumps++;
-        }
-        return dumps;
-}
+#include "unit/sockdiag/recording.h"
 
 static const struct sockdiag_sock *find(const struct sockdiag_table *t, uint8_t family, uint8_t state, uint8_t timer) {
         for (size_t i = 0; i < t->n; i++)
@@ -59,7 +22,7 @@ static const struct sockdiag_sock *find(const struct sockdiag_table *t, uint8_t 
 static void test_client_recording(void) {
         struct sockdiag_table t = {};
         char a[SOCKDIAG_ENDPOINT_MAX];
-        test_assert_int(parse_recording("client.bin", &t), 2);
+        test_assert_int(recording_parse("client.bin", &t), 2);
         test_assert_int(t.n, 4);
         /* Retransmitting: data out to a server whose replies die. */
         const struct sockdiag_sock *s = find(&t, AF_INET, 1, 1);
@@ -90,7 +53,7 @@ static void test_client_recording(void) {
 
 static void test_server_recording(void) {
         struct sockdiag_table t = {};
-        test_assert_int(parse_recording("server.bin", &t), 2);
+        test_assert_int(recording_parse("server.bin", &t), 2);
         size_t listen = 0;
         for (size_t i = 0; i < t.n; i++)
                 listen += t.socks[i].state == 10;
@@ -105,7 +68,7 @@ static void test_server_recording(void) {
 static void test_addresses(void) {
         struct sockdiag_addrs a = {};
         size_t len;
-        _cleanup_free_ char *buf = load("client-addrs.bin", &len);
+        _cleanup_free_ char *buf = recording_load("client-addrs.bin", &len);
         test_assert(buf);
         if (!buf)
                 return;
@@ -132,7 +95,7 @@ static void test_addresses(void) {
  * inside a message adds nothing and is -EBADMSG. */
 static void test_every_truncation(void) {
         size_t len;
-        _cleanup_free_ char *buf = load("client.bin", &len);
+        _cleanup_free_ char *buf = recording_load("client.bin", &len);
         test_assert(buf);
         if (!buf)
                 return;
@@ -162,7 +125,7 @@ static void test_hand_made(void) {
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
                 size_t len;
-                _cleanup_free_ char *buf = load(cases[i].file, &len);
+                _cleanup_free_ char *buf = recording_load(cases[i].file, &len);
                 struct sockdiag_table t = {};
                 test_assert(buf);
                 if (!buf)
@@ -203,6 +166,14 @@ static void test_control_messages(void) {
         test_assert_int(sockdiag_parse(more, sizeof(more), &t), -EBADMSG);
         test_assert_int(t.n, 1);
         test_assert_int(sockdiag_parse(more, 0, &t), 0);
+        /* The kernel answers TCPDIAG_GETSOCK (both families) in that
+         * type; any other is refused. */
+        odd.h.nlmsg_type = TCPDIAG_GETSOCK;
+        test_assert_int(sockdiag_parse(&odd, sizeof(odd), &t), 0);
+        test_assert_int(t.n, 2);
+        odd.h.nlmsg_type = DCCPDIAG_GETSOCK;
+        test_assert_int(sockdiag_parse(&odd, sizeof(odd), &t), -EBADMSG);
+        test_assert_int(t.n, 2);
         sockdiag_table_done(&t);
 }
 
