@@ -157,7 +157,7 @@ struct sysctld_check {
         bool partial;         /* not valid, yet the leading values of a vector are set */
 };
 
-/* Check one entry the way the kernel parses a write (sysctld-check.c):
+/* Check one entry the way the kernel parses a write (sysctld-check.c, sysctld-value.c):
  * integers in base 0 ("010" is 8, "0x10" 16), as many leading numbers as the
  * key holds (text after them is ignored), catalog ranges; strings exactly.
  * hz decides the range of jiffies keys; with hz 0 a value that is fine at
@@ -176,7 +176,7 @@ int sysctld_settle(struct sysctld *s, const struct root *root);
 /* Pure: what the kernel holds after systemd-sysctl writes value to key
  * when it held live: integers in decimal, the leading values the write
  * sets followed by the rest of live, rounded to jiffies where the key keeps
- * jiffies (hz 0: HZ_ASSUMED); other values as written. Whitespace-normalised,
+ * jiffies (hz 0: HZ_ASSUMED; sysctld-value.c); other values as written. Whitespace-normalised,
  * malloc'ed; NULL on OOM. Range checks need the catalog: see above. */
 char *sysctld_held(const char *key, const char *value, const char *live, unsigned hz);
 
