@@ -48,22 +48,91 @@ static char *readlink_fd(int fd) {
         }
 }
 
+/* Where a chase stands: the path resolved so far ("" at the root, else
+ * "/a/b") and its O_PATH fd, the rest still to walk, links followed. */
+struct walk {
+        int root_fd;          /* borrowed */
+        char *todo, *done;
+        int fd;
+        unsigned links;
+};
+
+static void walk_done(struct walk *w) {
+        free(w->todo);
+        free(w->done);
+        closep(&w->fd);
+}
+
+/* Make fd the directory `dir`, relative to the root. */
+static int walk_reopen(struct walk *w, const char *dir) {
+        closep(&w->fd);
+        if ((w->fd = openat(w->root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+                return -errno;
+        return 0;
+}
+
+/* "..": one component back, never above the root. */
+static int walk_up(struct walk *w) {
+        char *slash = strrchr(w->done, '/');
+        if (slash)
+                *slash = '\0';
+        return walk_reopen(w, *w->done ? w->done + 1 : ".");
+}
+
+/* /dev/null by name: the last component under /dev, or "dev" at the root
+ * with "null" (and slashes) all that is left in rest. */
+static bool names_dev_null(const char *done, const char *name, const char *rest, bool last) {
+        return (last && streq(done, "/dev") && streq(name, "null")) ||
+               (!*done && streq(name, "dev") && strspn(rest, "/") == 0 && startswith(rest, "null") &&
+                !rest[4 + strspn(rest + 4, "/")]);
+}
+
+/* child is a link: its target, then *rest, become the path to walk (*rest
+ * points at it); an absolute target starts again at the root. */
+static int walk_link(struct walk *w, int child, char **rest) {
+        _cleanup_free_ char *target = readlink_fd(child);
+        char *t = NULL;
+
+        if (++w->links > 40) /* the kernel's limit, and systemd's */
+                return -ELOOP;
+        if (!target || asprintf(&t, "%s/%s", target, *rest) < 0)
+                return -ENOMEM;
+        free(w->todo);
+        *rest = w->todo = t;
+        if (*target == '/') {
+                *w->done = '\0';
+                return walk_reopen(w, ".");
+        }
+        return 0;
+}
+
+/* Step into child, named name. */
+static int walk_into(struct walk *w, const char *name, int *child) {
+        char *d = NULL;
+        if (asprintf(&d, "%s/%s", w->done, name) < 0)
+                return -ENOMEM;
+        free(w->done);
+        w->done = d;
+        closep(&w->fd);
+        w->fd = TAKE_FD(*child);
+        return 0;
+}
+
 /* Resolve host path `path` under root_fd (the root's, borrowed: main.c
  * opened it once). Returns an O_PATH fd and the resolved host path, or
  * -errno. /dev/null is recognised by name (a fixture root need not have
  * it) and returns -ENODEV with the path set. *ret_links counts the links
  * followed: ENOENT after one means a dangling link. */
 static int chase(int root_fd, const char *path, char **ret_path, unsigned *ret_links) {
-        _cleanup_free_ char *todo = strdup(path), *done = strdup("");
-        _cleanup_close_ int fd = openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        unsigned links = 0;
+        _cleanup_(walk_done) struct walk w = { .root_fd = root_fd, .todo = strdup(path), .done = strdup(""), .fd = -EBADF };
+        int r;
 
         *ret_links = 0;
-        if (!todo || !done)
+        if (!w.todo || !w.done)
                 return -ENOMEM;
-        if (fd < 0)
-                return -errno;
-        for (char *p = todo;;) {
+        if ((r = walk_reopen(&w, ".")) < 0)
+                return r;
+        for (char *p = w.todo;;) {
                 p += strspn(p, "/");
                 if (!*p)
                         break;
@@ -75,64 +144,40 @@ static int chase(int root_fd, const char *path, char **ret_path, unsigned *ret_l
                 if (streq(name, "."))
                         continue;
                 if (streq(name, "..")) {
-                        char *slash = strrchr(done, '/');
-                        if (slash)
-                                *slash = '\0';
-                        closep(&fd);
-                        if ((fd = openat(root_fd, *done ? done + 1 : ".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-                                return -errno;
+                        if ((r = walk_up(&w)) < 0)
+                                return r;
                         continue;
                 }
-                if ((last && streq(done, "/dev") && streq(name, "null")) ||
-                    (!*done && streq(name, "dev") && strspn(p, "/") == 0 && startswith(p, "null") &&
-                     !p[4 + strspn(p + 4, "/")])) {
+                if (names_dev_null(w.done, name, p, last)) {
                         if (!(*ret_path = strdup("/dev/null")))
                                 return -ENOMEM;
-                        *ret_links = links;
+                        *ret_links = w.links;
                         return -ENODEV;
                 }
-                _cleanup_close_ int child = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                _cleanup_close_ int child = openat(w.fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
                 struct stat st;
-                *ret_links = links;
+                *ret_links = w.links;
                 if (child < 0 || fstat(child, &st) < 0)
                         return -errno;
-                if (S_ISLNK(st.st_mode)) {
-                        _cleanup_free_ char *target = readlink_fd(child);
-                        char *t = NULL;
-                        if (++links > 40) /* the kernel's limit, and systemd's */
-                                return -ELOOP;
-                        if (!target || asprintf(&t, "%s/%s", target, p) < 0)
-                                return -ENOMEM;
-                        free(todo);
-                        p = todo = t;
-                        if (*target == '/') {
-                                *done = '\0';
-                                closep(&fd);
-                                if ((fd = openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-                                        return -errno;
-                        }
-                        continue;
-                }
-                if (!last && !S_ISDIR(st.st_mode))
-                        return -ENOTDIR;
-                char *d = NULL;
-                if (asprintf(&d, "%s/%s", done, name) < 0)
-                        return -ENOMEM;
-                free(done);
-                done = d;
-                closep(&fd);
-                fd = TAKE_FD(child);
+                if (S_ISLNK(st.st_mode))
+                        r = walk_link(&w, child, &p);
+                else if (!last && !S_ISDIR(st.st_mode))
+                        r = -ENOTDIR;
+                else
+                        r = walk_into(&w, name, &child);
+                if (r < 0)
+                        return r;
         }
-        if (!*done) {
+        if (!*w.done) {
                 /* The root itself: done may be a path cut back to "" by
                  * ".." or an absolute link, and is ours to free. */
-                free(done);
-                if (!(done = strdup("/")))
+                free(w.done);
+                if (!(w.done = strdup("/")))
                         return -ENOMEM;
         }
-        *ret_path = TAKE_PTR(done);
-        *ret_links = links;
-        return TAKE_FD(fd);
+        *ret_path = TAKE_PTR(w.done);
+        *ret_links = w.links;
+        return TAKE_FD(w.fd);
 }
 
 /* Open path for reading: -ENODEV for /dev/null, -EISDIR, -ENXIO for

@@ -167,85 +167,93 @@ static char *strip(char *s) {
         return s;
 }
 
-static int parse_line(struct sysctld *s, size_t file, unsigned line, char *l) {
+/* One line into *o: 1 when it assigns (KEY = VALUE, -KEY = VALUE) or
+ * excludes (-KEY); 0 for a blank line, a comment, or a line
+ * systemd-sysctl ignores (diagnosed); -E2BIG past the bound, or -ENOMEM.
+ * o's strings are the caller's on every return. */
+static int read_opt(struct sysctld *s, char *l, struct opt *o) {
         struct sysctld_state *st = s->state;
-        struct opt o = { .file = file, .line = line };
         char *p = strip(l), *value = strchr(p, '=');
 
         if (!*p || *p == '#' || *p == ';')
                 return 0;
         if (value) {
                 if (*p == '-') {
-                        o.ignore_failure = true;
+                        o->ignore_failure = true;
                         p++;
                 }
                 *value = '\0';
-                if (!(o.value = strdup(strip(value + 1))))
+                if (!(o->value = strdup(strip(value + 1))))
                         return -ENOMEM;
         } else if (*p == '-')
                 p++;
         else {
                 _cleanup_free_ char *q = escape_text(p, 60);
-                return sysctld_diag_at(s, file, line, 0,
+                return sysctld_diag_at(s, o->file, o->line, 0,
                             "'%s' is not an assignment (KEY = VALUE); systemd-sysctl ignores it and fails",
                             strempty(q));
         }
-        if (++st->assignments > SYSCTLD_ASSIGNMENTS_MAX) {
-                free(o.value);
-                return sysctld_refuse_at(s, file, line, "more than %d assignments in sysctl.d: the tree is refused (tcptune(8), BOUNDS)",
+        if (++st->assignments > SYSCTLD_ASSIGNMENTS_MAX)
+                return sysctld_refuse_at(s, o->file, o->line, "more than %d assignments in sysctl.d: the tree is refused (tcptune(8), BOUNDS)",
                               SYSCTLD_ASSIGNMENTS_MAX);
-        }
-        o.key = sysctld_normalize_key(strip(p));
-        if (!o.key) {
-                free(o.value);
+        if (!(o->key = sysctld_normalize_key(strip(p))))
                 return -ENOMEM;
-        }
-        o.glob = strpbrk(o.key, "*?[") != NULL;
-        if (startswith(o.key, "\xef\xbb\xbf") &&
-            sysctld_diag_at(s, file, line, 0, "a UTF-8 byte order mark starts the line: systemd-sysctl takes it as part of the key") < 0) {
-                free(o.key);
-                free(o.value);
+        o->glob = strpbrk(o->key, "*?[") != NULL;
+        if (startswith(o->key, "\xef\xbb\xbf") &&
+            sysctld_diag_at(s, o->file, o->line, 0, "a UTF-8 byte order mark starts the line: systemd-sysctl takes it as part of the key") < 0)
                 return -ENOMEM;
-        }
+        return 1;
+}
 
-        size_t *at = strmap_get(&st->byname, o.key);
-        if (!at) {
-                if (strmap_put(&st->byname, o.key, st->n_opts) < 0 || push_opt(st, &o) < 0)
-                        goto oom;
-                return 0;
+/* The same value again (rule 5): the earlier position stays; name the
+ * later line, and keep the earlier one as a superseded assignment. */
+static int restate_opt(struct sysctld_state *st, struct opt *old, const struct opt *o) {
+        struct opt dup = { .key = strdup(old->key), .value = old->value ? strdup(old->value) : NULL,
+                           .file = old->file, .line = old->line, .glob = old->glob, .dead = true };
+        old->file = o->file;
+        old->line = o->line;
+        old->ignore_failure |= o->ignore_failure;
+        if (!dup.key || (old->value && !dup.value) || push_opt(st, &dup) < 0) {
+                free(dup.key);
+                free(dup.value);
+                return -ENOMEM;
         }
-        struct opt *old = &st->opts[*at];
-        if (streq_ptr(old->value, o.value)) {
-                /* Same value: the earlier position stays; name the later line,
-                 * and keep the earlier one as a superseded assignment. */
-                struct opt dup = { .key = strdup(old->key), .value = old->value ? strdup(old->value) : NULL,
-                                   .file = old->file, .line = old->line, .glob = old->glob, .dead = true };
-                old->file = file;
-                old->line = line;
-                old->ignore_failure |= o.ignore_failure;
-                free(o.key);
-                free(o.value);
-                if (!dup.key || (old->value && !dup.value) || push_opt(st, &dup) < 0) {
-                        free(dup.key);
-                        free(dup.value);
-                        return -ENOMEM;
-                }
-                return 0;
-        }
-        if (!o.value) {
-                _cleanup_free_ char *k = sysctl_key_to_subpath(old->key);
-                if (!k || sysctld_diag_at(s, file, line, 0, "'-%s' without '=' cancels the assignment at %s:%u", k,
-                               s->files[old->file], old->line) < 0)
-                        goto oom;
-        }
-        old->dead = true;
-        if (strmap_put(&st->byname, o.key, st->n_opts) < 0 || push_opt(st, &o) < 0)
-                goto oom;
         return 0;
-oom:
+}
+
+/* o as the latest word on its key: a new key, the same value again, or a
+ * new value (or "-KEY") that supersedes the earlier. Takes o's strings
+ * when it becomes the key's live opt. Returns 0 or -ENOMEM. */
+static int record_opt(struct sysctld *s, struct opt *o) {
+        struct sysctld_state *st = s->state;
+        size_t *at = strmap_get(&st->byname, o->key);
+
+        if (at) {
+                struct opt *old = &st->opts[*at];
+                if (streq_ptr(old->value, o->value))
+                        return restate_opt(st, old, o);
+                if (!o->value) {
+                        _cleanup_free_ char *k = sysctl_key_to_subpath(old->key);
+                        if (!k || sysctld_diag_at(s, o->file, o->line, 0, "'-%s' without '=' cancels the assignment at %s:%u",
+                                       k, s->files[old->file], old->line) < 0)
+                                return -ENOMEM;
+                }
+                old->dead = true;
+        }
+        if (strmap_put(&st->byname, o->key, st->n_opts) < 0 || push_opt(st, o) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static int parse_line(struct sysctld *s, size_t file, unsigned line, char *l) {
+        struct opt o = { .file = file, .line = line };
+        int r = read_opt(s, l, &o);
+
+        if (r > 0)
+                r = record_opt(s, &o);
         free(o.key);
         free(o.value);
-        return -ENOMEM;
+        return r;
 }
 
 /* systemd's read_line(): a line ends at a run of end-of-line bytes holding
