@@ -119,13 +119,64 @@ static int fail(struct error *err, int r, const char *fmt, ...) {
         return r;
 }
 
+/* Ask systemd to restart the unit; w->job names the job it queued, and
+ * w->result is set when its JobRemoved came before the reply. */
+static int restart_unit(sd_bus *bus, struct job_wait *w, struct error *err) {
+        sd_bus_message *reply = NULL;
+        sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *job;
+        int r;
+
+        r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "RestartUnit", &error, &reply, "ss",
+                               SYSCTL_UNIT, "replace");
+        if (r < 0) {
+                r = fail(err, r, "RestartUnit %s: %s", SYSCTL_UNIT,
+                         error.message ? error.message : strerror(-r));
+                goto finish;
+        }
+        r = sym_sd_bus_message_read(reply, "o", &job);
+        if (r < 0) {
+                r = fail(err, r, "RestartUnit %s: unexpected reply", SYSCTL_UNIT);
+                goto finish;
+        }
+        w->job = strdup(job);
+        if (!w->job) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        if (w->early_job && streq(w->early_job, w->job))
+                w->result = TAKE_PTR(w->early_result);
+        r = 0;
+finish:
+        sym_sd_bus_error_free(&error);
+        sym_sd_bus_message_unref(reply);
+        return r;
+}
+
+/* Process the bus until w->result, for RELOAD_TIMEOUT_USEC at most. */
+static int wait_job(sd_bus *bus, struct job_wait *w, struct error *err) {
+        for (uint64_t deadline = now_usec() + RELOAD_TIMEOUT_USEC; !w->result;) {
+                int r = sym_sd_bus_process(bus, NULL);
+                if (r < 0)
+                        return fail(err, r, "system bus: %s", strerror(-r));
+                if (r > 0)
+                        continue;
+                uint64_t t = now_usec();
+                if (t >= deadline)
+                        return fail(err, -ETIMEDOUT, "%s: job %s did not finish within %llus", SYSCTL_UNIT,
+                                    w->job, (unsigned long long) (RELOAD_TIMEOUT_USEC / USEC_PER_SEC));
+                r = sym_sd_bus_wait(bus, deadline - t);
+                if (r < 0)
+                        return fail(err, r, "system bus: %s", strerror(-r));
+        }
+        return 0;
+}
+
 int apply_reload_sysctl(struct error *err) {
         sd_bus *bus = NULL;
         sd_bus_slot *slot = NULL;
-        sd_bus_message *reply = NULL;
-        sd_bus_error error = SD_BUS_ERROR_NULL;
         struct job_wait w = {};
-        const char *job;
         int r;
 
         if (sd_dlopen() < 0)
@@ -144,46 +195,8 @@ int apply_reload_sysctl(struct error *err) {
                 r = fail(err, r, "cannot watch systemd's jobs: %s", strerror(-r));
                 goto finish;
         }
-        r = sym_sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                               "org.freedesktop.systemd1.Manager", "RestartUnit", &error, &reply, "ss",
-                               SYSCTL_UNIT, "replace");
-        if (r < 0) {
-                r = fail(err, r, "RestartUnit %s: %s", SYSCTL_UNIT,
-                         error.message ? error.message : strerror(-r));
+        if ((r = restart_unit(bus, &w, err)) < 0 || (r = wait_job(bus, &w, err)) < 0)
                 goto finish;
-        }
-        r = sym_sd_bus_message_read(reply, "o", &job);
-        if (r < 0) {
-                r = fail(err, r, "RestartUnit %s: unexpected reply", SYSCTL_UNIT);
-                goto finish;
-        }
-        w.job = strdup(job);
-        if (!w.job) {
-                r = -ENOMEM;
-                goto finish;
-        }
-        if (w.early_job && streq(w.early_job, w.job))
-                w.result = TAKE_PTR(w.early_result);
-        for (uint64_t deadline = now_usec() + RELOAD_TIMEOUT_USEC; !w.result;) {
-                r = sym_sd_bus_process(bus, NULL);
-                if (r < 0) {
-                        r = fail(err, r, "system bus: %s", strerror(-r));
-                        goto finish;
-                }
-                if (r > 0)
-                        continue;
-                uint64_t t = now_usec();
-                if (t >= deadline) {
-                        r = fail(err, -ETIMEDOUT, "%s: job %s did not finish within %llus", SYSCTL_UNIT,
-                                 w.job, (unsigned long long) (RELOAD_TIMEOUT_USEC / USEC_PER_SEC));
-                        goto finish;
-                }
-                r = sym_sd_bus_wait(bus, deadline - t);
-                if (r < 0) {
-                        r = fail(err, r, "system bus: %s", strerror(-r));
-                        goto finish;
-                }
-        }
         if (!streq(w.result, "done")) {
                 r = fail(err, -EIO, "%s: restart job %s (see journalctl -u %s)", SYSCTL_UNIT, w.result,
                          SYSCTL_UNIT);
@@ -195,8 +208,6 @@ finish:
         free(w.result);
         free(w.early_job);
         free(w.early_result);
-        sym_sd_bus_error_free(&error);
-        sym_sd_bus_message_unref(reply);
         sym_sd_bus_slot_unref(slot);
         sym_sd_bus_flush_close_unref(bus);
         return r;
