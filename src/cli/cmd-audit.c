@@ -148,7 +148,7 @@ static int collect(struct context *ctx, const struct audit_args *a, struct polic
 static int log_unreadable(struct context *ctx, const struct audit_report *rep) {
         int status = EXIT_OK;
         for (size_t i = 0; i < rep->n_ns; i++)
-                if (live_report_errors(&ctx->root, &rep->ns[i].live, NULL) > 0)
+                if (cmd_report_live_errors(&ctx->root, &rep->ns[i].live, NULL) > 0)
                         status = EXIT_OPERATION;
         if (cmd_sysctld_unreadable(rep->sysctld) != EXIT_OK)
                 status = EXIT_OPERATION;

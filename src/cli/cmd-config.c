@@ -76,7 +76,7 @@ static int config_table(struct context *ctx, const struct sysctld *s, bool all, 
                 return cmd_fail(EXIT_OPERATION, "out of memory");
         for (size_t i = 0; i < rep.n_rows; i++) {
                 log_check(&rep.rows[i]);
-                if (live_report_error(&ctx->root, rep.rows[i].entry->key, rep.rows[i].check.live_error))
+                if (cmd_report_live_error(&ctx->root, rep.rows[i].entry->key, rep.rows[i].check.live_error))
                         status = EXIT_OPERATION;
         }
         if (r < 0) {

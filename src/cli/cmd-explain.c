@@ -74,7 +74,7 @@ int cmd_explain(struct context *ctx, int argc, char **argv) {
                 return cmd_fail(EXIT_OPERATION, "out of memory");
 
         /* Absent keys are normal on older kernels; anything else is worth a line. */
-        if (live_report_errors(&ctx->root, &rep.live, only) > 0)
+        if (cmd_report_live_errors(&ctx->root, &rep.live, only) > 0)
                 status = EXIT_OPERATION;
 
         if (ctx->output.format == FORMAT_PROMETHEUS)

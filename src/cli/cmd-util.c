@@ -226,10 +226,29 @@ int cmd_enter_netns(const char *spec) {
         return EXIT_OK;
 }
 
+bool cmd_report_live_error(const struct root *root, const char *key, int error) {
+        const char *why = live_unreadable(error);
+        if (!why)
+                return false;
+        /* Keys from sysctl.d files may hold any byte: keep the line safe. */
+        _cleanup_free_ char *path = sysctl_path(root, key), *safe = path ? escape_text(path, SIZE_MAX) : NULL;
+        log_error("%s: %s", safe ? safe : key, why);
+        return true;
+}
+
+size_t cmd_report_live_errors(const struct root *root, const struct live *l, const struct tunable *only) {
+        size_t n, logged = 0;
+        const struct tunable *t = tunable_all(&n);
+        for (size_t i = 0; i < n && i < l->n; i++)
+                if ((!only || only == &t[i]) && cmd_report_live_error(root, t[i].key, l->error[i]))
+                        logged++;
+        return logged;
+}
+
 bool cmd_report_live(const struct root *root, const struct live *live, unsigned hz) {
         size_t n;
         const struct tunable *t = tunable_all(&n);
-        bool bad = live_report_errors(root, live, NULL) > 0;
+        bool bad = cmd_report_live_errors(root, live, NULL) > 0;
         for (size_t i = 0; i < n && i < live->n; i++) {
                 if (!live->value[i] || t[i].type != TUNABLE_INT ||
                     tunable_check_value(&t[i], live->value[i], hz_or_assumed(hz), NULL) >= 0)

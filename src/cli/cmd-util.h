@@ -73,6 +73,14 @@ int cmd_parse_assumptions(struct model_input *in, const char *rtt, const char *r
  * logged one line. */
 int cmd_enter_netns(const char *spec);
 
+/* Log one line per catalog key that exists but cannot be read
+ * ("tcptune: PATH: Permission denied"); absent keys are normal on older
+ * kernels. only, when not NULL, limits it to that catalog entry. Returns
+ * how many were logged. */
+size_t cmd_report_live_errors(const struct root *root, const struct live *l, const struct tunable *only);
+/* The same for one key and the error reading it; returns true when logged. */
+bool cmd_report_live_error(const struct root *root, const char *key, int error);
+
 /* Before modelling live values: log each catalog key that exists but
  * cannot be read, and each integer value the kernel could not hold (the
  * model then uses the default in its place). Returns true when there was

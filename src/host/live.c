@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "escape.h"
 #include "live.h"
-#include "log.h"
 #include "sysctl.h"
 
 int live_read(const struct root *root, struct live *ret) {
@@ -44,23 +42,10 @@ const char *live_get(const struct live *l, const char *key) {
         return NULL;
 }
 
-bool live_report_error(const struct root *root, const char *key, int error) {
+const char *live_unreadable(int error) {
         if (error >= 0 || error == -ENOENT)
-                return false;
-        /* Keys from sysctl.d files may hold any byte: keep the line safe. */
-        _cleanup_free_ char *path = sysctl_path(root, key), *safe = path ? escape_text(path, SIZE_MAX) : NULL;
-        log_error("%s: %s", safe ? safe : key,
-                  error == -ENXIO ? "not a regular file (a FIFO or a device?): not read" : strerror(-error));
-        return true;
-}
-
-size_t live_report_errors(const struct root *root, const struct live *l, const struct tunable *only) {
-        size_t n, logged = 0;
-        const struct tunable *t = tunable_all(&n);
-        for (size_t i = 0; i < n && i < l->n; i++)
-                if ((!only || only == &t[i]) && live_report_error(root, t[i].key, l->error[i]))
-                        logged++;
-        return logged;
+                return NULL;
+        return error == -ENXIO ? "not a regular file (a FIFO or a device?): not read" : strerror(-error);
 }
 
 int live_model_input(const struct live *live, const struct kernel_info *k, struct model_input *ret,

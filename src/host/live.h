@@ -19,13 +19,10 @@ int live_read(const struct root *root, struct live *ret);
 void live_done(struct live *l);
 /* Value of a catalog key (canonical), or NULL. */
 const char *live_get(const struct live *l, const char *key);
-/* Log one line per key that exists but cannot be read ("tcptune: PATH:
- * Permission denied"); absent keys (-ENOENT) are normal on older kernels.
- * only, when not NULL, limits it to that catalog entry. Returns how many
- * were logged. */
-size_t live_report_errors(const struct root *root, const struct live *l, const struct tunable *only);
-/* The same for one key and the error reading it; returns true when logged. */
-bool live_report_error(const struct root *root, const char *key, int error);
+/* Pure: why a key that exists cannot be read, from the error reading it
+ * (a static string, or strerror()'s), or NULL when it was read or is
+ * absent (-ENOENT, normal on older kernels): what is worth telling. */
+const char *live_unreadable(int error);
 
 /* Start from kernel defaults, then take every live catalog value that is
  * present and valid; absent keys keep the behaviour of kernels without
