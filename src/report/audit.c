@@ -141,11 +141,9 @@ int audit_add_ns(struct audit_report *rep, const char *label, const char *path) 
         }
         if (!unique)
                 return -ENOMEM;
-        struct audit_ns *n = realloc(rep->ns, (rep->n_ns + 1) * sizeof(*n));
-        if (!n)
+        if (GROW(rep->ns, rep->n_ns, rep->cap_ns) < 0)
                 return -ENOMEM;
-        rep->ns = n;
-        n = &rep->ns[rep->n_ns++];
+        struct audit_ns *n = &rep->ns[rep->n_ns++];
         *n = (struct audit_ns) { .label = TAKE_PTR(unique), .path = path ? strdup(path) : NULL };
         return path && !n->path ? -ENOMEM : 0;
 }

@@ -52,7 +52,7 @@ struct audit_report {
         const char *netns;              /* --netns as typed (borrowed), or NULL */
         struct sysctld *sysctld;        /* owned; NULL when no namespace is the boot one */
         struct audit_ns *ns;            /* ns[0] is the host or the --netns namespace */
-        size_t n_ns;
+        size_t n_ns, cap_ns;
         bool all_netns;
         bool all_tunables;              /* --all: the whole catalog in text */
         uint64_t timestamp;             /* Unix seconds (SOURCE_DATE_EPOCH in tests) */
