@@ -233,7 +233,7 @@ int sysctld_check_entry(const struct root *root, const struct sysctld_entry *e, 
         r = check_node(root, e->key, &c);
         if (r > 0) {
                 sysctld_value_hold(e->key, e->value, c.live, hz, &h);
-                if (h.needs_hz)
+                if (h.needs_hz && ret_needs_hz)
                         *ret_needs_hz = true;
                 else
                         r = check_write(root, e, &h, hz, &c);

@@ -162,7 +162,8 @@ struct sysctld_check {
  * key holds (text after them is ignored), catalog ranges; strings exactly.
  * hz decides the range of jiffies keys; with hz 0 a value that is fine at
  * any HZ passes, and a larger one sets *ret_needs_hz (check again with the
- * real HZ). Returns 0 or -ENOMEM; free with sysctld_check_done(). */
+ * real HZ; ret_needs_hz may be NULL). Returns 0 or -ENOMEM; free with
+ * sysctld_check_done(). */
 int sysctld_check_entry(const struct root *root, const struct sysctld_entry *e, unsigned hz, bool *ret_needs_hz,
                         struct sysctld_check *ret);
 void sysctld_check_done(struct sysctld_check *c);
