@@ -1,6 +1,6 @@
 #!/bin/bash
 # Compare the model (every src/**/model*.c but model-input.c) with the
-# model at a git revision (integ by default) over random and edge-case
+# model at a git revision (main by default) over random and edge-case
 # inputs; see tools/model-diff.c.
 # usage: tools/model-diff.sh [REV [N [SEED]]]
 # MODEL_DIFF_CFLAGS adds compiler flags, e.g. -fsanitize=address,undefined.
@@ -10,11 +10,15 @@
 # against whatever it later became. The old side's objects are linked into
 # one relocatable object in which only the renamed entry points (old_*)
 # stay global: helpers that both sides define under one name cannot clash.
-# Both sides use the current tunables catalog (tunables.c and what it
-# needs), where the kernel defaults live.
+# Everything else either side calls (the tunables catalog, where the kernel
+# defaults live, and the parsers it uses) comes from the current src/model
+# and src/base, compiled into one archive from which the linker takes only
+# what is called: the model is pure, so no file of host/ or above is
+# needed, and a base/ file that the model does not use (root.c) is
+# compiled but never linked.
 set -eu
 cd "$(dirname "$0")/.."
-rev=${1:-integ}
+rev=${1:-main}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -52,14 +56,22 @@ ld -r -o "$tmp/old-all.o" "${old_objs[@]}"
 # shellcheck disable=SC2086
 objcopy $keep "$tmp/old-all.o" "$tmp/old.o"
 
-new_objs=()
-support=$(find src -name tunables.c -o -name sysctl.c -o -name sysctl-key.c -o -name parse.c | sort)
-for src in $(model_sources src) $support; do
+# The current side, with the include folders of the model's layer and the
+# one below it only (src/model/meson.build: model may include base).
+new_inc="-Isrc/model -Isrc/base"
+new_objs=() support_objs=()
+compared=$(model_sources src/model)
+for src in $(find src/model src/base -name '*.c' | sort); do
         obj="$tmp/new-$(basename "$src" .c).o"
-        # shellcheck disable=SC2086,SC2046
-        cc $flags $(include_flags src) -c "$src" -o "$obj"
-        new_objs+=("$obj")
+        # shellcheck disable=SC2086
+        cc $flags $new_inc -c "$src" -o "$obj"
+        if grep -qxF "$src" <<<"$compared"; then
+                new_objs+=("$obj")
+        else
+                support_objs+=("$obj")
+        fi
 done
-# shellcheck disable=SC2086,SC2046
-cc $flags $(include_flags src) tools/model-diff.c "$tmp/old.o" "${new_objs[@]}" -o "$tmp/model-diff"
+ar rcs "$tmp/support.a" "${support_objs[@]}"
+# shellcheck disable=SC2086
+cc $flags $new_inc tools/model-diff.c "$tmp/old.o" "${new_objs[@]}" "$tmp/support.a" -o "$tmp/model-diff"
 "$tmp/model-diff" "${2:-20000}" "${3:-31895}"
