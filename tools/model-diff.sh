@@ -1,21 +1,32 @@
 #!/bin/bash
-# Compare the model (every src/**/model*.c but model-input.c) with the
-# model at a git revision (main by default) over random and edge-case
-# inputs; see tools/model-diff.c.
+# Compare the model (src/model/model*.c but model-input.c) with the model
+# at a git revision (main by default) over random and edge-case inputs;
+# see tools/model-diff.c.
+#
 # usage: tools/model-diff.sh [REV [N [SEED]]]
+#   REV     the revision to compare the working tree with (default main)
+#   N       random inputs, after the fixed edge inputs (11200)
+#           (default 20000)
+#   SEED    of the random inputs (default 31895)
 # MODEL_DIFF_CFLAGS adds compiler flags, e.g. -fsanitize=address,undefined.
+# Prints runs and how many differ; the first ten differences go to stderr
+# with their input. Exit 0: identical; 1: some differ; 2: the revisions
+# cannot be compared.
 #
 # Each side is compiled from its own tree, headers included, so a revision
 # with one model.c compares against a split model, and a split one
 # against whatever it later became. The old side's objects are linked into
 # one relocatable object in which only the renamed entry points (old_*)
 # stay global: helpers that both sides define under one name cannot clash.
+# tools/model-diff-old.c, compiled with the old headers, tells the driver
+# the old struct sizes: a model older than the appended address-gone and
+# outage fields is compared without them.
 # Everything else either side calls (the tunables catalog, where the kernel
 # defaults live, and the parsers it uses) comes from the current src/model
 # and src/base, compiled into one archive from which the linker takes only
 # what is called: the model is pure, so no file of host/ or above is
-# needed, and a base/ file that the model does not use (root.c) is
-# compiled but never linked.
+# needed, and a base/ file the model does not use (root.c) is compiled but
+# never linked.
 set -eu
 cd "$(dirname "$0")/.."
 rev=${1:-main}
@@ -38,20 +49,21 @@ mkdir "$tmp/old"
 git archive "$rev" src | tar -x -C "$tmp/old"
 flags="-std=c17 -O2 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-field-initializers ${MODEL_DIFF_CFLAGS:-}"
 entry="model_run model_input_defaults model_event_kind_to_string model_budget_ms model_rto_us"
-ren="" keep=""
+ren="" keep="-G old_model_diff_input_size -G old_model_diff_result_size"
 for f in $entry; do
         ren="$ren -D$f=old_$f"
         keep="$keep -G old_$f"
 done
 
+old_sources=$(model_sources "$tmp/old/src")
+grep -q '/model[^/]*\.c$' <<<"$old_sources" || { echo "model-diff: no model*.c in $rev" >&2; exit 2; }
 old_objs=()
-for src in $(model_sources "$tmp/old/src"); do
+for src in $old_sources tools/model-diff-old.c; do
         obj="$tmp/old-$(basename "$src" .c).o"
         # shellcheck disable=SC2086,SC2046
         cc $flags $(include_flags "$tmp/old/src") $ren -c "$src" -o "$obj"
         old_objs+=("$obj")
 done
-[ ${#old_objs[@]} -gt 0 ] || { echo "model-diff: no model*.c in $rev" >&2; exit 1; }
 ld -r -o "$tmp/old-all.o" "${old_objs[@]}"
 # shellcheck disable=SC2086
 objcopy $keep "$tmp/old-all.o" "$tmp/old.o"
