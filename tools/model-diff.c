@@ -1,22 +1,32 @@
 /* SPDX-License-Identifier: MIT */
-/* Differential check of the model (src/model/model*.c) against the model
- * at an older revision: both run over the same random and edge-case
- * inputs, every field of every struct model_result must match, events and
- * outage figures included.
+/* Differential check of the model (src/model/model*.c) and of advise
+ * (src/model/advise.c) against their copies at an older revision: both
+ * sides run over the same random and edge-case inputs, and every field
+ * must match: every struct model_result field, events and outage figures
+ * included; for advise every field of struct advise_report, each
+ * scenario's and each application option's current and proposed results
+ * with them.
  * Built and run by tools/model-diff.sh, which compiles the old sources
  * with their entry points renamed to old_* and everything else made
  * local, and tools/model-diff-old.c with the old headers, which says how
  * large the old structs are. Not a CI test: it needs the old source.
- * usage: model-diff [N [SEED]]
- * N random inputs after the fixed edge inputs. Exit 0: no difference;
- * 1: some; 2: cannot compare. */
+ * usage: model-diff [N [SEED [model|advise]]]
+ * N random inputs per part after the fixed edge inputs; the last word runs
+ * one part only. Exit 0: no difference; 1: some; 2: cannot compare. */
 #include <stdio.h>
 
+#include "advise.h"
+#include "model-input.h"
 #include "model.h"
 
 int old_model_run(const struct model_input *in, enum scenario s, struct model_result *ret);
+/* Weak: an old revision without advise, or without the function, leaves
+ * them NULL. */
+__attribute__((weak)) int old_advise_run(const struct model_input *in, uint64_t target_us, unsigned scenarios,
+                                         bool have_rto_max, bool have_syn_linear, struct advise_report *ret);
+__attribute__((weak)) double old_advise_probes_per_hour(uint64_t every_us);
 /* tools/model-diff-old.c */
-extern const size_t old_model_diff_input_size, old_model_diff_result_size;
+extern const size_t old_model_diff_input_size, old_model_diff_result_size, old_model_diff_report_size;
 
 /* The old structs end where the current ones append the address-gone,
  * family and outage fields (model.h): those are left zero in the inputs
@@ -202,6 +212,48 @@ static const char *result_differs(const struct model_result *a, const struct mod
         return NULL;
 }
 
+/* The same for a report, an item's field as "scenarios[2] (connect)
+ * proposed.detect_max_us". */
+static const char *item_differs(const char *what, size_t i, const char *name, const char *field) {
+        static char buf[160];
+        snprintf(buf, sizeof(buf), "%s[%zu] (%s) %s", what, i, name, field);
+        return buf;
+}
+static const char *scenario_differs(const struct advise_scenario *a, const struct advise_scenario *b) {
+        F(scenario); F(already_within); F(possible); F(n_changes); F(floor_us); F(probe_every_us);
+        F(current_probe_every_us); S(reason);
+        for (size_t c = 0; c < a->n_changes; c++) {
+                S(changes[c].key); S(changes[c].from); S(changes[c].to);
+        }
+        return NULL;
+}
+static const char *app_differs(const struct advise_app *a, const struct advise_app *b) {
+        F(scenario); S(option); S(value); F(already_within); F(possible); F(probe_every_us);
+        return NULL;
+}
+static const char *report_differs(const struct advise_report *a, const struct advise_report *b) {
+        char field[96];
+        const char *d;
+#define ITEM(what, name, x, y, differs)                                                                  \
+        do {                                                                                            \
+                if ((d = result_differs(&(x)->current, &(y)->current)))                                 \
+                        snprintf(field, sizeof(field), "current.%s", d);                               \
+                else if ((d = result_differs(&(x)->proposed, &(y)->proposed)))                          \
+                        snprintf(field, sizeof(field), "proposed.%s", d);                              \
+                else if ((d = differs(x, y)))                                                           \
+                        snprintf(field, sizeof(field), "%s", d);                                       \
+                if (d)                                                                                  \
+                        return item_differs(what, i, name, field);                                      \
+        } while (0)
+        F(target_us); S(target_text); F(n_scenarios); F(n_apps);
+        for (size_t i = 0; i < a->n_scenarios; i++)
+                ITEM("scenarios", scenario_to_string(b->scenarios[i].scenario), &a->scenarios[i], &b->scenarios[i],
+                     scenario_differs);
+        for (size_t i = 0; i < a->n_apps; i++)
+                ITEM("apps", b->apps[i].option, &a->apps[i], &b->apps[i], app_differs);
+#undef ITEM
+        return NULL;
+}
 #undef F
 #undef S
 
@@ -266,13 +318,196 @@ static unsigned long compare_model(unsigned long n) {
         return fails;
 }
 
+/* The knob advise searches for scenario s one step below what in has, so
+ * that the model's figure for it is a target some search ends exactly on. */
+static void one_step_down(struct model_input *in, enum scenario s) {
+        switch (s) {
+        case SCENARIO_ESTABLISHED:
+        case SCENARIO_ZERO_WINDOW:
+                in->retries2 -= in->retries2 > 0;
+                break;
+        case SCENARIO_ORPHAN:
+                in->orphan_retries = (in->orphan_retries ? in->orphan_retries : 8) - 1;
+                break;
+        case SCENARIO_IDLE:
+                in->keepalive_time_us -= in->keepalive_time_us > USEC_PER_SEC ? USEC_PER_SEC : 0;
+                break;
+        case SCENARIO_CONNECT:
+                in->syn_retries -= in->syn_retries > 1;
+                break;
+        case SCENARIO_ACCEPT:
+                in->synack_retries -= in->synack_retries > 0;
+                break;
+        case SCENARIO_FIN_WAIT_2:
+                in->fin_timeout_us -= in->fin_timeout_us > USEC_PER_SEC ? USEC_PER_SEC : 0;
+                break;
+        default:
+                break;
+        }
+}
+
+/* A target on an edge: the latest detection of one scenario in the mask
+ * as things are, one knob step lower, or (established) with some
+ * TCP_USER_TIMEOUT, then 1 us under, on or over it. Where that scenario
+ * never detects: a random one. */
+static uint64_t boundary_target(const struct model_input *in, unsigned mask) {
+        static struct model_result r;
+        enum scenario pick[_SCENARIO_MAX];
+        size_t n = 0;
+        for (int s = 0; s < _SCENARIO_MAX; s++)
+                if (mask & SCENARIO_BIT(s))
+                        pick[n++] = (enum scenario) s;
+        enum scenario s = n ? pick[rnd() % n] : SCENARIO_ESTABLISHED;
+        struct model_input x = *in;
+        unsigned c = (unsigned) range(0, 99);
+        if (c < 25 && (mask & SCENARIO_BIT(SCENARIO_ESTABLISHED))) {
+                s = SCENARIO_ESTABLISHED;
+                x.user_timeout_us = logrange(1, 600000) * USEC_PER_MSEC;
+        } else if (c < 60)
+                one_step_down(&x, s);
+        if (model_run(&x, s, &r) < 0 || r.never || r.detect_max_us < 2)
+                return logrange(1, 3 * USEC_PER_HOUR);
+        return r.detect_max_us - 1 + range(0, 2);
+}
+
+/* The targets people type. */
+static const uint64_t typed_targets[] = {
+        1, 1000, 100000, 200000, USEC_PER_SEC, 3 * USEC_PER_SEC, 10 * USEC_PER_SEC, 30 * USEC_PER_SEC,
+        USEC_PER_MIN, 2 * USEC_PER_MIN, 15 * USEC_PER_MIN, USEC_PER_HOUR, 2 * USEC_PER_HOUR + 15 * USEC_PER_MIN,
+        MODEL_USER_TIMEOUT_MAX_US, MODEL_USER_TIMEOUT_MAX_US + USEC_PER_MSEC, UINT64_MAX,
+};
+
+static uint64_t random_target(const struct model_input *in, unsigned mask) {
+        unsigned c = (unsigned) range(0, 99);
+        return c < 1    ? 0 /* -EINVAL on both sides */
+               : c < 10 ? range(1, 1000)
+               : c < 20 ? typed_targets[rnd() % ELEMENTSOF(typed_targets)]
+               : c < 45 ? boundary_target(in, mask)
+                        : logrange(1000, 3 * USEC_PER_HOUR);
+}
+
+static unsigned random_mask(void) {
+        unsigned c = (unsigned) range(0, 99);
+        return c < 1    ? 0 /* -EINVAL on both sides */
+               : c < 40 ? SCENARIO_ALL
+               : c < 60 ? SCENARIO_BIT(range(0, _SCENARIO_MAX - 1))
+                        : (unsigned) range(1, SCENARIO_ALL);
+}
+
+struct advise_tally {
+        unsigned long within, proposed, impossible, rto_max, syn_linear, apps_within, apps_proposed, apps_impossible;
+};
+
+static void tally(const struct advise_report *r, struct advise_tally *t) {
+        for (size_t i = 0; i < r->n_scenarios; i++) {
+                const struct advise_scenario *a = &r->scenarios[i];
+                a->already_within ? t->within++ : a->possible ? t->proposed++ : t->impossible++;
+                for (size_t c = 0; c < a->n_changes; c++) {
+                        t->rto_max += streq(a->changes[c].key, "net.ipv4.tcp_rto_max_ms");
+                        t->syn_linear += streq(a->changes[c].key, "net.ipv4.tcp_syn_linear_timeouts");
+                }
+        }
+        for (size_t i = 0; i < r->n_apps; i++)
+                r->apps[i].already_within ? t->apps_within++ : r->apps[i].possible ? t->apps_proposed++ : t->apps_impossible++;
+}
+
+/* advise_probes_per_hour() over what the report says. */
+static bool probes_per_hour_differ(const struct advise_report *r) {
+        if (!old_advise_probes_per_hour)
+                return false;
+        for (size_t i = 0; i < r->n_scenarios; i++) {
+                uint64_t v[] = { r->scenarios[i].probe_every_us, r->scenarios[i].current_probe_every_us };
+                for (size_t j = 0; j < ELEMENTSOF(v); j++)
+                        if (memcmp(&(double) { old_advise_probes_per_hour(v[j]) },
+                                   &(double) { advise_probes_per_hour(v[j]) }, sizeof(double)) != 0)
+                                return true;
+        }
+        return false;
+}
+
+static const char *advise_incomparable(void) {
+        if (!old_advise_run)
+                return "the old revision has no advise_run()";
+        if (old_without_appended)
+                return "the old revision predates the appended model fields";
+        if (old_model_diff_report_size != sizeof(struct advise_report))
+                return "the old advise_run() or struct advise_report differs";
+        return NULL;
+}
+
+/* The edge inputs with a typed target or one on an edge, for all
+ * scenarios or one; then random inputs with random targets (1 us to 3 h,
+ * typed, on an edge, or 0), scenario sets (all, one, any, or none) and
+ * either kernel knob present or not. */
+static unsigned long compare_advise(unsigned long n) {
+        static struct advise_report a, b;
+        struct advise_tally t = { 0 };
+        unsigned long fails = 0;
+        const char *why = advise_incomparable();
+
+        if (why) {
+                printf("model-diff: advise: not compared: %s\n", why);
+                return 0;
+        }
+        for (unsigned long i = 0; i < EDGE_INPUTS + n; i++) {
+                struct model_input in;
+                uint64_t target;
+                unsigned mask;
+                if (i < EDGE_INPUTS) {
+                        edge_input((unsigned) i, &in);
+                        mask = coin(80) ? SCENARIO_ALL : SCENARIO_BIT(range(0, _SCENARIO_MAX - 1));
+                        target = coin(50) ? typed_targets[rnd() % ELEMENTSOF(typed_targets)] : boundary_target(&in, mask);
+                } else {
+                        random_input(&in);
+                        mask = random_mask();
+                        target = random_target(&in, mask);
+                }
+                bool rto_max = coin(50), syn_linear = coin(50);
+                /* advise_run() wants *ret zeroed: no poison here. */
+                memset(&a, 0, sizeof(a));
+                memset(&b, 0, sizeof(b));
+                int ra = old_advise_run(&in, target, mask, rto_max, syn_linear, &a);
+                int rb = advise_run(&in, target, mask, rto_max, syn_linear, &b);
+                const char *d = ra != rb ? "return value" : ra < 0 ? NULL : report_differs(&a, &b);
+                if (!d && probes_per_hour_differ(&b))
+                        d = "advise_probes_per_hour()";
+                tally(&b, &t);
+                if (d && fails++ < 10) {
+                        fprintf(stderr, "advise: input %lu target %llu us scenarios %#x have_rto_max %d have_syn_linear %d: %s differs\n",
+                                i, (unsigned long long) target, mask, rto_max, syn_linear, d);
+                        dump(&in);
+                }
+        }
+        printf("model-diff: advise: %lu runs (%lu edge inputs, %lu random), %lu differ; scenarios %lu already "
+               "within, %lu proposed (%lu lowering tcp_rto_max_ms, %lu tcp_syn_linear_timeouts), %lu impossible; "
+               "options %lu within, %lu proposed, %lu impossible\n",
+               (unsigned long) EDGE_INPUTS + n, (unsigned long) EDGE_INPUTS, n, fails, t.within, t.proposed, t.rto_max,
+               t.syn_linear, t.impossible, t.apps_within, t.apps_proposed, t.apps_impossible);
+        return fails;
+}
+
 int main(int argc, char **argv) {
         unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 20000;
         uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x7c97;
+        const char *only = argc > 3 ? argv[3] : NULL;
+        unsigned long fails = 0;
 
         setvbuf(stdout, NULL, _IOLBF, 0); /* in order with the differences on stderr */
+        if (only && !streq(only, "model") && !streq(only, "advise")) {
+                fprintf(stderr, "usage: model-diff [N [SEED [model|advise]]]\n");
+                return 2;
+        }
         if (check_layout() < 0)
                 return 2;
-        rng_state = seed ? seed : 1;
-        return compare_model(n) ? 1 : 0;
+        /* Each part from the seed, so that its inputs do not depend on
+         * whether the other ran. */
+        if (!only || streq(only, "model")) {
+                rng_state = seed ? seed : 1;
+                fails += compare_model(n);
+        }
+        if (!only || streq(only, "advise")) {
+                rng_state = seed ? seed : 1;
+                fails += compare_advise(n);
+        }
+        return fails ? 1 : 0;
 }
