@@ -37,7 +37,13 @@ cp "$(command -v sleep)" "$tmp/tcptune-probe"
 # Its own values, so that it has a row of its own to be named in.
 unshare -n sh -c "echo 5 > /proc/sys/net/ipv4/tcp_retries2 && exec '$tmp/tcptune-probe' 60" &
 pid=$!
-sleep 0.5
+# Until it is the probe (a loaded machine can take longer than any fixed
+# sleep to get through unshare and sh): its comm names its row.
+for _ in $(seq 100); do
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = tcptune-probe ] && break
+        sleep 0.1
+done
+[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = tcptune-probe ] || { echo "not ok - the probe did not start in 10 s"; exit 1; }
 
 fail=0
 ok() { echo "ok - $1"; }
