@@ -95,6 +95,17 @@ while IFS= read -r t; do
 done <"$work/all"
 phase "tcptune on $n trees"
 
+# One TAP line for tree $i named $1: ok, or not ok with $why as comments.
+tap() {
+        if [ -n "$why" ]; then
+                fail=$((fail + 1))
+                echo "not ok $i - $1"
+                sed 's/^/# /' <<<"$why"
+        else
+                echo "ok $i - $1"
+        fi
+}
+
 if [ -n "$scan" ]; then
         # Builtins only per tree (forks are what a loaded machine makes
         # slow); the JSON documents are checked by one jq.
@@ -109,13 +120,7 @@ if [ -n "$scan" ]; then
                 case $rc in 0 | 1 | 3) ;; *) why="config --all exited $rc: $(head -c 300 "$o/tcptune.err")" ;; esac
                 case $crc in 0 | 1 | 3) ;; *) why="$why${why:+; }config --cat exited $crc: $(head -c 300 "$o/cat.err")" ;; esac
                 [ -z "$why" ] && [ $json != 0 ] && ! jq -e .entries "$o/tcptune.json" >/dev/null 2>&1 && why="no JSON document"
-                if [ -n "$why" ]; then
-                        fail=$((fail + 1))
-                        echo "not ok $i - ${t##*/}"
-                        sed 's/^/# /' <<<"$why"
-                else
-                        echo "ok $i - ${t##*/}"
-                fi
+                tap "${t##*/}"
         done <"$work/all"
         phase "check"
         echo "1..$i"
@@ -157,13 +162,7 @@ $(diff "$o/sd-cat" "$o/cat" | head -8 | cut -c1-200)"
         elif [ "$sdcat" != 0 ] && [ "$(head -c "$(stat -c %s "$o/sd-cat")" "$o/cat" | cmp - "$o/sd-cat" 2>&1)" ]; then
                 why="--cat does not start with what --cat-config printed before failing"
         fi
-        if [ -n "$why" ]; then
-                fail=$((fail + 1))
-                echo "not ok $i - $name"
-                sed 's/^/# /' <<<"$why"
-        else
-                echo "ok $i - $name"
-        fi
+        tap "$name"
 done <"$work/all"
 
 keys=$(sed 's|$|.out/sd.state|' "$work/all" | xargs cat 2>/dev/null | wc -l)
