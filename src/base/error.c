@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include "error.h"
-#include "escape.h"
 
 int error_setv(struct error *e, int r, const char *file, unsigned line, const char *fmt, va_list ap) {
         if (!e || e->code != 0)
@@ -44,23 +43,16 @@ void error_done(struct error *e) {
         *e = (struct error) {};
 }
 
-char *error_format_at(const char *file, unsigned line, const char *message, bool escape) {
-        _cleanup_free_ char *f = NULL, *m = NULL;
+char *error_format_at(const char *file, unsigned line, const char *message) {
         char *s = NULL;
-        if (escape) {
-                if ((file && !(f = escape_text(file, SIZE_MAX))) || !(m = escape_text(message, SIZE_MAX)))
-                        return NULL;
-                file = f;
-                message = m;
-        }
         int k = file && line ? asprintf(&s, "%s:%u: %s", file, line, message)
                 : file       ? asprintf(&s, "%s: %s", file, message)
                              : asprintf(&s, "%s", message);
         return k < 0 ? NULL : s;
 }
 
-char *error_format(const struct error *e, bool escape) {
+char *error_format(const struct error *e) {
         if (!error_is_set(e) || !e->message)
                 return NULL;
-        return error_format_at(e->file, e->line, e->message, escape);
+        return error_format_at(e->file, e->line, e->message);
 }

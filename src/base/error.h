@@ -20,7 +20,7 @@
  *  3. -ENOMEM needs no message: a carrier left empty is told by the errno
  *     alone (cmd_fail_error() says "out of memory").
  *  4. The text is as the module wrote it, quoting what it read; escaping
- *     for a terminal happens once, in error_format(). */
+ *     for a terminal happens once, in log.c, for every message. */
 #pragma once
 
 #include <stdarg.h>
@@ -55,12 +55,10 @@ void error_done(struct error *e);
 
 /* The one line a user reads, as compilers write it so editors can jump
  * there: "FILE:LINE: message", "FILE: message" for line 0, "message"
- * without a file. With escape, control bytes and bytes that are not UTF-8
- * in file and message become \xNN (escape_text()): for a terminal or the
- * journal. Without, as written: for a JSON string, which escapes its own.
- * malloc'ed; NULL when e holds nothing, or on OOM. */
-char *error_format(const struct error *e, bool escape);
+ * without a file. As written: log.c escapes what reaches a terminal, a JSON
+ * string escapes its own. malloc'ed; NULL when e holds nothing, or on OOM. */
+char *error_format(const struct error *e);
 
 /* The same for parts that are not a struct error (a sysctl.d diagnostic):
  * file may be NULL, message may not. */
-char *error_format_at(const char *file, unsigned line, const char *message, bool escape);
+char *error_format_at(const char *file, unsigned line, const char *message);

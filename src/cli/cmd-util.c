@@ -53,7 +53,7 @@ int cmd_fail_errno(int err, const char *fmt, ...) {
 }
 
 void cmd_log_error(const struct error *e, int r) {
-        _cleanup_free_ char *line = error_format(e, /* escape= */ true);
+        _cleanup_free_ char *line = error_format(e);
         if (line)
                 log_error("%s", line);
         else
@@ -61,7 +61,7 @@ void cmd_log_error(const struct error *e, int r) {
 }
 
 void cmd_log_at(const char *file, unsigned line, const char *message) {
-        _cleanup_free_ char *l = error_format_at(file, line, message, /* escape= */ true);
+        _cleanup_free_ char *l = error_format_at(file, line, message);
         log_error("%s", l ? l : "out of memory");
 }
 
@@ -230,9 +230,9 @@ bool cmd_report_live_error(const struct root *root, const char *key, int error) 
         const char *why = live_unreadable(error);
         if (!why)
                 return false;
-        /* Keys from sysctl.d files may hold any byte: keep the line safe. */
-        _cleanup_free_ char *path = sysctl_path(root, key), *safe = path ? escape_text(path, SIZE_MAX) : NULL;
-        log_error("%s: %s", safe ? safe : key, why);
+        /* Keys from sysctl.d files may hold any byte: log.c escapes them. */
+        _cleanup_free_ char *path = sysctl_path(root, key);
+        log_error("%s: %s", path ? path : key, why);
         return true;
 }
 

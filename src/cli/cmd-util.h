@@ -25,7 +25,7 @@ int cmd_fail(int status, const char *fmt, ...) _printf_(2, 3);
 int cmd_fail_errno(int err, const char *fmt, ...) _printf_(2, 3);
 
 /* A module's failure: log what e holds as one line, "FILE:LINE: message"
- * escaped (error_format()), or, when e holds nothing, "out of memory" for
+ * (error_format(), escaped by log.c), or, when e holds nothing, "out of memory" for
  * -ENOMEM and strerror(-r) otherwise. Returns cmd_exit_from_errno(r): r,
  * what the module returned, decides the status; e only says why.
  * `return cmd_fail_error(&err, r);` */

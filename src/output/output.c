@@ -59,7 +59,7 @@ json_object *json_seconds(uint64_t usec) {
 }
 
 json_object *json_error(const struct error *e) {
-        _cleanup_free_ char *s = error_format(e, /* escape= */ false);
+        _cleanup_free_ char *s = error_format(e);
         return s ? json_object_new_string(s) : NULL;
 }
 

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 fuzz_assert(err.message && fuzz_one_line(err.message));
                 /* A line of the file, or 0: the whole file. */
                 fuzz_assert(err.line <= lines);
-                char *error = error_format(&err, /* escape= */ false);
+                char *error = error_format(&err);
                 fuzz_oom(error ? 0 : -ENOMEM);
                 fuzz_assert(startswith(error, FILE_NAME ":"));
                 fuzz_assert(fuzz_one_line(error));

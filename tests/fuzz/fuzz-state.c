@@ -118,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 fuzz_assert(err.message && *err.message);
                 /* The record's bytes are escaped in the message itself: it
                  * also goes to the journal and the JSON document as is. */
-                _cleanup_free_ char *msg = error_format(&err, /* escape= */ false);
+                _cleanup_free_ char *msg = error_format(&err);
                 fuzz_oom(msg ? 0 : -ENOMEM);
                 fuzz_assert(startswith(msg, APPLY_STATE_DIR "/state:"));
                 fuzz_assert(fuzz_no_control(msg));

@@ -4,8 +4,8 @@
 #include "error.h"
 #include "test.h"
 
-static void check_format(const struct error *e, bool escape, const char *want) {
-        _cleanup_free_ char *got = error_format(e, escape);
+static void check_format(const struct error *e, const char *want) {
+        _cleanup_free_ char *got = error_format(e);
         if (want)
                 test_assert_str(got, want);
         else
@@ -47,39 +47,39 @@ static void test_first_wins(void) {
 static void test_null(void) {
         test_assert_int(error_set(NULL, -ENOENT, "/x", 1, "gone"), -ENOENT);
         test_assert(!error_is_set(NULL));
-        test_assert(!error_format(NULL, true));
+        test_assert(!error_format(NULL));
 }
 
 /* Compiler-style: FILE:LINE: message, FILE: message, message. */
 static void test_format(void) {
         struct error e = {};
-        check_format(&e, true, NULL); /* nothing set */
+        check_format(&e, NULL); /* nothing set */
         error_set(&e, -EINVAL, "/etc/tcptune/tcptune.conf", 3, "idle = 5x: not a duration");
-        check_format(&e, true, "/etc/tcptune/tcptune.conf:3: idle = 5x: not a duration");
-        check_format(&e, false, "/etc/tcptune/tcptune.conf:3: idle = 5x: not a duration");
+        check_format(&e, "/etc/tcptune/tcptune.conf:3: idle = 5x: not a duration");
+        check_format(&e, "/etc/tcptune/tcptune.conf:3: idle = 5x: not a duration");
         error_done(&e);
         error_set(&e, -EISDIR, "/etc/tcptune/tcptune.conf", 0, "a directory, not a policy file");
-        check_format(&e, true, "/etc/tcptune/tcptune.conf: a directory, not a policy file");
+        check_format(&e, "/etc/tcptune/tcptune.conf: a directory, not a policy file");
         error_done(&e);
         error_set(&e, -ENOENT, NULL, 9, "no profile 'x'");
-        check_format(&e, true, "no profile 'x'"); /* a line without a file says nothing */
+        check_format(&e, "no profile 'x'"); /* a line without a file says nothing */
         error_done(&e);
         error_set(&e, -EINVAL, NULL, 0, "%s", "");
-        check_format(&e, true, "");
+        check_format(&e, "");
         error_done(&e);
 }
 
-/* What came from a file is escaped for a terminal, once, and only there:
- * a JSON document gets the text as written. */
+/* The line is the text as written: a JSON document escapes its own, and
+ * log.c escapes what reaches a terminal (test-log checks these lines
+ * there). */
 static void test_escape(void) {
         struct error e = {};
         error_set(&e, -EINVAL, "/etc/a\nb.ini", 2, "key '\x1b[31mred' \xe2\x80\xae" "x \xff");
-        check_format(&e, true, "/etc/a\\x0ab.ini:2: key '\\x1b[31mred' \\xe2\\x80\\xaex \\xff");
-        check_format(&e, false, "/etc/a\nb.ini:2: key '\x1b[31mred' \xe2\x80\xae" "x \xff");
+        check_format(&e, "/etc/a\nb.ini:2: key '\x1b[31mred' \xe2\x80\xae" "x \xff");
         error_done(&e);
-        _cleanup_free_ char *a = error_format_at("/f", 4, "tab\there", /* escape= */ true);
-        test_assert_str(a, "/f:4: tab\\x09here");
-        _cleanup_free_ char *b = error_format_at(NULL, 4, "caf\xc3\xa9", /* escape= */ true);
+        _cleanup_free_ char *a = error_format_at("/f", 4, "tab\there");
+        test_assert_str(a, "/f:4: tab\there");
+        _cleanup_free_ char *b = error_format_at(NULL, 4, "caf\xc3\xa9");
         test_assert_str(b, "caf\xc3\xa9");
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "log.h"
 #include "test.h"
 
@@ -38,6 +39,18 @@ static void emit_errno(void) {
         test_assert_int(log_error_errno(5, "x\ty"), -5);
 }
 
+/* A module's failure line (error_format(), as written) on a terminal. */
+static void emit_error(void) {
+        struct error e = {};
+        error_set(&e, -EINVAL, "/etc/a\nb.ini", 2, "key '\x1b[31mred' \xe2\x80\xae" "x \xff");
+        _cleanup_free_ char *l = error_format(&e), *t = error_format_at("/f", 4, "tab\there"),
+                            *u = error_format_at(NULL, 4, "caf\xc3\xa9");
+        log_error("%s", l);
+        log_error("%s", t);
+        log_error("%s", u);
+        error_done(&e);
+}
+
 static void test_escaped(void) {
         _cleanup_free_ char *a = captured(emit_hostile);
         test_assert_str(a, "tcptune: --rtt '8\\x1b[2J\\xc2\\x9b1m\\xe2\\x80\\xae\\xff\\x0a': not a duration\n");
@@ -47,6 +60,10 @@ static void test_escaped(void) {
         test_assert_str(b, "tcptune: warning: /etc/sysctl.d/r\xc3\xa9seau.conf: kept\n");
         _cleanup_free_ char *c = captured(emit_errno);
         test_assert_str(c, "tcptune: x\\x09y\n");
+        _cleanup_free_ char *d = captured(emit_error);
+        test_assert_str(d, "tcptune: /etc/a\\x0ab.ini:2: key '\\x1b[31mred' \\xe2\\x80\\xaex \\xff\n"
+                           "tcptune: /f:4: tab\\x09here\n"
+                           "tcptune: caf\xc3\xa9\n");
 }
 
 int main(void) {

@@ -175,7 +175,7 @@ static void test_load(void) {
         test_assert_int(policy_load(&rt, &pol, &err), -EINVAL);
         test_assert_int(err.line, 2);
         {
-                _cleanup_free_ char *l = error_format(&err, /* escape= */ true);
+                _cleanup_free_ char *l = error_format(&err);
                 test_assert_str(l, POLICY_FILE ":2: connect = soon: not a duration (try 5m, 30s or off)");
         }
         error_done(&err);

@@ -97,7 +97,7 @@ static const struct parse_case {
 /* The line a user would read, as written (the tests compare raw text);
  * empties e. NULL when e holds nothing. */
 static char *take_line(struct error *e) {
-        char *l = error_format(e, /* escape= */ false);
+        char *l = error_format(e);
         error_done(e);
         return l;
 }
